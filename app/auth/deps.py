@@ -1,0 +1,100 @@
+"""Request context: the logged-in user, language, CSRF; and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.auth import services
+from app.config import Settings
+from app.db import SessionDep
+from app.errors import Forbidden, NotAuthenticated
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.models import Role, User
+from app.security import tokens_equal
+
+SESSION_COOKIE = "om_session"
+CSRF_COOKIE = "om_csrf"
+LANG_COOKIE = "om_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def load_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """Runs for every request: finds the session user and the language to speak."""
+    token = request.cookies.get(SESSION_COOKIE)
+    user = None
+    if token:
+        user = services.user_for_token(session=session, token=token, settings=settings)
+    request.state.user = user
+    cookie_lang = request.cookies.get(LANG_COOKIE, "")
+    if user is not None:
+        request.state.lang = user.preferred_language
+    elif cookie_lang in LANGUAGES:
+        request.state.lang = cookie_lang
+    else:
+        request.state.lang = settings.default_language or DEFAULT_LANGUAGE
+    return user
+
+
+async def verify_csrf(request: Request) -> None:
+    """Double-submit check for every unsafe HTML request: a hidden field or an htmx header."""
+    if request.method not in UNSAFE_METHODS or request.url.path.startswith("/api/"):
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD, "")
+            sent = value if isinstance(value, str) else ""
+    if not expected or not sent or not tokens_equal(expected, sent):
+        raise Forbidden("The form has expired. Reload the page and try again.")
+
+
+def current_user(request: Request) -> User:
+    user: User | None = getattr(request.state, "user", None)
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    """A dependency that admits only users with one of ``roles``."""
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden()
+        return user
+
+    dependency.roles = roles  # type: ignore[attr-defined]  # read by the access-matrix test
+    return dependency
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+StaffUser = Annotated[User, Depends(require_role(Role.ADMIN, Role.WIJKDOCENT))]
+PartnerUser = Annotated[User, Depends(require_role(Role.PARTNER))]
+StudentUser = Annotated[User, Depends(require_role(Role.STUDENT))]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+__all__ = ["Session"]

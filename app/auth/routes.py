@@ -1,0 +1,127 @@
+"""Login, logout, invitation links and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.auth import services
+from app.auth.deps import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    CurrentUser,
+    SettingsDep,
+    client_address,
+)
+from app.db import SessionDep
+from app.errors import InvalidInput
+from app.i18n import LANGUAGES, lazy
+from app.middleware import flash
+from app.templating import render
+
+router = APIRouter()
+# Routes anyone may use (the access-matrix test reads this marker).
+PUBLIC = "public"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect after login would help phishing."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/dashboard"
+    return urlparse(target).path or "/dashboard"
+
+
+@router.get("/login", response_class=HTMLResponse, openapi_extra={"x-roles": PUBLIC})
+def login_form(request: Request, next: str = "") -> Response:
+    if getattr(request.state, "user", None) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": next, "email": ""})
+
+
+@router.post("/login", response_class=HTMLResponse, openapi_extra={"x-roles": PUBLIC})
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    address = client_address(request)
+    user = services.authenticate(session=session, email=email, password=password, address=address)
+    if user is None:
+        ctx = {"next": next, "email": email, "error": lazy("Wrong e-mail address or password.")}
+        return render(request, "auth/login.html", ctx, status=400)
+    # A new token on every login: a session id planted before login is worthless.
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        services.end_session(session=session, token=old)
+    token = services.start_session(session=session, user=user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https
+    )
+    return response
+
+
+@router.post("/logout", openapi_extra={"x-roles": PUBLIC})
+def logout(request: Request, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        services.end_session(session=session, token=token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    flash(response, lazy("You are logged out."))
+    return response
+
+
+@router.get("/invitation/{token}", response_class=HTMLResponse, openapi_extra={"x-roles": PUBLIC})
+def invitation_form(request: Request, session: SessionDep, token: str) -> Response:
+    _inv, user = services.open_invitation(session=session, token=token)
+    return render(request, "auth/invitation.html", {"invitee": user, "token": token})
+
+
+@router.post("/invitation/{token}", response_class=HTMLResponse, openapi_extra={"x-roles": PUBLIC})
+def accept_invitation(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    password: Annotated[str, Form(max_length=1024)] = "",
+    repeat: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        services.accept_invitation(session=session, token=token, password=password, repeat=repeat)
+    except InvalidInput as exc:
+        _inv, user = services.open_invitation(session=session, token=token)
+        ctx = {"invitee": user, "token": token, "errors": exc.errors}
+        return render(request, "auth/invitation.html", ctx, status=422)
+    response = RedirectResponse("/login", status_code=303)
+    flash(response, lazy("Your password is set. You can log in now."))
+    return response
+
+
+@router.post("/language", openapi_extra={"x-roles": PUBLIC})
+def switch_language(
+    request: Request,
+    session: SessionDep,
+    language: Annotated[str, Form(max_length=2)] = "nl",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    if language not in LANGUAGES:
+        raise InvalidInput("Unknown language.")
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        user.preferred_language = language
+        session.add(user)
+        session.commit()
+    response = RedirectResponse(_safe_next(next) if next != "/" else "/", status_code=303)
+    response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: CurrentUser) -> Response:
+    return render(request, "auth/account.html", {})

@@ -1,0 +1,129 @@
+"""Login sessions, invitations and login throttling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, col, delete, func, select
+
+from app.config import Settings
+from app.errors import InvalidInput, NotFound, TooManyRequests
+from app.models import Invitation, LoginAttempt, User, UserSession, utcnow
+from app.security import hash_password, new_token, password_problems, token_hash, verify_password
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _recent_failures(session: Session, **where: str) -> int:
+    (column, value), = where.items()
+    stmt = select(func.count()).where(
+        getattr(LoginAttempt, column) == value,
+        col(LoginAttempt.succeeded).is_(False),
+        LoginAttempt.at > utcnow() - THROTTLE_WINDOW,
+    )
+    return session.exec(stmt).one()
+
+
+def authenticate(*, session: Session, email: str, password: str, address: str) -> User | None:
+    """Return the active user with these credentials, or None; refuses when throttled."""
+    email = email.strip().lower()
+    if (
+        _recent_failures(session, email=email) >= MAX_FAILURES_PER_ACCOUNT
+        or _recent_failures(session, address=address) >= MAX_FAILURES_PER_ADDRESS
+    ):
+        raise TooManyRequests()
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.active
+    session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if ok and user is not None:
+        user.last_login_at = utcnow()
+        session.add(user)
+    session.commit()
+    return user if ok else None
+
+
+def start_session(*, session: Session, user: User) -> str:
+    """Create a server-side session and return the cookie token (only its hash is stored)."""
+    assert user.id is not None
+    token = new_token()
+    session.add(UserSession(token_hash=token_hash(token), user_id=user.id))
+    session.commit()
+    return token
+
+
+def end_session(*, session: Session, token: str) -> None:
+    session.exec(delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))
+    session.commit()
+
+
+def end_all_sessions(*, session: Session, user_id: int) -> None:
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
+    session.commit()
+
+
+def user_for_token(*, session: Session, token: str, settings: Settings) -> User | None:
+    """The user of a live session; expired or orphaned sessions are removed."""
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
+    if row is None:
+        return None
+    now = utcnow()
+    user = session.get(User, row.user_id)
+    expired = (
+        now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+        or now - row.created_at > timedelta(hours=settings.session_absolute_hours)
+    )
+    if expired or user is None or not user.active:
+        session.delete(row)
+        session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+        session.commit()
+    return user
+
+
+def create_invitation(
+    *, session: Session, user: User, created_by: User | None, settings: Settings
+) -> str:
+    """Add a one-time invitation for ``user`` to the caller's transaction; returns the token."""
+    assert user.id is not None
+    token = new_token()
+    session.add(
+        Invitation(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_by_id=created_by.id if created_by else None,
+            expires_at=utcnow() + timedelta(days=settings.invitation_days),
+        )
+    )
+    return token
+
+
+def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:
+    inv = session.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
+    if inv is None or inv.used_at is not None or inv.expires_at < utcnow():
+        raise NotFound("This invitation link is invalid, used or expired.")
+    user = session.get(User, inv.user_id)
+    if user is None or not user.active:
+        raise NotFound("This invitation link is invalid, used or expired.")
+    return inv, user
+
+
+def accept_invitation(*, session: Session, token: str, password: str, repeat: str) -> User:
+    """Set the password through a one-time link; the link cannot be used again."""
+    inv, user = open_invitation(session=session, token=token)
+    problems = password_problems(password)
+    if password != repeat:
+        problems.append("The two passwords are not the same.")
+    if problems:
+        raise InvalidInput("The password cannot be used.", errors=problems)
+    user.password_hash = hash_password(password)
+    inv.used_at = utcnow()
+    session.add_all([user, inv])
+    session.commit()
+    return user

@@ -1,0 +1,142 @@
+"""Business errors as exception classes, mapped to responses by one handler.
+
+HTML routes get an error page (or a re-rendered form, handled in the route); routes under
+/api get ``application/problem+json`` (RFC 9457).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import DEFAULT_LANGUAGE, set_language
+from app.i18n import gettext as _
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    """A failure the user can understand; ``message`` is an English message id."""
+
+    status_code = 400
+    title = "Bad request"
+
+    def __init__(self, message: str = "", *, errors: list[str] | None = None, **params: Any):
+        super().__init__(message or self.title)
+        self.message = message or self.title
+        self.errors = errors or []
+        self.params = params
+
+    def translated(self) -> str:
+        return _(self.message).format(**self.params) if self.params else _(self.message)
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+    title = "Please log in."
+
+
+class Forbidden(AppError):
+    status_code = 403
+    title = "You do not have access to this page."
+
+
+class NotFound(AppError):
+    status_code = 404
+    title = "Not found."
+
+
+class Conflict(AppError):
+    status_code = 409
+    title = "Someone else changed this in the meantime."
+
+
+class InvalidInput(AppError):
+    status_code = 422
+    title = "The input is not valid."
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    title = "Too many attempts; wait a few minutes and try again."
+
+
+_TITLES = {
+    400: "Bad request",
+    401: "Please log in.",
+    403: "You do not have access to this page.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    409: "Someone else changed this in the meantime.",
+    413: "The upload is too large.",
+    422: "The input is not valid.",
+    429: "Too many attempts; wait a few minutes and try again.",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, *, title: str = "", **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title or _TITLES.get(status, "Error")}
+    body.update(status=status, detail=detail, **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _render_error(request: Request, status: int, message: str) -> Response:
+    from app.templating import render
+
+    if status == 401 and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    response = render(request, "errors/error.html", {"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    if is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        response = problem(exc.status_code, exc.message, title=exc.title)
+        if headers:
+            response.headers.update(headers)
+        return response
+    return _render_error(request, exc.status_code, exc.translated())
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+    if is_api(request):
+        response = problem(exc.status_code, detail)
+        response.headers.update(exc.headers or {})
+        return response
+    return _render_error(request, exc.status_code, _(_TITLES.get(exc.status_code, detail)))
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors()
+    ]
+    if is_api(request):
+        return problem(422, "The request parameters are not valid.", errors=errors)
+    message = _("The input is not valid.") + " " + "; ".join(
+        f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors
+    )
+    return _render_error(request, 422, message)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,57 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from app import errors
+from app.auth.deps import load_user, verify_csrf
+from app.auth.routes import router as auth_router
+from app.config import ROOT, Settings, get_settings
+from app.dashboard.routes import router as dashboard_router
+from app.db import make_engine
+from app.middleware import SecurityMiddleware
+from app.users.routes import router as users_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine is made here (not at import) so tests can pass their own."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="opdrachtmatch",
+        version="1",
+        lifespan=lifespan,
+        dependencies=[Depends(load_user), Depends(verify_csrf)],
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    errors.install(app)
+    app.add_middleware(SecurityMiddleware, https=settings.https)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    for router in (auth_router, dashboard_router, users_router):
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})
+    def home(request: Request) -> Response:
+        user = getattr(request.state, "user", None)
+        return RedirectResponse("/dashboard" if user else "/login", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False, openapi_extra={"x-roles": "public"})
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,75 @@
+"""Per-response concerns: security headers, the CSRF cookie and one-shot flash messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from app.auth.deps import CSRF_COOKIE
+from app.security import new_token
+
+FLASH_COOKIE = "om_flash"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def flash(response: Response, *messages: str) -> None:
+    """Show English message ids (translated at render time) on the next page."""
+    response.set_cookie(FLASH_COOKIE, json.dumps(list(messages)), httponly=True, samesite="lax")
+
+
+def _read_flashes(request: Request) -> list[str]:
+    try:
+        value = json.loads(request.cookies.get(FLASH_COOKIE, "[]"))
+    except ValueError:
+        return []
+    return [str(v) for v in value][:5] if isinstance(value, list) else []
+
+
+class SecurityMiddleware(BaseHTTPMiddleware):
+    def __init__(self, app: FastAPI, *, https: bool) -> None:
+        super().__init__(app)
+        self.https = https
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        csrf = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf_token = csrf or new_token()
+        request.state.flashes = _read_flashes(request)
+        response = await call_next(request)
+        if not csrf:
+            response.set_cookie(
+                CSRF_COOKIE,
+                request.state.csrf_token,
+                httponly=True,
+                samesite="lax",
+                secure=self.https,
+            )
+        new_flash = any(
+            c.startswith(f"{FLASH_COOKIE}=") for c in response.headers.getlist("set-cookie")
+        )
+        if request.state.flashes and not new_flash and response.status_code < 300:
+            response.delete_cookie(FLASH_COOKIE)
+        self._headers(request, response)
+        return response
+
+    def _headers(self, request: Request, response: Response) -> None:
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "same-origin"
+        h["X-Frame-Options"] = "DENY"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        if self.https:
+            h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.url.path.startswith("/static/"):
+            h.setdefault("Cache-Control", "public, max-age=3600")
+        else:
+            h.setdefault("Cache-Control", "no-store")

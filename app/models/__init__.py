@@ -1,0 +1,80 @@
+"""All table models; importing this package registers them on SQLModel.metadata."""
+
+from app.models._base import utcnow
+from app.models.catalogue import (
+    Opdracht,
+    OpdrachtCopartner,
+    OpdrachtRequiredProgramme,
+    OpdrachtTargetGroup,
+    OpdrachtTheme,
+    Preference,
+    Semester,
+)
+from app.models.enums import (
+    Language,
+    OpdrachtStatus,
+    PartnerKind,
+    Phase,
+    Role,
+    RunStatus,
+    TeamStatus,
+)
+from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.people import (
+    Leerkring,
+    LeerkringWijkdocent,
+    Partner,
+    PartnerLeerkring,
+    PartnerUser,
+    Programme,
+    StudentProfile,
+    TargetGroup,
+    Theme,
+    User,
+)
+from app.models.system import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    LoginAttempt,
+    OutboxMessage,
+    UserSession,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Ban",
+    "Invitation",
+    "Language",
+    "Leerkring",
+    "LeerkringWijkdocent",
+    "LoginAttempt",
+    "MatchRun",
+    "Member",
+    "Opdracht",
+    "OpdrachtCopartner",
+    "OpdrachtRequiredProgramme",
+    "OpdrachtStatus",
+    "OpdrachtTargetGroup",
+    "OpdrachtTheme",
+    "OutboxMessage",
+    "Partner",
+    "PartnerKind",
+    "PartnerLeerkring",
+    "PartnerUser",
+    "Phase",
+    "Preference",
+    "Programme",
+    "Role",
+    "RunStatus",
+    "Semester",
+    "StudentProfile",
+    "TargetGroup",
+    "Team",
+    "TeamStatus",
+    "Theme",
+    "User",
+    "UserSession",
+    "utcnow",
+]

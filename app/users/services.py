@@ -1,0 +1,88 @@
+"""Admin management of accounts: invite, list, deactivate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.audit import record
+from app.auth.services import create_invitation, end_all_sessions
+from app.config import Settings
+from app.errors import InvalidInput, NotFound
+from app.mail import queue_mail
+from app.models import Partner, PartnerUser, Role, User
+
+
+@dataclass
+class InviteForm:
+    name: str = ""
+    email: str = ""
+    role: str = Role.STUDENT
+    language: str = "nl"
+    partner_id: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def validate(self, session: Session) -> None:
+        self.name, self.email = self.name.strip(), self.email.strip().lower()
+        if not self.name:
+            self.errors["name"] = "Enter a name."
+        if "@" not in self.email or "." not in self.email.split("@")[-1]:
+            self.errors["email"] = "Enter a valid e-mail address."
+        elif session.exec(select(User).where(User.email == self.email)).first():
+            self.errors["email"] = "There is already an account with this e-mail address."
+        if self.role not in list(Role):
+            self.errors["role"] = "Choose a role."
+        if self.role == Role.PARTNER and not (
+            self.partner_id and session.get(Partner, self.partner_id)
+        ):
+            self.errors["partner_id"] = "Choose the organisation this partner acts for."
+
+
+def list_users(*, session: Session, role: str = "", q: str = "") -> list[User]:
+    stmt = select(User).order_by(User.role, User.name)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if q:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(col(User.name).ilike(pattern) | col(User.email).ilike(pattern))
+    return list(session.exec(stmt.limit(500)))
+
+
+def invite_user(
+    *, session: Session, form: InviteForm, admin: User, settings: Settings
+) -> tuple[User, str]:
+    """Create the account and a one-time link; returns the user and the link."""
+    form.validate(session)
+    if form.errors:
+        raise InvalidInput(errors=list(form.errors.values()))
+    user = User(
+        name=form.name, email=form.email, role=Role(form.role), preferred_language=form.language
+    )
+    session.add(user)
+    session.flush()
+    if form.role == Role.PARTNER and form.partner_id and user.id:
+        session.add(PartnerUser(partner_id=form.partner_id, user_id=user.id))
+    record(session, actor=admin, action="user.invite", entity="user", entity_id=user.id,
+           after={"email": user.email, "role": user.role})
+    token = create_invitation(session=session, user=user, created_by=admin, settings=settings)
+    link = f"{settings.base_url}/invitation/{token}"
+    queue_mail(session, to=user.email, subject="Your opdrachtmatch account", body=link)
+    session.commit()
+    return user, link
+
+
+def set_active(*, session: Session, user_id: int, active: bool, admin: User) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    before = {"active": user.active}
+    user.active = active
+    user.version += 1
+    session.add(user)
+    record(session, actor=admin, action="user.activate" if active else "user.deactivate",
+           entity="user", entity_id=user_id, before=before, after={"active": active})
+    session.commit()
+    if not active:
+        end_all_sessions(session=session, user_id=user_id)
+    return user

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import DEFAULT_LANGUAGE, set_language
+from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
 from app.i18n import gettext as _
 
 PROBLEM_JSON = "application/problem+json"
@@ -23,7 +23,7 @@ class AppError(Exception):
     """A failure the user can understand; ``message`` is an English message id."""
 
     status_code = 400
-    title = "Bad request"
+    title = lazy("Bad request")
 
     def __init__(self, message: str = "", *, errors: list[str] | None = None, **params: Any):
         super().__init__(message or self.title)
@@ -37,44 +37,44 @@ class AppError(Exception):
 
 class NotAuthenticated(AppError):
     status_code = 401
-    title = "Please log in."
+    title = lazy("Please log in.")
 
 
 class Forbidden(AppError):
     status_code = 403
-    title = "You do not have access to this page."
+    title = lazy("You do not have access to this page.")
 
 
 class NotFound(AppError):
     status_code = 404
-    title = "Not found."
+    title = lazy("Not found.")
 
 
 class Conflict(AppError):
     status_code = 409
-    title = "Someone else changed this in the meantime."
+    title = lazy("Someone else changed this in the meantime.")
 
 
 class InvalidInput(AppError):
     status_code = 422
-    title = "The input is not valid."
+    title = lazy("The input is not valid.")
 
 
 class TooManyRequests(AppError):
     status_code = 429
-    title = "Too many attempts; wait a few minutes and try again."
+    title = lazy("Too many attempts; wait a few minutes and try again.")
 
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please log in.",
-    403: "You do not have access to this page.",
-    404: "Not found.",
-    405: "This method is not allowed here.",
-    409: "Someone else changed this in the meantime.",
-    413: "The upload is too large.",
-    422: "The input is not valid.",
-    429: "Too many attempts; wait a few minutes and try again.",
+    400: lazy("Bad request"),
+    401: lazy("Please log in."),
+    403: lazy("You do not have access to this page."),
+    404: lazy("Not found."),
+    405: lazy("This method is not allowed here."),
+    409: lazy("Someone else changed this in the meantime."),
+    413: lazy("The upload is too large."),
+    422: lazy("The input is not valid."),
+    429: lazy("Too many attempts; wait a few minutes and try again."),
 }
 
 
@@ -83,7 +83,7 @@ def is_api(request: Request) -> bool:
 
 
 def problem(status: int, detail: str, *, title: str = "", **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": title or _TITLES.get(status, "Error")}
+    body: dict[str, Any] = {"type": "about:blank", "title": title or _TITLES.get(status, "Error")}
     body.update(status=status, detail=detail, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
@@ -129,9 +129,11 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in exc.errors()
     ]
     if is_api(request):
-        return problem(422, "The request parameters are not valid.", errors=errors)
-    message = _("The input is not valid.") + " " + "; ".join(
-        f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors
+        return problem(422, lazy("The request parameters are not valid."), errors=errors)
+    message = (
+        _(lazy("The input is not valid."))
+        + " "
+        + "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors)
     )
     return _render_error(request, 422, message)
 

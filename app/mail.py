@@ -39,7 +39,9 @@ def deliver_pending(*, session: Session, settings: Settings) -> int:
         for message in pending:
             email = EmailMessage()
             email["From"], email["To"], email["Subject"] = (
-                settings.mail_from, message.to, message.subject
+                settings.mail_from,
+                message.to,
+                message.subject,
             )
             email.set_content(message.body)
             smtp.send_message(email)

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     errors.install(app)
-    app.add_middleware(SecurityMiddleware, https=settings.https)
+    app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (auth_router, dashboard_router, users_router):
         app.include_router(router)

@@ -11,6 +11,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.i18n import lazy
+
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 12
 _COMMON_PASSWORDS = Path(__file__).parent / "data" / "common_passwords.txt"
@@ -54,7 +56,7 @@ def password_problems(password: str) -> list[str]:
     """Untranslated message ids for what is wrong with a new password (empty when fine)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append("Use at least 12 characters.")
+        problems.append(lazy("Use at least 12 characters."))
     if password.lower() in common_passwords():
-        problems.append("This password is too common; choose another.")
+        problems.append(lazy("This password is too common; choose another."))
     return problems

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.fastapi import Jinja2Blocks
 
@@ -64,11 +64,12 @@ def render(
     target = request.headers.get("HX-Target", "").replace("-", "_")
     is_htmx = request.headers.get("HX-Request") == "true"
     block = target if is_htmx and target in env.get_template(template).blocks else None
-    response: HTMLResponse
+    response: Response
     if block:
         response = templates.TemplateResponse(request, template, ctx, block_name=block)
     else:
         response = templates.TemplateResponse(request, template, ctx)
     response.status_code = status
     response.headers["Vary"] = "HX-Request"
+    assert isinstance(response, HTMLResponse)
     return response

@@ -12,7 +12,7 @@ from app.auth import services
 from app.config import Settings
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
 from app.models import Role, User
 from app.security import tokens_equal
 
@@ -62,7 +62,7 @@ async def verify_csrf(request: Request) -> None:
             value = form.get(CSRF_FIELD, "")
             sent = value if isinstance(value, str) else ""
     if not expected or not sent or not tokens_equal(expected, sent):
-        raise Forbidden("The form has expired. Reload the page and try again.")
+        raise Forbidden(lazy("The form has expired. Reload the page and try again."))
 
 
 def current_user(request: Request) -> User:

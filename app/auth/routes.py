@@ -61,9 +61,7 @@ def login(
         services.end_session(session=session, token=old)
     token = services.start_session(session=session, user=user)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https
-    )
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https)
     return response
 
 
@@ -111,7 +109,7 @@ def switch_language(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     if language not in LANGUAGES:
-        raise InvalidInput("Unknown language.")
+        raise InvalidInput(lazy("Unknown language."))
     user = getattr(request.state, "user", None)
     if user is not None:
         user.preferred_language = language

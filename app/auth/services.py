@@ -8,6 +8,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, TooManyRequests
+from app.i18n import lazy
 from app.models import Invitation, LoginAttempt, User, UserSession, utcnow
 from app.security import hash_password, new_token, password_problems, token_hash, verify_password
 
@@ -18,7 +19,7 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def _recent_failures(session: Session, **where: str) -> int:
-    (column, value), = where.items()
+    ((column, value),) = where.items()
     stmt = select(func.count()).where(
         getattr(LoginAttempt, column) == value,
         col(LoginAttempt.succeeded).is_(False),
@@ -67,15 +68,16 @@ def end_all_sessions(*, session: Session, user_id: int) -> None:
 
 def user_for_token(*, session: Session, token: str, settings: Settings) -> User | None:
     """The user of a live session; expired or orphaned sessions are removed."""
-    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == token_hash(token))
+    ).first()
     if row is None:
         return None
     now = utcnow()
     user = session.get(User, row.user_id)
-    expired = (
-        now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
-        or now - row.created_at > timedelta(hours=settings.session_absolute_hours)
-    )
+    expired = now - row.last_seen_at > timedelta(
+        minutes=settings.session_idle_minutes
+    ) or now - row.created_at > timedelta(hours=settings.session_absolute_hours)
     if expired or user is None or not user.active:
         session.delete(row)
         session.commit()
@@ -107,10 +109,10 @@ def create_invitation(
 def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:
     inv = session.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
     if inv is None or inv.used_at is not None or inv.expires_at < utcnow():
-        raise NotFound("This invitation link is invalid, used or expired.")
+        raise NotFound(lazy("This invitation link is invalid, used or expired."))
     user = session.get(User, inv.user_id)
     if user is None or not user.active:
-        raise NotFound("This invitation link is invalid, used or expired.")
+        raise NotFound(lazy("This invitation link is invalid, used or expired."))
     return inv, user
 
 
@@ -119,9 +121,9 @@ def accept_invitation(*, session: Session, token: str, password: str, repeat: st
     inv, user = open_invitation(session=session, token=token)
     problems = password_problems(password)
     if password != repeat:
-        problems.append("The two passwords are not the same.")
+        problems.append(lazy("The two passwords are not the same."))
     if problems:
-        raise InvalidInput("The password cannot be used.", errors=problems)
+        raise InvalidInput(lazy("The password cannot be used."), errors=problems)
     user.password_hash = hash_password(password)
     inv.used_at = utcnow()
     session.add_all([user, inv])

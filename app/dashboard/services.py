@@ -125,7 +125,7 @@ def student_overview(*, session: Session, user: User, semester: Semester) -> dic
         select(Preference, Opdracht)
         .join(Opdracht, col(Opdracht.id) == Preference.opdracht_id)
         .where(Preference.semester_id == semester.id, Preference.student_id == profile.id)
-        .order_by(Preference.rank)
+        .order_by(col(Preference.rank))
     ).all()
     team = None
     if semester.phase in (Phase.PUBLISHED, Phase.CLOSED):

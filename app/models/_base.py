@@ -28,9 +28,7 @@ def created_at_field() -> Any:
 
 
 def json_field(default_factory: Any = dict, nullable: bool = False) -> Any:
-    return Field(
-        default_factory=default_factory, sa_column=sa.Column(sa.JSON, nullable=nullable)
-    )
+    return Field(default_factory=default_factory, sa_column=sa.Column(sa.JSON, nullable=nullable))
 
 
 def code_field(length: int = 16, **kwargs: Any) -> Any:

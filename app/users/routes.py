@@ -30,8 +30,9 @@ def list_users(
     request: Request, session: SessionDep, admin: AdminUser, role: str = "", q: str = ""
 ) -> Response:
     users = services.list_users(session=session, role=role, q=q[:100])
-    return render(request, "users/list.html", {"users": users, "roles": list(Role),
-                                               "role": role, "q": q})
+    return render(
+        request, "users/list.html", {"users": users, "roles": list(Role), "role": role, "q": q}
+    )
 
 
 @router.get("/new", response_class=HTMLResponse)

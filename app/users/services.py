@@ -10,8 +10,9 @@ from app.audit import record
 from app.auth.services import create_invitation, end_all_sessions
 from app.config import Settings
 from app.errors import InvalidInput, NotFound
+from app.i18n import lazy
 from app.mail import queue_mail
-from app.models import Partner, PartnerUser, Role, User
+from app.models import Language, Partner, PartnerUser, Role, User
 
 
 @dataclass
@@ -26,17 +27,19 @@ class InviteForm:
     def validate(self, session: Session) -> None:
         self.name, self.email = self.name.strip(), self.email.strip().lower()
         if not self.name:
-            self.errors["name"] = "Enter a name."
+            self.errors["name"] = lazy("Enter a name.")
         if "@" not in self.email or "." not in self.email.split("@")[-1]:
-            self.errors["email"] = "Enter a valid e-mail address."
+            self.errors["email"] = lazy("Enter a valid e-mail address.")
         elif session.exec(select(User).where(User.email == self.email)).first():
-            self.errors["email"] = "There is already an account with this e-mail address."
+            self.errors["email"] = lazy("There is already an account with this e-mail address.")
+        if self.language not in list(Language):
+            self.language = Language.NL
         if self.role not in list(Role):
-            self.errors["role"] = "Choose a role."
+            self.errors["role"] = lazy("Choose a role.")
         if self.role == Role.PARTNER and not (
             self.partner_id and session.get(Partner, self.partner_id)
         ):
-            self.errors["partner_id"] = "Choose the organisation this partner acts for."
+            self.errors["partner_id"] = lazy("Choose the organisation this partner acts for.")
 
 
 def list_users(*, session: Session, role: str = "", q: str = "") -> list[User]:
@@ -57,14 +60,23 @@ def invite_user(
     if form.errors:
         raise InvalidInput(errors=list(form.errors.values()))
     user = User(
-        name=form.name, email=form.email, role=Role(form.role), preferred_language=form.language
+        name=form.name,
+        email=form.email,
+        role=Role(form.role),
+        preferred_language=Language(form.language),
     )
     session.add(user)
     session.flush()
     if form.role == Role.PARTNER and form.partner_id and user.id:
         session.add(PartnerUser(partner_id=form.partner_id, user_id=user.id))
-    record(session, actor=admin, action="user.invite", entity="user", entity_id=user.id,
-           after={"email": user.email, "role": user.role})
+    record(
+        session,
+        actor=admin,
+        action="user.invite",
+        entity="user",
+        entity_id=user.id,
+        after={"email": user.email, "role": user.role},
+    )
     token = create_invitation(session=session, user=user, created_by=admin, settings=settings)
     link = f"{settings.base_url}/invitation/{token}"
     queue_mail(session, to=user.email, subject="Your opdrachtmatch account", body=link)
@@ -80,8 +92,15 @@ def set_active(*, session: Session, user_id: int, active: bool, admin: User) -> 
     user.active = active
     user.version += 1
     session.add(user)
-    record(session, actor=admin, action="user.activate" if active else "user.deactivate",
-           entity="user", entity_id=user_id, before=before, after={"active": active})
+    record(
+        session,
+        actor=admin,
+        action="user.activate" if active else "user.deactivate",
+        entity="user",
+        entity_id=user_id,
+        before=before,
+        after={"active": active},
+    )
     session.commit()
     if not active:
         end_all_sessions(session=session, user_id=user_id)

@@ -1,0 +1,64 @@
+# opdrachtmatch: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL run of the suite; `make test` skips it with a notice when no server answers,
+# unless REQUIRE_POSTGRES=1 (set by CI), which makes a missing server a failure.
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint format typecheck check migrate demo bench browsers clean
+
+$(STAMP): requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/alembic upgrade head
+
+demo: migrate
+	$(BIN)/python -m app.demo
+
+run: demo
+	@$(BIN)/python -m app.demo --print-logins
+	$(BIN)/uvicorn app.asgi:app --host $(HOST) --port $(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python -m tests.pg_ready "$(PG_TEST_URL)"; then \
+		OM_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 2 -q -m "not nodb" $(PYTEST_ARGS); \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
+	else \
+		echo "NOTICE: no PostgreSQL at $(PG_TEST_URL); the PostgreSQL run was skipped."; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy app tests bench scripts
+
+check: lint typecheck test
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.matching --quick
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,119 @@
+"""Small builders for test rows; each returns the flushed object."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import count
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth.deps import SESSION_COOKIE
+from app.auth.services import start_session
+from app.models import (
+    Leerkring,
+    Opdracht,
+    OpdrachtStatus,
+    Partner,
+    PartnerUser,
+    Phase,
+    Programme,
+    Role,
+    Semester,
+    StudentProfile,
+    User,
+)
+from app.security import hash_password
+
+PASSWORD = "correct-horse-battery"
+_seq = count(1)
+
+
+@lru_cache
+def _hash(password: str) -> str:
+    return hash_password(password)
+
+
+def user(session: Session, role: Role = Role.STUDENT, **kw: object) -> User:
+    n = next(_seq)
+    obj = User(
+        email=str(kw.pop("email", f"user{n}@example.org")),
+        name=str(kw.pop("name", f"{role} {n}")),
+        role=role,
+        password_hash=_hash(str(kw.pop("password", PASSWORD))),
+        **kw,  # type: ignore[arg-type]
+    )
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def login(client: TestClient, session: Session, who: User) -> TestClient:
+    client.cookies.set(
+        SESSION_COOKIE, start_session(session=session, user=who), domain="testserver.local"
+    )
+    return client
+
+
+def programme(session: Session, code: str = "FT") -> Programme:
+    obj = Programme(code=f"{code}{next(_seq)}", name_nl=code, name_en=code)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def leerkring(session: Session, name: str = "Overbetuwe") -> Leerkring:
+    obj = Leerkring(name=f"{name} {next(_seq)}")
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def partner(session: Session, name: str = "Forte Welzijn", *users: User) -> Partner:
+    obj = Partner(name=f"{name} {next(_seq)}")
+    session.add(obj)
+    session.flush()
+    for u in users:
+        assert obj.id is not None
+        assert u.id is not None
+        session.add(PartnerUser(partner_id=obj.id, user_id=u.id))
+    session.flush()
+    return obj
+
+
+def semester(session: Session, phase: Phase = Phase.INTAKE, **kw: object) -> Semester:
+    obj = Semester(code=str(kw.pop("code", f"2099-S{next(_seq)}")), phase=phase, **kw)  # type: ignore[arg-type]
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def opdracht(session: Session, sem: Semester, owner: Partner, **kw: object) -> Opdracht:
+    assert sem.id is not None
+    assert owner.id is not None
+    obj = Opdracht(
+        semester_id=sem.id,
+        owner_partner_id=owner.id,
+        title=str(kw.pop("title", f"Opdracht {next(_seq)}")),
+        status=kw.pop("status", OpdrachtStatus.APPROVED),  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
+    )
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def student(session: Session, prog: Programme, year: int = 2, **kw: object) -> StudentProfile:
+    u = user(session, Role.STUDENT)
+    assert u.id is not None
+    assert prog.id is not None
+    obj = StudentProfile(
+        user_id=u.id,
+        student_number=f"{2000000 + next(_seq)}",
+        programme_id=prog.id,
+        year=year,
+        **kw,  # type: ignore[arg-type]
+    )
+    session.add(obj)
+    session.flush()
+    return obj

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.models import Role
+from tests import factories as f
+
+
+def test_production_refuses_the_default_secret():
+    with pytest.raises(ValidationError, match="OM_SECRET_KEY"):
+        Settings(environment="production")
+    assert Settings(environment="production", secret_key="x" * 40).secret_key
+
+
+def test_security_headers_on_pages(anon: TestClient):
+    response = anon.get("/login")
+    csp = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_dutch_by_default_and_english_remembered_per_user(anon: TestClient, session: Session):
+    user = f.user(session, Role.STUDENT)
+    f.semester(session, code="2099-S2")
+    f.login(anon, session, user)
+    assert 'lang="nl"' in anon.get("/dashboard").text
+    assert anon.post("/language", data={"language": "en", "next": "/dashboard"}).status_code == 303
+    session.refresh(user)
+    assert user.preferred_language == "en"
+    page = anon.get("/dashboard").text
+    assert 'lang="en"' in page
+    assert "My ranking" in page
+
+
+def test_htmx_is_vendored_and_served(anon: TestClient):
+    response = anon.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200
+    assert "htmx" in response.text[:200]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import AuditEvent, OutboxMessage, Role, User
+from tests import factories as f
+
+
+def test_admin_invites_a_user_who_sets_a_password_once(anon: TestClient, session: Session):
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    response = anon.post(
+        "/admin/users/new",
+        data={"name": "Wijkdocent Lingewaard", "email": "WD@Example.org", "role": "wijkdocent"},
+    )
+    assert response.status_code == 200
+    link = re.search(r"http://testserver(/invitation/[\w-]+)", response.text)
+    assert link is not None
+    invitee = session.exec(select(User).where(User.email == "wd@example.org")).one()
+    assert invitee.password_hash is None
+    assert session.exec(select(OutboxMessage).where(OutboxMessage.to == invitee.email)).first()
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.invite")).first()
+
+    anon.post("/logout")
+    path = link.group(1)
+    assert anon.get(path).status_code == 200
+    short = anon.post(path, data={"password": "short", "repeat": "short"})
+    assert short.status_code == 422
+    assert "minstens 12 tekens" in short.text
+    ok = anon.post(path, data={"password": "a-long-enough-pass", "repeat": "a-long-enough-pass"})
+    assert ok.status_code == 303
+    assert anon.get(path).status_code == 404  # one-time
+    login = anon.post("/login", data={"email": invitee.email, "password": "a-long-enough-pass"})
+    assert login.status_code == 303
+
+
+def test_invite_form_reports_every_error_and_keeps_input(anon: TestClient, session: Session):
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    response = anon.post(
+        "/admin/users/new", data={"name": "", "email": "not-an-address", "role": "partner"}
+    )
+    assert response.status_code == 422
+    assert "Vul een naam in" in response.text
+    assert "geldig e-mailadres" in response.text
+    assert 'value="not-an-address"' in response.text
+
+
+def test_deactivation_ends_sessions(anon: TestClient, session: Session, app):
+    target = f.user(session, Role.STUDENT)
+    with TestClient(app, follow_redirects=False) as other:
+        f.login(other, session, target)
+        assert other.get("/dashboard").status_code == 200
+        f.login(anon, session, f.user(session, Role.ADMIN))
+        anon.post(f"/admin/users/{target.id}/active", data={"active": "false"})
+        assert other.get("/dashboard").status_code == 303

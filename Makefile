@@ -26,7 +26,7 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python -m app.demo
 
-run: demo
+run: migrate
 	@$(BIN)/python -m app.demo --print-logins
 	$(BIN)/uvicorn app.asgi:app --host $(HOST) --port $(PORT)
 

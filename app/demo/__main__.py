@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         engine.dispose()
     if summary is None:
-        print("The database already has users; demo data not loaded.")
+        print("The database already has data; the demo was not loaded again.")
     else:
         print(summary.describe())
     if args.print_logins:

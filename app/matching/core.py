@@ -67,6 +67,12 @@ def minimise(
     if extra is not None:
         a_eq = sp.vstack([a_eq, extra[0]], format="csr")
         b_eq = np.concatenate([b_eq, extra[1]])
+    if model.n == 0:
+        # No columns at all: feasible only when no student row demands a placement.
+        empty = not np.any(b_eq)
+        out.status, out.z = ("optimal", np.zeros(0)) if empty else ("infeasible", None)
+        out.objective = out.bound = 0 if empty else None
+        return out
     t = time.perf_counter()
     lp = linprog(
         c,

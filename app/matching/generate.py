@@ -18,7 +18,7 @@ def _assignments(rng: np.random.Generator, students: int) -> list[dict[str, Any]
     capacity = 0
     while capacity < 1.2 * students:
         teams = int(rng.choice([1, 1, 1, 2, 2, 3]))
-        size = int(rng.integers(3, 7))  # max size 3..6, min size 3
+        size = 6  # teams of 3..6 members
         a: dict[str, Any] = {
             "teams": teams,
             "min_size": 3,

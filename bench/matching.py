@@ -40,7 +40,13 @@ def _hist(problem: Problem, placement: dict[str, str]) -> dict[str, int]:
     h: Counter[str] = Counter()
     for s in problem.students:
         a = placement.get(s.id)
-        h["unplaced" if a is None else str(s.ranking.index(a) + 1) if a in s.ranking else "unranked"] += 1
+        h[
+            "unplaced"
+            if a is None
+            else str(s.ranking.index(a) + 1)
+            if a in s.ranking
+            else "unranked"
+        ] += 1
     return dict(h)
 
 
@@ -56,7 +62,10 @@ def _ours(problem: Problem, limit: float) -> dict[str, Any]:
 
 
 def _relaxed(problem: Problem, limit: float) -> dict[str, Any]:
-    loose = tuple(replace(a, min_size=1, min_programmes=1, required_programmes=()) for a in problem.assignments)
+    loose = tuple(
+        replace(a, min_size=1, min_programmes=1, required_programmes=())
+        for a in problem.assignments
+    )
     return _ours(replace(problem, assignments=loose), limit)
 
 
@@ -66,7 +75,10 @@ def _direct(problem: Problem, limit: float) -> dict[str, Any]:
     m = build_model(problem)
     res = milp(
         m.base_cost(),
-        constraints=[LinearConstraint(m.a_ub, -np.inf, m.b_ub), LinearConstraint(m.a_eq, m.b_eq, m.b_eq)],
+        constraints=[
+            LinearConstraint(m.a_ub, -np.inf, m.b_ub),
+            LinearConstraint(m.a_eq, m.b_eq, m.b_eq),
+        ],
         integrality=m.integrality,
         bounds=Bounds(m.lb, m.ub),
         options={"time_limit": limit, "mip_rel_gap": 0.0},
@@ -113,30 +125,51 @@ def _stable(problem: Problem, limit: float) -> dict[str, Any]:
     placement = {str(r.name): str(h.name) for h, rs in matching.items() for r in rs}
     cost = problem.costs
     programme = {s.id: s.programme for s in problem.students}
-    total = sum(cost.rank[s.ranking.index(placement[s.id])] if s.id in placement else cost.unplaced or 0
-                for s in problem.students)
+    total = sum(
+        cost.rank[s.ranking.index(placement[s.id])] if s.id in placement else cost.unplaced or 0
+        for s in problem.students
+    )
     groups: dict[str, list[tuple[str, str]]] = {}
     for sid, aid in placement.items():
         groups.setdefault(aid, []).append((sid, programme[sid]))
     broken = sum(deal(by_id[a], m) is None for a, m in groups.items())
-    return {"status": f"{broken} assignments break team rules", "objective": total, "bound": None,
-            "hist": _hist(problem, placement)}
+    return {
+        "status": f"{broken} assignments break team rules",
+        "objective": total,
+        "bound": None,
+        "hist": _hist(problem, placement),
+    }
 
 
 def run_case(n: int, seed: int, method: str, limit: float) -> dict[str, Any]:
     problem = parse_problem(generate(n, seed))
     start = time.perf_counter()
-    out = {"ours": _ours, "direct": _direct, "relaxed": _relaxed, "stable": _stable}[method](problem, limit)
+    out = {"ours": _ours, "direct": _direct, "relaxed": _relaxed, "stable": _stable}[method](
+        problem, limit
+    )
     out["seconds"] = round(time.perf_counter() - start, 2)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 
 
 def _spawn(n: int, seed: int, method: str, limit: float) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "bench.matching", "--case", method, "--sizes", str(n),
-           "--seed", str(seed), "--time-limit", str(limit)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.matching",
+        "--case",
+        method,
+        "--sizes",
+        str(n),
+        "--seed",
+        str(seed),
+        "--time-limit",
+        str(limit),
+    ]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=limit * 2 + 120, check=False)
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=limit * 2 + 120, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"status": "killed (timeout)"}
     if done.returncode != 0:
@@ -146,9 +179,19 @@ def _spawn(n: int, seed: int, method: str, limit: float) -> dict[str, Any]:
 
 
 def _row(n: int, method: str, r: dict[str, Any]) -> str:
-    hist = " ".join(f"{k}:{v}" for k, v in sorted(r.get("hist", {}).items(), key=lambda kv: (len(kv[0]), kv[0])))
-    cells = [f"{n:,}", method, r.get("status", ""), str(r.get("seconds", "")), str(r.get("peak_mb", "")),
-             str(r.get("objective", "")), str(r.get("bound", "")), hist]
+    hist = " ".join(
+        f"{k}:{v}" for k, v in sorted(r.get("hist", {}).items(), key=lambda kv: (len(kv[0]), kv[0]))
+    )
+    cells = [
+        f"{n:,}",
+        method,
+        r.get("status", ""),
+        str(r.get("seconds", "")),
+        str(r.get("peak_mb", "")),
+        str(r.get("objective", "")),
+        str(r.get("bound", "")),
+        hist,
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -173,10 +216,14 @@ def main() -> None:
     for n in sizes:
         for method in args.methods.split(","):
             if method == "direct" and n > args.skip_direct_above:
-                print(_row(n, method, {"status": f"skipped (> {args.skip_direct_above:,} students)"}))
+                print(
+                    _row(n, method, {"status": f"skipped (> {args.skip_direct_above:,} students)"})
+                )
                 continue
             if method == "stable" and n > args.skip_stable_above:
-                print(_row(n, method, {"status": f"skipped (> {args.skip_stable_above:,} students)"}))
+                print(
+                    _row(n, method, {"status": f"skipped (> {args.skip_stable_above:,} students)"})
+                )
                 continue
             limit = args.direct_limit if method == "direct" else args.time_limit
             r = _spawn(n, args.seed, method, limit)

@@ -56,12 +56,14 @@ def test_partner_posts_an_opdracht_with_co_partners_and_tags(
         w.programmes[0].id
     ]
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "opdracht.create")).one()
-    assert event.after is not None and event.after["copartner_ids"] == [w.co.id]
+    assert event.after is not None
+    assert event.after["copartner_ids"] == [w.co.id]
     page = anon.get(f"/opdrachten/{opdracht.id}").text
     assert w.co.name in page
     assert "Wonen en zorg" in page
     listing = anon.get(f"/opdrachten?semester={w.semester.id}").text
-    assert "Hop-on-Hop-off" in listing and w.co.name in listing
+    assert "Hop-on-Hop-off" in listing
+    assert w.co.name in listing
 
 
 def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World):
@@ -73,7 +75,7 @@ def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World)
     ok = anon.post(f"/opdrachten/{opdracht.id}/submit", data={"version": str(opdracht.version)})
     assert ok.status_code == 303
     session.refresh(opdracht)
-    assert opdracht.status == OpdrachtStatus.SUBMITTED
+    assert str(opdracht.status) == "submitted"
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "opdracht.submit")).one()
 
 
@@ -84,7 +86,10 @@ def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World)
         ({"min_size": "6", "max_size": "4"}, "minimale teamgrootte kan niet groter zijn"),
         ({"teams": "0"}, "Vul een getal van 1 tot en met 50 in"),
         ({"teams": "twee"}, "Vul een heel getal in"),
-        ({"max_size": "2", "min_size": "1", "min_programmes": "1"}, "Er zijn 3 opleidingen verplicht"),
+        (
+            {"max_size": "2", "min_size": "1", "min_programmes": "1"},
+            "Er zijn 3 opleidingen verplicht",
+        ),
         ({"max_per_programme": "1", "min_size": "4"}, "kan een team nooit de minimale grootte"),
         ({"min_programmes": "6", "max_size": "5"}, "niet meer opleidingen bevatten"),
         ({"contact_email": "geen-adres"}, "geldig e-mailadres"),
@@ -131,7 +136,7 @@ def test_intake_deadline_is_enforced_by_the_server(anon: TestClient, session: Se
 def test_co_partner_edits_and_other_partner_cannot(anon: TestClient, session: Session, w: World):
     opdracht = f.opdracht(session, w.semester, w.owner, status=OpdrachtStatus.DRAFT)
     assert opdracht.id is not None
-    session.add(OpdrachtCopartner(opdracht_id=opdracht.id, partner_id=w.co.id))
+    session.add(OpdrachtCopartner(opdracht_id=opdracht.id, partner_id=w.co.id or 0))
     session.flush()
     f.login(anon, session, w.other_user)
     assert anon.get(f"/opdrachten/{opdracht.id}").status_code == 403
@@ -176,15 +181,13 @@ def test_students_see_only_approved_opdrachten_once_ranking_starts(
     assert anon.get("/opdrachten/999999").status_code == 404
 
 
-def test_a_stale_edit_is_refused_showing_what_changed(
-    anon: TestClient, session: Session, w: World
-):
+def test_a_stale_edit_is_refused_showing_what_changed(anon: TestClient, session: Session, w: World):
     opdracht = f.opdracht(session, w.semester, w.owner, title="Eerste titel", min_size=3)
     opdracht.status = OpdrachtStatus.DRAFT
     session.add(opdracht)
     session.flush()
     f.login(anon, session, w.co_user)
-    session.add(OpdrachtCopartner(opdracht_id=opdracht.id or 0, partner_id=w.co.id))
+    session.add(OpdrachtCopartner(opdracht_id=opdracht.id or 0, partner_id=w.co.id or 0))
     session.flush()
     first = world.form(w, title="Titel van de co-partner", version="1")
     assert anon.post(f"/opdrachten/{opdracht.id}/edit", data=first).status_code == 303
@@ -217,7 +220,8 @@ def test_editing_an_approved_opdracht_sends_it_back_to_review(
     session.refresh(opdracht)
     assert opdracht.status == OpdrachtStatus.SUBMITTED
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "opdracht.update")).one()
-    assert event.before is not None and event.after is not None
+    assert event.before is not None
+    assert event.after is not None
     assert (event.before["status"], event.after["status"]) == ("approved", "submitted")
 
 
@@ -233,9 +237,7 @@ def test_withdraw(anon: TestClient, session: Session, w: World):
     assert again.status_code == 409
 
 
-def test_description_is_plain_text_with_line_breaks(
-    anon: TestClient, session: Session, w: World
-):
+def test_description_is_plain_text_with_line_breaks(anon: TestClient, session: Session, w: World):
     _post_new(anon, session, w, description="<script>alert(1)</script>\nTweede regel")
     opdracht = session.exec(select(Opdracht)).one()
     page = anon.get(f"/opdrachten/{opdracht.id}").text
@@ -243,9 +245,7 @@ def test_description_is_plain_text_with_line_breaks(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;\nTweede regel" in page
 
 
-def test_focus_of_the_semester_is_shown_to_partners(
-    anon: TestClient, session: Session, w: World
-):
+def test_focus_of_the_semester_is_shown_to_partners(anon: TestClient, session: Session, w: World):
     w.semester.focus_theme_id = w.theme.id
     w.semester.focus_target_group_id = w.group.id
     session.add(w.semester)
@@ -254,7 +254,8 @@ def test_focus_of_the_semester_is_shown_to_partners(
     for path in ("/opdrachten", f"/opdrachten/new?semester={w.semester.id}"):
         page = anon.get(path).text
         assert "Focus van dit semester" in page
-        assert "Wonen en zorg" in page and "Ouderen" in page
+        assert "Wonen en zorg" in page
+        assert "Ouderen" in page
 
 
 def test_wrong_roles_cannot_use_partner_pages(anon: TestClient, session: Session, w: World):

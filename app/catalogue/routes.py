@@ -11,14 +11,11 @@ from app.auth.deps import CurrentUser
 from app.catalogue import services
 from app.db import SessionDep
 from app.opdrachten.cards import Filters
+from app.opdrachten.fields import parse_id
 from app.templating import render
 
 router = APIRouter(prefix="/catalogue")
 Param = Annotated[str, Query(max_length=20)]
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -34,13 +31,13 @@ def show_catalogue(
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     filters = Filters(
-        theme_id=_id(theme),
-        target_group_id=_id(target_group),
-        leerkring_id=_id(leerkring),
-        year=_id(year),
+        theme_id=parse_id(theme),
+        target_group_id=parse_id(target_group),
+        leerkring_id=parse_id(leerkring),
+        year=parse_id(year),
         q=q.strip(),
     )
     page = services.catalogue(
-        session=session, user=user, semester_id=_id(semester), filters=filters
+        session=session, user=user, semester_id=parse_id(semester), filters=filters
     )
     return render(request, "catalogue/list.html", {"page": page, "filters": filters})

@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
 
 from app.i18n import lazy
+from app.middleware import flash
 from app.templating import TZ
 
 MAX_VALUES = 200  # per multi-valued field: more than any vocabulary holds
@@ -140,3 +142,15 @@ def parse_local_datetime(raw: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def parse_id(raw: str) -> int | None:
+    """An id from a query or form value; anything else is no choice at all."""
+    return int(raw) if raw.isdigit() else None
+
+
+def see_other(url: str, message: str) -> Response:
+    """Post/Redirect/Get with a flash message (an English message id)."""
+    response = RedirectResponse(url, status_code=303)
+    flash(response, message)
+    return response

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import CurrentUser, PartnerUser
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
-from app.opdrachten.fields import FormData
+from app.opdrachten.fields import FormData, parse_id, see_other
 from app.opdrachten.forms import LABELS, OpdrachtForm, describe
 from app.templating import render
 
@@ -87,7 +86,7 @@ def new_opdracht(
 def create_opdracht(
     request: Request, session: SessionDep, user: PartnerUser, data: FormData
 ) -> Response:
-    semester = services.pick_semester(session, _id(data.text("semester_id")))
+    semester = services.pick_semester(session, parse_id(data.text("semester_id")))
     if semester is None or semester.id is None:
         raise NotFound()
     form = OpdrachtForm.parse(data)
@@ -102,7 +101,7 @@ def create_opdracht(
         )
     except InvalidInput:
         return _form_page(request, session, user, semester, form, status=422)
-    return _redirect(f"/opdrachten/{opdracht.id}", SAVED[action])
+    return see_other(f"/opdrachten/{opdracht.id}", SAVED[action])
 
 
 @router.get("/{opdracht_id}", response_class=HTMLResponse)
@@ -158,18 +157,18 @@ def update_opdracht(
         return _form_page(
             request, session, user, semester, form, card=card, conflict=exc, status=409
         )
-    return _redirect(f"/opdrachten/{opdracht_id}", SAVED[action])
+    return see_other(f"/opdrachten/{opdracht_id}", SAVED[action])
 
 
 @router.post("/{opdracht_id}/duplicate")
 def duplicate_opdracht(
     session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
 ) -> Response:
-    semester_id = _id(data.text("semester_id")) or 0
+    semester_id = parse_id(data.text("semester_id")) or 0
     copy = continuation.duplicate_opdracht(
         session=session, user=user, opdracht_id=opdracht_id, semester_id=semester_id
     )
-    return _redirect(f"/opdrachten/{copy.id}/edit", lazy("A copy is saved as a draft."))
+    return see_other(f"/opdrachten/{copy.id}/edit", lazy("A copy is saved as a draft."))
 
 
 @router.post("/{opdracht_id}/submit")
@@ -183,7 +182,7 @@ def submit_opdracht(
         version=data.text("version"),
         action="submit",
     )
-    return _redirect(f"/opdrachten/{opdracht_id}", SAVED["submit"])
+    return see_other(f"/opdrachten/{opdracht_id}", SAVED["submit"])
 
 
 @router.post("/{opdracht_id}/withdraw")
@@ -197,14 +196,4 @@ def withdraw_opdracht(
         version=data.text("version"),
         action="withdraw",
     )
-    return _redirect(f"/opdrachten/{opdracht_id}", lazy("The opdracht is withdrawn."))
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
-
-
-def _redirect(url: str, message: str) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    flash(response, message)
-    return response
+    return see_other(f"/opdrachten/{opdracht_id}", lazy("The opdracht is withdrawn."))

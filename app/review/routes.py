@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.i18n import lazy
-from app.middleware import flash
 from app.opdrachten.cards import Filters
-from app.opdrachten.fields import FieldError, FormData
+from app.opdrachten.fields import FieldError, FormData, parse_id, see_other
 from app.opdrachten.services import card_of
 from app.review import services
 from app.templating import render
@@ -25,10 +24,6 @@ DONE = {
     "send_back": lazy("The opdracht is sent back to the partner."),
 }
 Param = Annotated[str, Query(max_length=20)]
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -45,13 +40,15 @@ def show_queue(
 ) -> Response:
     status = status if status in services.REVIEWABLE else ""
     filters = Filters(
-        theme_id=_id(theme),
-        target_group_id=_id(target_group),
-        leerkring_id=_id(leerkring),
-        partner_id=_id(partner),
+        theme_id=parse_id(theme),
+        target_group_id=parse_id(target_group),
+        leerkring_id=parse_id(leerkring),
+        partner_id=parse_id(partner),
         status=status,
     )
-    found = services.queue(session=session, user=user, semester_id=_id(semester), filters=filters)
+    found = services.queue(
+        session=session, user=user, semester_id=parse_id(semester), filters=filters
+    )
     ctx = {"queue": found, "filters": filters, "statuses": services.REVIEWABLE}
     return render(request, "review/queue.html", ctx)
 
@@ -90,6 +87,4 @@ def decide(
     except InvalidInput as exc:
         errors = {"comment": FieldError(exc.message, exc.params)}
         return _page(request, session, user, opdracht_id, errors=errors, comment=comment)
-    response = RedirectResponse(f"/review?semester={opdracht.semester_id}", status_code=303)
-    flash(response, DONE[decision])
-    return response
+    return see_other(f"/review?semester={opdracht.semester_id}", DONE[decision])

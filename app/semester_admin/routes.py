@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import AdminUser
 from app.dashboard.services import status_counts
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import Phase, Semester
-from app.opdrachten.fields import FieldError, FormData
+from app.opdrachten.fields import FieldError, FormData, see_other
 from app.semester_admin import services
 from app.semester_admin.forms import SemesterForm
 from app.templating import render
@@ -59,7 +58,7 @@ def create_semester(
         semester = services.create_semester(session=session, admin=admin, form=form)
     except InvalidInput:
         return _page(request, session, form, status=422)
-    return _redirect(f"/admin/semesters/{semester.id}", lazy("The semester is created."))
+    return see_other(f"/admin/semesters/{semester.id}", lazy("The semester is created."))
 
 
 @router.get("/{semester_id}", response_class=HTMLResponse)
@@ -85,7 +84,7 @@ def update_semester(
         saved = SemesterForm.from_semester(semester)
         form.version = saved.version
         return _page(request, session, form, semester, status=409, saved=saved)
-    return _redirect(f"/admin/semesters/{semester_id}", lazy("Saved."))
+    return see_other(f"/admin/semesters/{semester_id}", lazy("Saved."))
 
 
 @router.post("/{semester_id}/advance")
@@ -95,7 +94,7 @@ def advance_semester(
     semester = services.advance(
         session=session, admin=admin, semester_id=semester_id, from_phase=data.text("phase")
     )
-    return _redirect(
+    return see_other(
         f"/admin/semesters/{semester.id}", lazy("The semester moved to the next phase.")
     )
 
@@ -118,12 +117,6 @@ def step_back_semester(
         form = SemesterForm.from_semester(semester)
         errors = {"reason": FieldError(exc.message)}
         return _page(request, session, form, semester, status=422, reason_errors=errors)
-    return _redirect(
+    return see_other(
         f"/admin/semesters/{semester_id}", lazy("The semester stepped back one phase.")
     )
-
-
-def _redirect(url: str, message: str) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    flash(response, message)
-    return response

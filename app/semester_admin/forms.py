@@ -83,7 +83,9 @@ class SemesterForm:
             name: require_int(e, name, getattr(self, name), minimum=1, maximum=50)
             for name in ("default_min_size", "default_max_size", "default_min_programmes")
         }
-        per = parse_int(e, "default_max_per_programme", self.default_max_per_programme, minimum=1)
+        per = parse_int(
+            e, "default_max_per_programme", self.default_max_per_programme, minimum=1, maximum=50
+        )
         ranks = require_int(e, "number_of_ranks", self.number_of_ranks, minimum=1, maximum=20)
         rules = TeamRules(
             numbers["default_min_size"],

@@ -107,6 +107,7 @@ def test_invalid_input_is_refused_with_the_form_kept(
     assert 'class="error-summary"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert 'value="Elst"' in response.text  # the user's input is kept
+    assert 'type="number" value="2" required min="1" max="50"' in response.text
     assert _count(session) == 0
 
 

@@ -14,11 +14,15 @@ from app.i18n import lazy
 from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
-from app.opdrachten.fields import FormData, parse_id, see_other
+from app.opdrachten.fields import FormData, FormInput, parse_id, see_other
 from app.opdrachten.forms import LABELS, OpdrachtForm, describe
 from app.templating import render
 
 router = APIRouter(prefix="/opdrachten")
+DONE = {
+    "submit": lazy("The opdracht is saved and submitted for review."),
+    "withdraw": lazy("The opdracht is withdrawn."),
+}
 SAVED = {
     "draft": lazy("The opdracht is saved as a draft."),
     "submit": lazy("The opdracht is saved and submitted for review."),
@@ -175,25 +179,21 @@ def duplicate_opdracht(
 def submit_opdracht(
     session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
 ) -> Response:
-    services.change_status(
-        session=session,
-        user=user,
-        opdracht_id=opdracht_id,
-        version=data.text("version"),
-        action="submit",
-    )
-    return see_other(f"/opdrachten/{opdracht_id}", SAVED["submit"])
+    return _change_status(session, user, opdracht_id, data, "submit")
 
 
 @router.post("/{opdracht_id}/withdraw")
 def withdraw_opdracht(
     session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
 ) -> Response:
+    return _change_status(session, user, opdracht_id, data, "withdraw")
+
+
+def _change_status(
+    session: SessionDep, user: User, opdracht_id: int, data: FormInput, action: str
+) -> Response:
+    version = data.text("version")
     services.change_status(
-        session=session,
-        user=user,
-        opdracht_id=opdracht_id,
-        version=data.text("version"),
-        action="withdraw",
+        session=session, user=user, opdracht_id=opdracht_id, version=version, action=action
     )
-    return see_other(f"/opdrachten/{opdracht_id}", lazy("The opdracht is withdrawn."))
+    return see_other(f"/opdrachten/{opdracht_id}", DONE[action])

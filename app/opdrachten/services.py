@@ -227,7 +227,7 @@ def update_opdracht(
     before = snapshot(session, opdracht)
     for name, value in values.items():
         setattr(opdracht, name, value)
-    _bump(opdracht, _status(submit))
+    bump(opdracht, _status(submit))
     set_links(session, opdracht_id, form)
     record(
         session,
@@ -243,7 +243,8 @@ def update_opdracht(
     return opdracht
 
 
-def _bump(opdracht: Opdracht, status: OpdrachtStatus) -> None:
+def bump(opdracht: Opdracht, status: OpdrachtStatus) -> None:
+    """A change of content or status: a new version, so older forms become stale."""
     opdracht.status = status
     opdracht.version += 1
     opdracht.updated_at = utcnow()
@@ -264,7 +265,7 @@ def change_status(
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    _bump(opdracht, target)
+    bump(opdracht, target)
     record(
         session,
         actor=user,

@@ -25,11 +25,10 @@ from app.models import (
     TargetGroup,
     Theme,
     User,
-    utcnow,
 )
 from app.opdrachten.access import load
 from app.opdrachten.cards import Card, Filters, semester_cards
-from app.opdrachten.services import STALE
+from app.opdrachten.services import STALE, bump
 from app.semesters import current_semester, require_phase
 
 S = OpdrachtStatus
@@ -115,10 +114,8 @@ def decide(
     if len(comment) > COMMENT_LIMIT:
         raise InvalidInput(lazy("Use at most %(limit)s characters."), limit=COMMENT_LIMIT)
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    opdracht.status = target
     opdracht.review_comment = comment
-    opdracht.version += 1
-    opdracht.updated_at = utcnow()
+    bump(opdracht, target)
     after = {"status": str(target), "version": opdracht.version, "comment": comment}
     record(
         session,

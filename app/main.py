@@ -12,11 +12,15 @@ from fastapi.staticfiles import StaticFiles
 from app import errors
 from app.auth.deps import load_user, verify_csrf
 from app.auth.routes import router as auth_router
+from app.catalogue.routes import router as catalogue_router
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
+from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
+from app.review.routes import router as review_router
+from app.semester_admin.routes import router as semester_admin_router
 from app.users.routes import router as users_router
 
 
@@ -43,7 +47,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for router in (auth_router, dashboard_router, users_router, pages_router):
+    for router in (
+        auth_router,
+        dashboard_router,
+        users_router,
+        pages_router,
+        semester_admin_router,
+        opdrachten_router,
+        review_router,
+        catalogue_router,
+    ):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})

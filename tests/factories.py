@@ -12,6 +12,7 @@ from app.auth.deps import SESSION_COOKIE
 from app.auth.services import start_session
 from app.models import (
     Leerkring,
+    LeerkringWijkdocent,
     Opdracht,
     OpdrachtStatus,
     Partner,
@@ -21,6 +22,8 @@ from app.models import (
     Role,
     Semester,
     StudentProfile,
+    TargetGroup,
+    Theme,
     User,
 )
 from app.security import hash_password
@@ -115,5 +118,35 @@ def student(session: Session, prog: Programme, year: int = 2, **kw: object) -> S
         **kw,  # type: ignore[arg-type]
     )
     session.add(obj)
+    session.flush()
+    return obj
+
+
+def theme(session: Session, name: str = "Wonen en zorg", parent: Theme | None = None) -> Theme:
+    obj = Theme(
+        code=f"theme-{next(_seq)}",
+        name_nl=name,
+        name_en=name,
+        parent_id=parent.id if parent else None,
+    )
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def target_group(session: Session, name: str = "Ouderen") -> TargetGroup:
+    obj = TargetGroup(code=f"group-{next(_seq)}", name_nl=name, name_en=name)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def wijkdocent(session: Session, *kringen: Leerkring) -> User:
+    """A wijkdocent who reviews and supervises the given leerkringen."""
+    obj = user(session, Role.WIJKDOCENT)
+    for kring in kringen:
+        assert kring.id is not None
+        assert obj.id is not None
+        session.add(LeerkringWijkdocent(leerkring_id=kring.id, user_id=obj.id))
     session.flush()
     return obj

@@ -9,6 +9,10 @@ from hypothesis import strategies as st
 PROGS = ["FT", "SW", "VP"]
 
 
+def _prefixes(ranking: list[str]) -> st.SearchStrategy[list[str]]:
+    return st.integers(0, len(ranking)).map(lambda k: ranking[:k])
+
+
 @st.composite
 def assignments(draw: st.DrawFn, aid: str) -> dict[str, Any]:
     a: dict[str, Any] = {"id": aid, "teams": draw(st.sampled_from([0, 1, 1, 2, 2]))}
@@ -37,16 +41,12 @@ def instances(
             "id": f"s{i}",
             "programme": draw(st.sampled_from(PROGS)),
             "year": draw(st.integers(1, 3)),
-            "ranking": draw(
-                st.permutations(aids)
-                .map(lambda p: list(p))
-                .flatmap(lambda p: st.integers(0, len(p)).map(lambda k, p=p: p[:k]))
-            ),
+            "ranking": draw(st.permutations(aids).map(lambda p: list(p)).flatmap(_prefixes)),
         }
         for i in range(1, n_s + 1)
     ]
-    pairs = [(s["id"], a) for s in students for a in aids]
-    locks = {}
+    pairs = [(str(s["id"]), a) for s in students for a in aids]
+    locks: dict[str, str] = {}
     for sid, aid in draw(st.lists(st.sampled_from(pairs), max_size=2)):
         locks.setdefault(sid, aid)
     bans = [

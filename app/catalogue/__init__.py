@@ -1,0 +1,1 @@
+"""The catalogue of approved opdrachten, for every logged-in user."""

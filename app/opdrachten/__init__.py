@@ -1,0 +1,1 @@
+"""Partner intake: opdrachten posted, co-owned and carried across semesters."""

@@ -1,0 +1,1 @@
+"""The wijkdocent review queue for submitted opdrachten."""

@@ -1,0 +1,1 @@
+"""Admin pages for semesters: deadlines, focus, defaults and phases."""

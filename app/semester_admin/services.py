@@ -1,0 +1,186 @@
+"""Semesters: create, edit, and move through the phases (one step at a time, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.audit import record
+from app.dashboard.services import status_counts
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import lazy
+from app.models import (
+    OpdrachtStatus,
+    Phase,
+    Programme,
+    Semester,
+    TargetGroup,
+    Theme,
+    User,
+    utcnow,
+)
+from app.opdrachten.fields import FieldError
+from app.semester_admin.forms import SemesterForm
+from app.semesters import PhaseClosed, deadline_passed
+
+PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
+AUDITED: tuple[str, ...] = (
+    "code",
+    "name",
+    "phase",
+    "intake_deadline",
+    "ranking_deadline",
+    "publication_at",
+)
+AUDITED += ("default_min_size", "default_max_size", "default_max_per_programme")
+AUDITED += ("default_min_programmes", "number_of_ranks", "focus_theme_id")
+AUDITED += ("focus_target_group_id", "restrict_to_leerkring", "version")
+
+
+def list_semesters(*, session: Session) -> list[Semester]:
+    return list(session.exec(select(Semester).order_by(col(Semester.code).desc())))
+
+
+def get_semester(*, session: Session, semester_id: int) -> Semester:
+    semester = session.get(Semester, semester_id)
+    if semester is None:
+        raise NotFound()
+    return semester
+
+
+def vocabularies(session: Session) -> dict[str, Any]:
+    return {
+        "themes": list(session.exec(select(Theme).order_by(Theme.name_nl))),
+        "groups": list(session.exec(select(TargetGroup).order_by(TargetGroup.name_nl))),
+    }
+
+
+def _programmes(session: Session) -> int:
+    stmt = select(func.count()).select_from(Programme).where(col(Programme.active).is_(True))
+    return session.exec(stmt).one()
+
+
+def _validated(session: Session, form: SemesterForm, semester: Semester | None) -> dict[str, Any]:
+    values = form.validate(**vocabularies(session), programmes=_programmes(session))
+    clash = session.exec(select(Semester).where(Semester.code == form.code)).first()
+    if clash is not None and clash is not semester:
+        form.errors["code"] = FieldError(lazy("There is already a semester with this code."))
+    if form.errors:
+        raise InvalidInput()
+    return values
+
+
+def snapshot(semester: Semester) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    return {name: plain(getattr(semester, name)) for name in AUDITED}
+
+
+def create_semester(*, session: Session, admin: User, form: SemesterForm) -> Semester:
+    semester = Semester(**_validated(session, form, None))
+    session.add(semester)
+    session.flush()
+    record(
+        session,
+        actor=admin,
+        action="semester.create",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+        after=snapshot(semester),
+    )
+    session.commit()
+    return semester
+
+
+def update_semester(
+    *, session: Session, admin: User, semester_id: int, form: SemesterForm
+) -> Semester:
+    semester = get_semester(session=session, semester_id=semester_id)
+    if semester.phase == Phase.CLOSED:
+        raise PhaseClosed(lazy("A closed semester cannot be changed; step it back first."))
+    values = _validated(session, form, semester)
+    if form.version != str(semester.version):
+        raise Conflict()
+    before = snapshot(semester)
+    for name, value in values.items():
+        setattr(semester, name, value)
+    _bump(semester)
+    record(
+        session,
+        actor=admin,
+        action="semester.update",
+        entity="semester",
+        entity_id=semester_id,
+        semester_id=semester_id,
+        before=before,
+        after=snapshot(semester),
+    )
+    session.commit()
+    return semester
+
+
+def _bump(semester: Semester) -> None:
+    semester.version += 1
+    semester.updated_at = utcnow()
+
+
+def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
+    """What must hold before the next phase may start."""
+    if target == Phase.INTAKE and (
+        semester.intake_deadline is None or deadline_passed(semester.intake_deadline)
+    ):
+        raise PhaseClosed(lazy("Set an intake deadline in the future before opening the intake."))
+    approved = status_counts(session, semester).get(OpdrachtStatus.APPROVED, 0)
+    if target == Phase.RANKING and approved == 0:
+        raise PhaseClosed(lazy("No opdracht is approved yet: students would have nothing to rank."))
+
+
+def advance(*, session: Session, admin: User, semester_id: int, from_phase: str) -> Semester:
+    """Move to the next phase. ``from_phase`` is the phase the admin saw: a double click
+    or a second admin must not skip a phase."""
+    semester = get_semester(session=session, semester_id=semester_id)
+    if semester.phase != from_phase:
+        raise Conflict(PHASE_CHANGED)
+    target = Phase(semester.phase).next()
+    if target is None:
+        raise PhaseClosed(lazy("A closed semester has no next phase."))
+    _check_advance(session, semester, target)
+    return _move(session, admin, semester, target, action="semester.advance", reason="")
+
+
+def step_back(
+    *, session: Session, admin: User, semester_id: int, from_phase: str, reason: str
+) -> Semester:
+    semester = get_semester(session=session, semester_id=semester_id)
+    if semester.phase != from_phase:
+        raise Conflict(PHASE_CHANGED)
+    target = Phase(semester.phase).previous()
+    if target is None:
+        raise PhaseClosed(lazy("A semester in concept has no earlier phase."))
+    if not reason.strip():
+        raise InvalidInput(lazy("Give a reason for stepping back."))
+    return _move(session, admin, semester, target, action="semester.step_back", reason=reason)
+
+
+def _move(
+    session: Session, admin: User, semester: Semester, target: Phase, *, action: str, reason: str
+) -> Semester:
+    before = {"phase": str(semester.phase), "version": semester.version}
+    semester.phase = target
+    _bump(semester)
+    record(
+        session,
+        actor=admin,
+        action=action,
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+        before=before,
+        after={"phase": str(target), "version": semester.version},
+        reason=reason.strip(),
+    )
+    session.commit()
+    return semester

@@ -69,7 +69,7 @@ def instances(
         costs["move"] = draw(st.integers(0, 10))
         prev = draw(
             st.lists(
-                st.tuples(st.sampled_from([s["id"] for s in students]), st.sampled_from(aids)),
+                st.tuples(st.sampled_from([str(s["id"]) for s in students]), st.sampled_from(aids)),
                 max_size=n_s,
             )
         )

@@ -17,6 +17,8 @@ from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
 from app.users.routes import router as users_router
+from app.runs.routes import router as runs_router
+from app.runs.routes import teams_router as runs_teams_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (auth_router, dashboard_router, users_router):
         app.include_router(router)
+    app.include_router(runs_router)
+    app.include_router(runs_teams_router)
 
     @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})
     def home(request: Request) -> Response:

@@ -16,9 +16,9 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
-from app.users.routes import router as users_router
 from app.runs.routes import router as runs_router
 from app.runs.routes import teams_router as runs_teams_router
+from app.users.routes import router as users_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.i18n import get_language, lazy
 from app.i18n import gettext as _
-from app.i18n import lazy
 from app.models import Programme
 from app.runs.data import SemesterData
-from app.templating import localized_name
 
 
 @dataclass(frozen=True)
@@ -27,12 +26,25 @@ class Violation:
     params: tuple[tuple[str, Any], ...] = ()
 
     def text(self) -> str:
-        values = {k: localized_name(v) if isinstance(v, Programme) else v for k, v in self.params}
-        return _(self.message).format(**values)
+        return _(self.message).format(**dict(self.params))
+
+
+@dataclass(frozen=True)
+class Name:
+    """A programme name that prints in the current language (and stays hashable)."""
+
+    nl: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en if get_language() == "en" else self.nl
 
 
 def _v(message: str, **params: Any) -> Violation:
-    return Violation(message, tuple(sorted(params.items())))
+    values = {
+        k: Name(v.name_nl, v.name_en) if isinstance(v, Programme) else v for k, v in params.items()
+    }
+    return Violation(message, tuple(sorted(values.items())))
 
 
 def team_violations(

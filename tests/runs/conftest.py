@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -41,10 +42,18 @@ class World:
     jobs: list[Job] = field(default_factory=list)
 
 
+def ident(row: Any) -> int:
+    """The id of a flushed row (typed as int for the model constructors)."""
+    assert row.id is not None
+    return int(row.id)
+
+
 def worker_for(session: Session, runner: Callable[[Job], None] = run_inline) -> Worker:
     def factory() -> Session:
         return Session(
-            bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+            bind=session.connection(),
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
         )
 
     return Worker(session_factory=factory, runner=runner)
@@ -57,25 +66,41 @@ def world(session: Session) -> World:
     progs = {code: f.programme(session, code) for code in ("FT", "VP", "SW")}
     north, south = f.leerkring(session, "Noord"), f.leerkring(session, "Zuid")
     wd, other = f.user(session, Role.WIJKDOCENT), f.user(session, Role.WIJKDOCENT)
-    session.add(LeerkringWijkdocent(leerkring_id=north.id, user_id=wd.id))
-    session.add(LeerkringWijkdocent(leerkring_id=south.id, user_id=other.id))
+    session.add(LeerkringWijkdocent(leerkring_id=ident(north), user_id=ident(wd)))
+    session.add(LeerkringWijkdocent(leerkring_id=ident(south), user_id=ident(other)))
     partner_user = f.user(session, Role.PARTNER)
     owner = f.partner(session, "Forte Welzijn", partner_user)
     rules = {"min_size": 2, "max_size": 4, "max_per_programme": 2, "min_programmes": 2}
     ops = [
         f.opdracht(session, sem, owner, title="Welzijn op Recept", leerkring_id=north.id, **rules),
         f.opdracht(session, sem, owner, title="Leefstijlspreekuur", leerkring_id=north.id, **rules),
-        f.opdracht(session, sem, owner, title="Kletsbot", leerkring_id=south.id, eligible_years=[2, 3], **rules),
+        f.opdracht(
+            session,
+            sem,
+            owner,
+            title="Kletsbot",
+            leerkring_id=south.id,
+            eligible_years=[2, 3],
+            **rules,
+        ),
     ]
-    session.add(OpdrachtRequiredProgramme(opdracht_id=ops[1].id, programme_id=progs["FT"].id))
+    session.add(
+        OpdrachtRequiredProgramme(opdracht_id=ident(ops[1]), programme_id=ident(progs["FT"]))
+    )
     codes = ["FT", "FT", "FT", "VP", "VP", "SW", "SW", "SW"]
     students = [f.student(session, progs[c], year=2, leerkring_id=north.id) for c in codes]
     for i, s in enumerate(students):
         order = [ops[i % 3], ops[(i + 1) % 3], ops[(i + 2) % 3]]
         for rank, o in enumerate(order, start=1):
-            session.add(Preference(semester_id=sem.id, student_id=s.id, opdracht_id=o.id, rank=rank))
+            session.add(
+                Preference(
+                    semester_id=ident(sem), student_id=ident(s), opdracht_id=ident(o), rank=rank
+                )
+            )
     session.flush()
-    return World(sem, progs, ops, students, wd, other, f.user(session, Role.ADMIN), owner, partner_user)
+    return World(
+        sem, progs, ops, students, wd, other, f.user(session, Role.ADMIN), owner, partner_user
+    )
 
 
 @pytest.fixture

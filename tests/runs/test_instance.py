@@ -7,21 +7,24 @@ from app.models import Ban, Member
 from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
 from tests import factories as f
-from tests.runs.conftest import World
+from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
 
 
 def test_the_instance_has_exactly_the_documented_format(session: Session, world: World):
     ft, kletsbot = world.students[0], world.opdrachten[2]
-    session.add(Ban(semester_id=world.semester.id, student_id=ft.id, opdracht_id=kletsbot.id))
+    session.add(
+        Ban(semester_id=ident(world.semester), student_id=ident(ft), opdracht_id=ident(kletsbot))
+    )
     f.opdracht(session, world.semester, world.partner, status="submitted")  # not approved: left out
     session.flush()
     instance = build_instance(load_semester(session, world.semester))
     assert set(instance) == {"students", "assignments", "locks", "bans", "costs", "objective"}
     o = [f"o{op.id}" for op in world.opdrachten]
+    ft_code = world.programmes["FT"].code
     assert instance["students"][0] == {
         "id": f"s{ft.id}",
-        "programme": world.programmes["FT"].code,
+        "programme": ft_code,
         "year": 2,
         "ranking": o,
     }
@@ -32,7 +35,7 @@ def test_the_instance_has_exactly_the_documented_format(session: Session, world:
         },
         {
             "id": o[1], "teams": 1, "min_size": 2, "max_size": 4, "max_per_programme": 2,
-            "min_programmes": 2, "required_programmes": [world.programmes["FT"].code], "years": None,
+            "min_programmes": 2, "required_programmes": [ft_code], "years": None,
         },
         {
             "id": o[2], "teams": 1, "min_size": 2, "max_size": 4, "max_per_programme": 2,

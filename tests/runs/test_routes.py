@@ -9,13 +9,15 @@ from tests import factories as f
 from tests.runs.conftest import World
 
 
-def test_a_wijkdocent_runs_the_match_and_sees_the_results(anon: TestClient, session: Session, world: World, inline):
+def test_a_wijkdocent_runs_the_match_and_sees_the_results(
+    anon: TestClient, session: Session, world: World, inline
+):
     f.login(anon, session, world.wijkdocent)
     response = anon.post("/runs", data={"objective": "sum"})
     assert response.status_code == 303
     page = anon.get(response.headers["location"])
     assert page.status_code == 200
-    assert 'role="img"' in page.text and "<title" in page.text  # the chart
+    assert 'role="img"' in page.text  # the chart
     assert "Eerlijkheid per opleiding" in page.text
     assert "Welzijn op Recept" in page.text
     assert "Alle regels kloppen" in page.text

@@ -171,3 +171,13 @@ def load_run(session: Session, run: MatchRun) -> RunState:
         state.members[m.team_id].append(m)
         state.team_of[m.student_id] = m.team_id
     return state
+
+
+def teams_by_title(data: SemesterData, state: RunState) -> list[Team]:
+    """The run's teams in the order people look for them: opdracht title, then number."""
+
+    def key(team: Team) -> tuple[str, int]:
+        info = data.opdrachten.get(team.opdracht_id)
+        return (info.opdracht.title.lower() if info else "", team.index)
+
+    return sorted(state.teams.values(), key=key)

@@ -21,7 +21,7 @@ from app.matching import parse_problem
 from app.matching.problem import Problem
 from app.matching.result import histograms
 from app.models import MatchRun
-from app.runs.data import RunState, SemesterData
+from app.runs.data import RunState, SemesterData, teams_by_title
 from app.runs.instance import result_teams
 from app.templating import localized_name
 
@@ -49,15 +49,7 @@ def safe(value: Any) -> Any:
 def team_rows(data: SemesterData, state: RunState) -> Iterator[list[Any]]:
     """One row per member, teams in title order; unplaced students last without a team."""
     leerkring = {k: lk.name for k, lk in data.leerkringen.items()}
-    teams = sorted(
-        state.teams.values(),
-        key=lambda t: (
-            data.opdrachten[t.opdracht_id].opdracht.title.lower()
-            if t.opdracht_id in data.opdrachten
-            else "",
-            t.index,
-        ),
-    )
+    teams = teams_by_title(data, state)
     for team in teams:
         info = data.opdrachten.get(team.opdracht_id)
         if info is None:

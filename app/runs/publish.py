@@ -1,10 +1,12 @@
 """Approve teams per leerkring, publish the semester, reopen it.
 
-Publishing runs every callable in ``PUBLISH_HOOKS`` inside the publishing transaction, with
-the session and the semester. The JSON API registers ``sync_publication`` there (in
-``app.main`` at merge time: ``PUBLISH_HOOKS.append(lambda s, sem:
-sync_publication(session=s, semester=sem))``) so this package needs no import of it. A hook
-that raises aborts the publication.
+Publishing and reopening run every callable in ``PUBLISH_HOOKS`` in the same transaction,
+with the session and the semester (its phase already changed). The JSON API registers its
+``sync_publication`` there at merge time, e.g. in ``app.main``::
+
+    PUBLISH_HOOKS.append(lambda s, sem: sync_publication(session=s, semester=sem))
+
+so this package needs no import of it. A hook that raises aborts the publication.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from app.runs import services
 from app.runs.adjust import ChangeForm, Outcome
 from app.runs.charts import Series, bar_chart
 from app.runs.compare import Comparison, compare
-from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups
 from app.runs.results import Dashboard, GroupRow, dashboard, readable
 
@@ -95,15 +95,7 @@ def move_options(data: SemesterData, state: RunState, student_id: int) -> list[t
     """(value, label) for every place a student can go: existing teams, then new teams."""
     out = []
     own = state.team_of.get(student_id)
-    for team in sorted(
-        state.teams.values(),
-        key=lambda t: (
-            data.opdrachten[t.opdracht_id].opdracht.title.lower()
-            if t.opdracht_id in data.opdrachten
-            else "",
-            t.index,
-        ),
-    ):
+    for team in teams_by_title(data, state):
         info = data.opdrachten.get(team.opdracht_id)
         if info is None or team.id == own:
             continue

@@ -16,6 +16,7 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
+from app.pages.routes import router as pages_router
 from app.runs.routes import router as runs_router
 from app.runs.routes import teams_router as runs_teams_router
 from app.users.routes import router as users_router
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for router in (auth_router, dashboard_router, users_router):
+    for router in (auth_router, dashboard_router, users_router, pages_router):
         app.include_router(router)
     app.include_router(runs_router)
     app.include_router(runs_teams_router)

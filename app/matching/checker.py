@@ -39,7 +39,11 @@ def _team_rules(a: Assignment, team: int, members: list[str], progs: Counter[str
 
 
 def _pair_rules(
-    problem: Problem, s: Student, a: Assignment, locks: Mapping[str, str], bans: set[tuple[str, str]]
+    problem: Problem,
+    s: Student,
+    a: Assignment,
+    locks: Mapping[str, str],
+    bans: set[tuple[str, str]],
 ) -> list[str]:
     lock = locks.get(s.id)
     if lock == a.id:
@@ -56,7 +60,9 @@ def _pair_rules(
     return out
 
 
-def _cost(problem: Problem, s: Student, aid: str | None, locks: Mapping[str, str], aids: set[str]) -> int:
+def _cost(
+    problem: Problem, s: Student, aid: str | None, locks: Mapping[str, str], aids: set[str]
+) -> int:
     c = problem.costs
     if aid is None:
         return c.unplaced or 0
@@ -147,7 +153,10 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[str]:
         if placed.get(sid) != aid:
             out.append(f"{sid} is locked to {aid} but not placed there")
     if problem.costs.unplaced is None:
-        out.extend(f"{sid} is unplaced but costs.unplaced is null" for sid in sorted(set(students) - set(placed)))
+        out.extend(
+            f"{sid} is unplaced but costs.unplaced is null"
+            for sid in sorted(set(students) - set(placed))
+        )
     aids = set(assignments)
     total = sum(_cost(problem, s, placed.get(s.id), locks, aids) for s in problem.students)
     if data.get("objective") != total:

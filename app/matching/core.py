@@ -94,7 +94,7 @@ def minimise(
     z = np.asarray(lp.x, dtype=np.float64)
     if _integral(z, is_int):
         z[is_int] = np.round(z[is_int])
-        val = int(round(float(c @ z)))
+        val = round(float(c @ z))
         out.status, out.z, out.objective, out.bound = "optimal", z, val, val
         return out
     d = c - a_eq.T @ lp.eqlin.marginals
@@ -165,9 +165,14 @@ def _finish(
         out.status, out.bound = "optimal", best.objective
         return out
     # Solutions outside the restricted space cost more than LP + delta.
-    bounds = [b for b in (best.bound, math.ceil(limit - 1e-6)) if b is not None]
-    bound = min(bounds) if bounds else math.ceil(lp_obj - 1e-6)
-    out.bound = int(min(max(bound, math.ceil(lp_obj - 1e-6)), best.objective))
+    assert best.objective is not None
+    known = [] if best.bound is None else [best.bound]
+    if math.isfinite(limit):
+        known.append(math.ceil(limit - 1e-6))
+    bound = min(known) if known else 0  # costs are non-negative: 0 is always a bound
+    if math.isfinite(lp_obj):
+        bound = max(bound, math.ceil(lp_obj - 1e-6))
+    out.bound = min(bound, best.objective)
     out.status = "optimal" if out.bound == out.objective else "feasible"
     return out
 
@@ -216,7 +221,7 @@ def _milp_on(
     z[free] = res.x
     is_int = model.integrality == 1
     z[is_int] = np.round(z[is_int])
-    val = int(round(float(c @ z)))
+    val = round(float(c @ z))
     return Core("optimal" if res.status == 0 else "feasible", z, val, lb)
 
 
@@ -267,6 +272,6 @@ def match_pure(model: Model) -> Core:
     upos = np.full(n_s, -1, dtype=np.int64)
     upos[model.u_students] = np.arange(model.n_u)
     z[model.n_x + upos[row_ind[~placed]]] = 1.0
-    val = int(round(float(model.base_cost() @ z)))
+    val = round(float(model.base_cost() @ z))
     out.status, out.z, out.objective, out.bound = "optimal", z, val, val
     return out

@@ -47,7 +47,9 @@ def _candidates(model: Model, problem: Problem) -> dict[str, Counter[str]]:
     return out
 
 
-def _assignment_conflicts(a: Assignment, forced: list[str], cand: Counter[str], prog: dict[str, str]) -> list[str]:
+def _assignment_conflicts(
+    a: Assignment, forced: list[str], cand: Counter[str], prog: dict[str, str]
+) -> list[str]:
     msgs = []
     who = ", ".join(forced)
     need = f"{a.id} must form a team (for {who})"
@@ -55,18 +57,28 @@ def _assignment_conflicts(a: Assignment, forced: list[str], cand: Counter[str], 
         return [f"{who} must be placed on {a.id}, but {a.id} forms no teams"]
     fp = Counter(prog[s] for s in forced)
     if a.max_size is not None and len(forced) > a.max_size * a.teams:
-        msgs.append(f"{a.id} must take {len(forced)} students ({who}) but has {a.max_size * a.teams} places")
+        msgs.append(
+            f"{a.id} must take {len(forced)} students ({who}) but has {a.max_size * a.teams} places"
+        )
     if a.max_per_programme is not None:
         for p, c in sorted(fp.items()):
             if c > a.max_per_programme * a.teams:
-                msgs.append(f"{a.id} must take {c} {p} students but allows {a.max_per_programme} per team")
+                msgs.append(
+                    f"{a.id} must take {c} {p} students but allows {a.max_per_programme} per team"
+                )
     for p in a.required_programmes:
         if cand.get(p, 0) == 0:
             msgs.append(f"{a.id} requires {p} but no {p} student can be placed there; {need}")
     if sum(cand.values()) < a.min_size:
-        msgs.append(f"{a.id} needs at least {a.min_size} members but only {sum(cand.values())} students can be placed there; {need}")
+        msgs.append(
+            f"{a.id} needs at least {a.min_size} members but only "
+            f"{sum(cand.values())} students can be placed there; {need}"
+        )
     if len(cand) < a.min_programmes:
-        msgs.append(f"{a.id} needs {a.min_programmes} programmes but only {', '.join(sorted(cand)) or 'none'} can be placed there; {need}")
+        msgs.append(
+            f"{a.id} needs {a.min_programmes} programmes but only "
+            f"{', '.join(sorted(cand)) or 'no programme'} can be placed there; {need}"
+        )
     return msgs
 
 
@@ -77,7 +89,9 @@ def _static(problem: Problem, model: Model) -> dict[str, str]:
     locks = dict(problem.locks)
     for i, sid in enumerate(model.index.sids):
         if options[i] == 0 and must:
-            out[sid] = f"{sid} must be placed (costs.unplaced is null) but no assignment is open to them"
+            out[sid] = (
+                f"{sid} must be placed (costs.unplaced is null) but no assignment is open to them"
+            )
     prog = {s.id: s.programme for s in problem.students}
     cand = _candidates(model, problem)
     forced = _forced(problem, model)
@@ -89,9 +103,14 @@ def _static(problem: Problem, model: Model) -> dict[str, str]:
         if any(sid in m for m in msgs) and sid not in out:
             out[sid] = f"locked to {aid}, see '*'"
     if must:
-        places = sum(a.teams * (a.max_size if a.max_size is not None else len(prog)) for a in problem.assignments)
+        places = sum(
+            a.teams * (a.max_size if a.max_size is not None else len(prog))
+            for a in problem.assignments
+        )
         if places < len(prog):
-            msgs.append(f"{len(prog)} students must be placed but the assignments have {places} places")
+            msgs.append(
+                f"{len(prog)} students must be placed but the assignments have {places} places"
+            )
     if msgs:
         out[SUMMARY] = "; ".join(msgs)
     return out
@@ -107,7 +126,9 @@ def _relaxations(problem: Problem) -> dict[str, Problem]:
         "the min_size rules": r(problem, assignments=each(lambda a: r(a, min_size=1))),
         "the programme rules (max_per_programme, min_programmes, required_programmes)": r(
             problem,
-            assignments=each(lambda a: r(a, max_per_programme=None, min_programmes=1, required_programmes=())),
+            assignments=each(
+                lambda a: r(a, max_per_programme=None, min_programmes=1, required_programmes=())
+            ),
         ),
         "the years rules": r(problem, assignments=each(lambda a: r(a, years=None))),
         "the locks": r(problem, locks=()),

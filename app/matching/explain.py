@@ -72,7 +72,8 @@ class _Teams:
             return f"already has the most {prog} students it allows"
         if n == 0:
             return f"formed no team: too few students could meet its rules ({_summary(a)})"
-        return f"cannot take another {prog} student without breaking its {broken_rule(a, n + 1, counts)}"
+        rule = broken_rule(a, n + 1, counts)
+        return f"cannot take another {prog} student without breaking its {rule}"
 
     def leave(self, aid: str, prog: str) -> str | None:
         """Why a ``prog`` student cannot leave ``aid`` (None: they can)."""
@@ -96,7 +97,9 @@ def _summary(a: Assignment) -> str:
     return ", ".join(parts)
 
 
-def _closed(problem: Problem, s: Student, a: Assignment, banned: set[tuple[str, str]]) -> str | None:
+def _closed(
+    problem: Problem, s: Student, a: Assignment, banned: set[tuple[str, str]]
+) -> str | None:
     if (s.id, a.id) in banned:
         return "is banned for this student"
     if a.teams <= 0 or a.max_size == 0:
@@ -107,7 +110,12 @@ def _closed(problem: Problem, s: Student, a: Assignment, banned: set[tuple[str, 
 
 
 def _reason(
-    problem: Problem, s: Student, b: Assignment, current: str | None, state: _Teams, banned: set[tuple[str, str]]
+    problem: Problem,
+    s: Student,
+    b: Assignment,
+    current: str | None,
+    state: _Teams,
+    banned: set[tuple[str, str]],
 ) -> str:
     closed = _closed(problem, s, b, banned)
     if closed:
@@ -122,7 +130,9 @@ def _reason(
     return "has room, but the move would not lower the objective (costs, move cost or profile)"
 
 
-def explain(problem: Problem, placement: Mapping[str, str], teams: Sequence[Team]) -> dict[str, str]:
+def explain(
+    problem: Problem, placement: Mapping[str, str], teams: Sequence[Team]
+) -> dict[str, str]:
     """One sentence for every student not placed on their first choice.
 
     Parameters

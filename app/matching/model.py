@@ -162,7 +162,9 @@ def _rank_of(problem: Problem, s: int, aid: str) -> int:
     return ranking.index(aid) + 1 if aid in ranking else 0
 
 
-def pair_costs(problem: Problem, index: Index, ps: IntArray, pa: IntArray, pr: IntArray) -> IntArray:
+def pair_costs(
+    problem: Problem, index: Index, ps: IntArray, pa: IntArray, pr: IntArray
+) -> IntArray:
     costs = problem.costs
     table = np.array((0, *costs.rank), dtype=np.int64)
     cost = table[pr]
@@ -171,4 +173,5 @@ def pair_costs(problem: Problem, index: Index, ps: IntArray, pa: IntArray, pr: I
     cost[unranked] = costs.unranked if costs.unranked is not None else 0
     cost[unranked & locked & (costs.unranked is None)] = 0
     moved = (index.prev[ps] >= 0) & (index.prev[ps] != pa)
-    return cost + costs.move * moved.astype(np.int64)
+    out: IntArray = cost + costs.move * moved.astype(np.int64)
+    return out

@@ -144,7 +144,9 @@ def _assignment(raw: Any, i: int, errors: _Errors) -> Assignment:
             d.get("max_per_programme"), f"{w} max_per_programme", errors, minimum=1
         ),
         min_programmes=_int(d.get("min_programmes", 1), f"{w} min_programmes", errors) or 0,
-        required_programmes=tuple(sorted({_str(p, f"{w} required_programmes", errors) for p in req})),
+        required_programmes=tuple(
+            sorted({_str(p, f"{w} required_programmes", errors) for p in req})
+        ),
         years=None
         if years is None
         else tuple(sorted({_int(y, f"{w} years", errors) or 0 for y in _list(years, w, errors)})),
@@ -221,7 +223,9 @@ def _check_pairs(
             errors.add(f"{kind} of student {sid} on unknown assignment {aid}")
 
 
-def _check_locks(locks: list[tuple[str, str]], bans: list[tuple[str, str]], errors: _Errors) -> None:
+def _check_locks(
+    locks: list[tuple[str, str]], bans: list[tuple[str, str]], errors: _Errors
+) -> None:
     for sid, aid in sorted(set(locks) & set(bans)):
         errors.add(f"student {sid} has both a lock and a ban on assignment {aid}")
     by_student: dict[str, list[str]] = {}
@@ -273,9 +277,12 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     """
     errors = _Errors()
     d = _obj(data, "instance", errors)
-    students = [_student(s, i, errors) for i, s in enumerate(_list(d.get("students"), "students", errors))]
+    students = [
+        _student(s, i, errors) for i, s in enumerate(_list(d.get("students"), "students", errors))
+    ]
     assignments = [
-        _assignment(a, i, errors) for i, a in enumerate(_list(d.get("assignments"), "assignments", errors))
+        _assignment(a, i, errors)
+        for i, a in enumerate(_list(d.get("assignments"), "assignments", errors))
     ]
     longest = max((len(s.ranking) for s in students), default=0)
     costs = _costs(d.get("costs"), longest, errors)

@@ -92,7 +92,7 @@ def _teams(problem: Problem, placement: dict[str, str]) -> tuple[Team, ...]:
     by_assignment: dict[str, list[tuple[str, str]]] = {}
     for sid, aid in placement.items():
         by_assignment.setdefault(aid, []).append((sid, programme[sid]))
-    out = []
+    out: list[Team] = []
     for a in problem.assignments:
         dealt = deal(a, by_assignment.get(a.id, []))
         if dealt is None:
@@ -157,7 +157,9 @@ def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
         status = core.status if core.status == "unknown" else "infeasible"
         explanations = diagnose(problem, model) if status == "infeasible" else {}
         seconds = time.perf_counter() - start
-        return Result(status, None, None, explanations=explanations, seconds=seconds, timings=timings)
+        return Result(
+            status, None, None, explanations=explanations, seconds=seconds, timings=timings
+        )
     t = time.perf_counter()
     placement = _placement(model, core.z)
     teams = _teams(problem, placement)
@@ -166,7 +168,11 @@ def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
     unplaced = tuple(s.id for s in problem.students if s.id not in placement)
     explanations = explain(problem, placement, teams)
     timings["teams_and_explanations"] = time.perf_counter() - t
-    bound = core.bound if problem.objective != "sum" or core.bound is None else min(core.bound, objective)
+    bound = (
+        core.bound
+        if problem.objective != "sum" or core.bound is None
+        else min(core.bound, objective)
+    )
     return Result(
         status=core.status,
         objective=objective,

@@ -48,8 +48,10 @@ def teamable(a: dict[str, Any], progs: tuple[str, ...], memo: dict[Any, bool]) -
     if key not in memo:
         teams = a.get("teams", 1)
         memo[key] = not progs or any(
-            all(_team_ok(a, [p for p, lab in zip(progs, labels, strict=True) if lab == t])
-                for t in set(labels))
+            all(
+                _team_ok(a, [p for p, lab in zip(progs, labels, strict=True) if lab == t])
+                for t in set(labels)
+            )
             for labels in itertools.product(range(teams), repeat=len(progs))
         )
     return memo[key]

@@ -26,7 +26,9 @@ def assignments(draw: st.DrawFn, aid: str) -> dict[str, Any]:
 
 
 @st.composite
-def instances(draw: st.DrawFn, objective: str | None = None, max_students: int = 6) -> dict[str, Any]:
+def instances(
+    draw: st.DrawFn, objective: str | None = None, max_students: int = 6
+) -> dict[str, Any]:
     n_a = draw(st.integers(1, 3))
     aids = [f"a{i}" for i in range(1, n_a + 1)]
     n_s = draw(st.integers(1, max_students))
@@ -35,8 +37,11 @@ def instances(draw: st.DrawFn, objective: str | None = None, max_students: int =
             "id": f"s{i}",
             "programme": draw(st.sampled_from(PROGS)),
             "year": draw(st.integers(1, 3)),
-            "ranking": draw(st.permutations(aids).map(lambda p: list(p)).flatmap(
-                lambda p: st.integers(0, len(p)).map(lambda k, p=p: p[:k]))),
+            "ranking": draw(
+                st.permutations(aids)
+                .map(lambda p: list(p))
+                .flatmap(lambda p: st.integers(0, len(p)).map(lambda k, p=p: p[:k]))
+            ),
         }
         for i in range(1, n_s + 1)
     ]
@@ -44,7 +49,9 @@ def instances(draw: st.DrawFn, objective: str | None = None, max_students: int =
     locks = {}
     for sid, aid in draw(st.lists(st.sampled_from(pairs), max_size=2)):
         locks.setdefault(sid, aid)
-    bans = [p for p in draw(st.lists(st.sampled_from(pairs), max_size=3)) if locks.get(p[0]) != p[1]]
+    bans = [
+        p for p in draw(st.lists(st.sampled_from(pairs), max_size=3)) if locks.get(p[0]) != p[1]
+    ]
     costs = {
         "rank": draw(st.lists(st.integers(0, 9), min_size=n_a, max_size=n_a)),
         "unranked": draw(st.one_of(st.none(), st.integers(0, 12))),
@@ -60,11 +67,18 @@ def instances(draw: st.DrawFn, objective: str | None = None, max_students: int =
     }
     if draw(st.integers(0, 3)) == 0:
         costs["move"] = draw(st.integers(0, 10))
-        prev = draw(st.lists(st.tuples(st.sampled_from([s["id"] for s in students]),
-                                       st.sampled_from(aids)), max_size=n_s))
+        prev = draw(
+            st.lists(
+                st.tuples(st.sampled_from([s["id"] for s in students]), st.sampled_from(aids)),
+                max_size=n_s,
+            )
+        )
         members: dict[str, list[str]] = {}
         for sid, aid in dict(prev).items():
             members.setdefault(aid, []).append(sid)
-        inst["previous"] = {"teams": [{"assignment": a, "team": 1, "members": m}
-                                      for a, m in sorted(members.items())]}
+        inst["previous"] = {
+            "teams": [
+                {"assignment": a, "team": 1, "members": m} for a, m in sorted(members.items())
+            ]
+        }
     return inst

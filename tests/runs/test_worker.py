@@ -94,3 +94,20 @@ def test_the_database_allows_one_active_run_per_semester(session: Session, world
     session.add(MatchRun(semester_id=ident(world.semester), status=RunStatus.RUNNING))
     with pytest.raises(IntegrityError):
         session.flush()
+
+
+def test_a_run_whose_worker_died_no_longer_blocks_the_semester(session: Session, world: World):
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    long_ago = utcnow() - timedelta(hours=3)
+    dead = MatchRun(
+        semester_id=ident(world.semester), status=RunStatus.RUNNING, started_at=long_ago
+    )
+    session.add(dead)
+    session.flush()
+    run = run_now(session, world)
+    assert run.status == RunStatus.SUCCEEDED
+    session.refresh(dead)
+    assert dead.status == RunStatus.FAILED

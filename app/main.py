@@ -20,6 +20,8 @@ from app.middleware import SecurityMiddleware
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
+from app.runs.routes import router as runs_router
+from app.runs.routes import teams_router as runs_teams_router
 from app.semester_admin.routes import router as semester_admin_router
 from app.users.routes import router as users_router
 
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         opdrachten_router,
         review_router,
         catalogue_router,
+        runs_router,
+        runs_teams_router,
     ):
         app.include_router(router)
 

@@ -1,0 +1,61 @@
+"""Two runs side by side: objective, rank histograms, and who moved where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.errors import InvalidInput
+from app.i18n import lazy
+from app.models import MatchRun, RunStatus
+from app.runs.data import RunState, SemesterData, StudentInfo, load_run, load_semester
+from app.runs.results import GroupRow, groups_of, histogram_keys, placement_key, run_students
+from app.runs.services import semester_or_404
+
+
+@dataclass
+class Move:
+    student: StudentInfo
+    before: int | None  # opdracht ids
+    after: int | None
+    rank_before: str
+    rank_after: str
+
+
+@dataclass
+class Comparison:
+    a: MatchRun
+    b: MatchRun
+    keys: list[str]
+    rows: tuple[GroupRow, GroupRow]
+    moves: list[Move]
+    data: SemesterData
+
+    def title(self, opdracht_id: int | None) -> str:
+        info = self.data.opdrachten.get(opdracht_id or 0)
+        return info.opdracht.title if info else "—"
+
+
+def _overall(data: SemesterData, state: RunState) -> GroupRow:
+    rows = groups_of(data, state, run_students(data, state), lambda s: "")
+    return rows[0] if rows else GroupRow("", dict.fromkeys(histogram_keys(data), 0))
+
+
+def compare(*, session: Session, a: MatchRun, b: MatchRun) -> Comparison:
+    """Compare run ``a`` (before) with run ``b`` (after) of one semester."""
+    if a.semester_id != b.semester_id:
+        raise InvalidInput(lazy("Choose two runs of the same semester."))
+    if RunStatus.SUCCEEDED not in (a.status, b.status) or a.status != b.status:
+        raise InvalidInput(lazy("Only runs that finished with teams can be compared."))
+    data = load_semester(session, semester_or_404(session, a.semester_id))
+    sa, sb = load_run(session, a), load_run(session, b)
+    students = {s.id: s for s in run_students(data, sa) + run_students(data, sb)}
+    moves = []
+    for s in sorted(students.values(), key=lambda s: s.name):
+        before, after = sa.opdracht_of(s.id), sb.opdracht_of(s.id)
+        if before != after:
+            moves.append(Move(s, before, after, placement_key(s, before), placement_key(s, after)))
+    return Comparison(
+        a, b, histogram_keys(data), (_overall(data, sa), _overall(data, sb)), moves, data
+    )

@@ -1,0 +1,183 @@
+"""Load what a run needs from the database once per request: students, opdrachten, teams.
+
+Students are the active student accounts (a profile carries no semester); their ranking is
+their Preference rows for the semester's approved opdrachten, cut to the number of rank costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.models import (
+    Ban,
+    Leerkring,
+    MatchRun,
+    Member,
+    Opdracht,
+    OpdrachtRequiredProgramme,
+    OpdrachtStatus,
+    Preference,
+    Programme,
+    Semester,
+    StudentProfile,
+    Team,
+    User,
+)
+
+
+def skey(student_id: int) -> str:
+    return f"s{student_id}"
+
+
+def okey(opdracht_id: int) -> str:
+    return f"o{opdracht_id}"
+
+
+def key_id(key: str) -> int:
+    return int(key[1:])
+
+
+@dataclass(frozen=True)
+class StudentInfo:
+    id: int
+    user_id: int
+    name: str
+    email: str
+    number: str
+    programme: Programme
+    year: int
+    leerkring_id: int | None
+    ranking: tuple[int, ...]  # opdracht ids, first choice first
+
+    def rank_of(self, opdracht_id: int) -> int | None:
+        return self.ranking.index(opdracht_id) + 1 if opdracht_id in self.ranking else None
+
+
+@dataclass(frozen=True)
+class OpdrachtInfo:
+    opdracht: Opdracht
+    required: tuple[str, ...]  # programme codes
+
+    @property
+    def id(self) -> int:
+        assert self.opdracht.id is not None
+        return self.opdracht.id
+
+
+@dataclass
+class SemesterData:
+    semester: Semester
+    students: dict[int, StudentInfo]
+    opdrachten: dict[int, OpdrachtInfo]
+    bans: dict[tuple[int, int], Ban]
+    leerkringen: dict[int, Leerkring]
+    programmes: dict[str, Programme]
+
+
+@dataclass
+class RunState:
+    """The teams of one run; ``team_of`` maps student id to team id."""
+
+    run: MatchRun
+    teams: dict[int, Team]
+    members: dict[int, list[Member]] = field(default_factory=dict)
+    team_of: dict[int, int] = field(default_factory=dict)
+
+    def member(self, student_id: int) -> Member | None:
+        team_id = self.team_of.get(student_id)
+        if team_id is None:
+            return None
+        return next(m for m in self.members[team_id] if m.student_id == student_id)
+
+    def opdracht_of(self, student_id: int) -> int | None:
+        team_id = self.team_of.get(student_id)
+        return None if team_id is None else self.teams[team_id].opdracht_id
+
+
+def load_semester(session: Session, semester: Semester) -> SemesterData:
+    programmes = {p.id: p for p in session.exec(select(Programme))}
+    opdrachten = list(
+        session.exec(
+            select(Opdracht)
+            .where(Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED)
+            .order_by(col(Opdracht.id))
+        )
+    )
+    ids = [o.id for o in opdrachten]
+    required: dict[int, list[str]] = {}
+    for link in session.exec(
+        select(OpdrachtRequiredProgramme).where(col(OpdrachtRequiredProgramme.opdracht_id).in_(ids))
+    ):
+        required.setdefault(link.opdracht_id, []).append(programmes[link.programme_id].code)
+    rankings: dict[int, list[int]] = {}
+    for pref in session.exec(
+        select(Preference)
+        .where(Preference.semester_id == semester.id, col(Preference.opdracht_id).in_(ids))
+        .order_by(col(Preference.student_id), col(Preference.rank))
+    ):
+        rankings.setdefault(pref.student_id, []).append(pref.opdracht_id)
+    longest = len(semester.rank_costs)
+    students = {}
+    for profile, user in session.exec(
+        select(StudentProfile, User)
+        .join(User, col(User.id) == StudentProfile.user_id)
+        .where(col(User.active).is_(True))
+        .order_by(col(StudentProfile.id))
+    ):
+        assert profile.id is not None
+        students[profile.id] = StudentInfo(
+            id=profile.id,
+            user_id=profile.user_id,
+            name=user.name,
+            email=user.email,
+            number=profile.student_number,
+            programme=programmes[profile.programme_id],
+            year=profile.year,
+            leerkring_id=profile.leerkring_id,
+            ranking=tuple(rankings.get(profile.id, [])[:longest]),
+        )
+    bans = {
+        (b.student_id, b.opdracht_id): b
+        for b in session.exec(select(Ban).where(Ban.semester_id == semester.id))
+    }
+    return SemesterData(
+        semester=semester,
+        students=students,
+        opdrachten={
+            o.id: OpdrachtInfo(o, tuple(sorted(required.get(o.id, []))))
+            for o in opdrachten
+            if o.id is not None
+        },
+        bans=bans,
+        leerkringen={lk.id: lk for lk in session.exec(select(Leerkring)) if lk.id is not None},
+        programmes={p.code: p for p in programmes.values()},
+    )
+
+
+def load_run(session: Session, run: MatchRun) -> RunState:
+    teams = {
+        t.id: t
+        for t in session.exec(
+            select(Team)
+            .where(Team.run_id == run.id)
+            .order_by(col(Team.opdracht_id), col(Team.index))
+        )
+        if t.id is not None
+    }
+    state = RunState(run=run, teams=teams, members={tid: [] for tid in teams})
+    for m in session.exec(select(Member).where(Member.run_id == run.id).order_by(col(Member.id))):
+        state.members[m.team_id].append(m)
+        state.team_of[m.student_id] = m.team_id
+    return state
+
+
+def teams_by_title(data: SemesterData, state: RunState) -> list[Team]:
+    """The run's teams in the order people look for them: opdracht title, then number."""
+
+    def key(team: Team) -> tuple[str, int]:
+        info = data.opdrachten.get(team.opdracht_id)
+        return (info.opdracht.title.lower() if info else "", team.index)
+
+    return sorted(state.teams.values(), key=key)

@@ -1,0 +1,248 @@
+"""Approve teams per leerkring, publish the semester, reopen it.
+
+Publishing and reopening run every callable in ``PUBLISH_HOOKS`` in the same transaction,
+with the session and the semester (its phase already changed). The JSON API registers its
+``sync_publication`` there at merge time, e.g. in ``app.main``::
+
+    PUBLISH_HOOKS.append(lambda s, sem: sync_publication(session=s, semester=sem))
+
+so this package needs no import of it. A hook that raises aborts the publication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.audit import record
+from app.errors import Conflict, Forbidden, InvalidInput
+from app.i18n import gettext as _
+from app.i18n import lazy, set_language
+from app.mail import queue_mail
+from app.models import (
+    Leerkring,
+    LeerkringWijkdocent,
+    MatchRun,
+    Opdracht,
+    OpdrachtCopartner,
+    PartnerUser,
+    Phase,
+    Role,
+    Semester,
+    Team,
+    TeamStatus,
+    User,
+    utcnow,
+)
+from app.runs.data import load_run, load_semester
+from app.runs.services import RUN_PHASES, current_run
+from app.semesters import require_phase
+
+PublishHook = Callable[[Session, Semester], None]
+PUBLISH_HOOKS: list[PublishHook] = []
+NO_LEERKRING = 0  # teams of opdrachten without a leerkring; only an admin approves them
+
+
+@dataclass
+class LeerkringGroup:
+    leerkring_id: int
+    name: str
+    teams: list[Team] = field(default_factory=list)
+    may_approve: bool = False
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for t in self.teams if t.status == TeamStatus.APPROVED)
+
+    @property
+    def token(self) -> str:
+        """A fingerprint of the teams' versions: approval refuses a page that is out of date."""
+        raw = ",".join(f"{t.id}:{t.version}" for t in sorted(self.teams, key=lambda t: t.id or 0))
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def leerkringen_of(session: Session, user: User) -> set[int]:
+    return set(
+        session.exec(
+            select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
+        )
+    )
+
+
+def groups(session: Session, run: MatchRun, user: User) -> list[LeerkringGroup]:
+    """The current run's formed teams grouped by their opdracht's leerkring."""
+    state = load_run(session, run)
+    own = leerkringen_of(session, user)
+    names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
+    opdrachten = {
+        o.id: o
+        for o in session.exec(select(Opdracht).where(Opdracht.semester_id == run.semester_id))
+    }
+    out: dict[int, LeerkringGroup] = {}
+    for team in state.teams.values():
+        if not state.members.get(team.id or 0):
+            continue
+        lk = opdrachten[team.opdracht_id].leerkring_id or NO_LEERKRING
+        if lk not in out:
+            name = names.get(lk) or _(lazy("No leerkring"))
+            may = user.role == Role.ADMIN or lk in own
+            out[lk] = LeerkringGroup(lk, name, may_approve=may)
+        out[lk].teams.append(team)
+    return sorted(out.values(), key=lambda g: g.name.lower())
+
+
+def approve(
+    *, session: Session, semester: Semester, leerkring_id: int, token: str, user: User
+) -> int:
+    """Approve every team of one leerkring in the current run; returns how many."""
+    require_phase(semester, *RUN_PHASES)
+    run = current_run(session, semester)
+    if run is None:
+        raise Conflict(lazy("There is no current run to approve."))
+    group = next((g for g in groups(session, run, user) if g.leerkring_id == leerkring_id), None)
+    if group is None:
+        raise InvalidInput(lazy("This leerkring has no teams in the current run."))
+    if not group.may_approve:
+        raise Forbidden(lazy("You can only approve the teams of your own leerkring."))
+    if token != group.token:
+        raise Conflict(
+            lazy(
+                "The teams of this leerkring changed since you opened the page. "
+                "Check them and approve again."
+            )
+        )
+    now = utcnow()
+    for team in group.teams:
+        team.status, team.approved_by_id, team.approved_at = TeamStatus.APPROVED, user.id, now
+        team.version += 1
+        session.add(team)
+    record(
+        session,
+        actor=user,
+        action="run.approve",
+        entity="leerkring",
+        entity_id=leerkring_id,
+        semester_id=semester.id,
+        after={"run": run.id, "teams": [t.id for t in group.teams]},
+    )
+    session.commit()
+    return len(group.teams)
+
+
+def _mail_students(session: Session, semester: Semester, run: MatchRun) -> int:
+    data = load_semester(session, semester)
+    state = load_run(session, run)
+    users = {u.id: u for u in session.exec(select(User).where(User.role == Role.STUDENT))}
+    sent = 0
+    for student in data.students.values():
+        user = users.get(student.user_id)
+        opdracht_id = state.opdracht_of(student.id)
+        if user is None or opdracht_id is None:
+            continue
+        info = data.opdrachten.get(opdracht_id)
+        set_language(user.preferred_language)
+        body = _(
+            lazy("Your team for semester {semester} is known: {title}. See it on your dashboard.")
+        )
+        title = info.opdracht.title if info else ""
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_(lazy("Your team is known")),
+            body=body.format(semester=semester.code, title=title),
+        )
+        sent += 1
+    return sent
+
+
+def _mail_partners(session: Session, semester: Semester, run: MatchRun) -> int:
+    opdracht_ids = set(session.exec(select(Team.opdracht_id).where(Team.run_id == run.id)))
+    partner_ids = set(
+        session.exec(select(Opdracht.owner_partner_id).where(col(Opdracht.id).in_(opdracht_ids)))
+    )
+    partner_ids |= set(
+        session.exec(
+            select(OpdrachtCopartner.partner_id).where(
+                col(OpdrachtCopartner.opdracht_id).in_(opdracht_ids)
+            )
+        )
+    )
+    users = session.exec(
+        select(User)
+        .join(PartnerUser, col(PartnerUser.user_id) == User.id)
+        .where(col(PartnerUser.partner_id).in_(partner_ids))
+    ).all()
+    for user in {u.id: u for u in users}.values():
+        set_language(user.preferred_language)
+        body = _(
+            lazy("The student teams for your opdrachten in semester {semester} are published.")
+        )
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_(lazy("Teams published")),
+            body=body.format(semester=semester.code),
+        )
+    return len(users)
+
+
+def publish(*, session: Session, semester: Semester, user: User) -> None:
+    """Publish the current run's teams once all are approved; hooks and mails in one go."""
+    require_phase(semester, *RUN_PHASES)
+    run = current_run(session, semester)
+    if run is None:
+        raise Conflict(lazy("There is no current run to publish."))
+    pending = [g.name for g in groups(session, run, user) if g.approved < len(g.teams)]
+    if pending:
+        raise Conflict(
+            lazy("Not all teams are approved yet: {leerkringen}."), leerkringen=", ".join(pending)
+        )
+    before = semester.phase
+    semester.phase = Phase.PUBLISHED
+    semester.publication_at = utcnow()
+    semester.version += 1
+    session.add(semester)
+    for hook in PUBLISH_HOOKS:
+        hook(session, semester)
+    language = getattr(user, "preferred_language", "nl")
+    mails = _mail_students(session, semester, run) + _mail_partners(session, semester, run)
+    set_language(language)
+    record(
+        session,
+        actor=user,
+        action="semester.publish",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+        before={"phase": before},
+        after={"phase": Phase.PUBLISHED, "run": run.id, "mails": mails},
+    )
+    session.commit()
+
+
+def reopen(*, session: Session, semester: Semester, user: User, reason: str) -> None:
+    """Take a published semester back to review; changes after publication need this."""
+    require_phase(semester, Phase.PUBLISHED)
+    reason = reason.strip()[:500]
+    if not reason:
+        raise InvalidInput(lazy("Give a reason for reopening."))
+    semester.phase = Phase.REVIEW
+    semester.version += 1
+    session.add(semester)
+    for hook in PUBLISH_HOOKS:
+        hook(session, semester)
+    record(
+        session,
+        actor=user,
+        action="semester.reopen",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+        before={"phase": Phase.PUBLISHED},
+        after={"phase": Phase.REVIEW},
+        reason=reason,
+    )
+    session.commit()

@@ -1,0 +1,98 @@
+"""What students and partners see of the teams, once the semester is published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.models import (
+    MatchRun,
+    Member,
+    Opdracht,
+    OpdrachtCopartner,
+    Phase,
+    Programme,
+    Semester,
+    StudentProfile,
+    Team,
+    User,
+)
+from app.runs.services import current_run
+from app.semesters import current_semester
+
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+
+
+@dataclass
+class PublishedTeam:
+    opdracht: Opdracht
+    team: Team
+    members: list[tuple[User, StudentProfile, Programme]]
+    supervisor: User | None
+
+
+def visible_run(session: Session) -> tuple[Semester | None, MatchRun | None]:
+    """The current semester and, once it is published, its current run."""
+    semester = current_semester(session)
+    if semester is None or semester.phase not in VISIBLE_PHASES:
+        return semester, None
+    return semester, current_run(session, semester)
+
+
+def _teams(session: Session, run: MatchRun, teams: list[Team]) -> list[PublishedTeam]:
+    out = []
+    for team in teams:
+        rows = session.exec(
+            select(User, StudentProfile, Programme)
+            .join(StudentProfile, col(StudentProfile.user_id) == User.id)
+            .join(Programme, col(Programme.id) == StudentProfile.programme_id)
+            .join(Member, col(Member.student_id) == StudentProfile.id)
+            .where(Member.team_id == team.id)
+            .order_by(col(User.name))
+        ).all()
+        if not rows:
+            continue
+        opdracht = session.get(Opdracht, team.opdracht_id)
+        assert opdracht is not None
+        supervisor = session.get(User, team.supervisor_id) if team.supervisor_id else None
+        out.append(PublishedTeam(opdracht, team, [tuple(r) for r in rows], supervisor))  # type: ignore[misc]
+    return sorted(out, key=lambda t: (t.opdracht.title.lower(), t.team.index))
+
+
+def partner_teams(
+    *, session: Session, partner_ids: list[int]
+) -> tuple[Semester | None, list[PublishedTeam] | None]:
+    """Teams on the partner's opdrachten (owned or co-owned); None before publication."""
+    semester, run = visible_run(session)
+    if run is None:
+        return semester, None
+    co = select(OpdrachtCopartner.opdracht_id).where(
+        col(OpdrachtCopartner.partner_id).in_(partner_ids)
+    )
+    teams = session.exec(
+        select(Team)
+        .join(Opdracht, col(Opdracht.id) == Team.opdracht_id)
+        .where(
+            Team.run_id == run.id,
+            col(Opdracht.owner_partner_id).in_(partner_ids) | col(Opdracht.id).in_(co),
+        )
+    ).all()
+    return semester, _teams(session, run, list(teams))
+
+
+def student_team(
+    *, session: Session, user: User
+) -> tuple[Semester | None, PublishedTeam | None, bool]:
+    """The student's own team; the flag says whether the teams are published."""
+    semester, run = visible_run(session)
+    if run is None:
+        return semester, None, False
+    team = session.exec(
+        select(Team)
+        .join(Member, col(Member.team_id) == Team.id)
+        .join(StudentProfile, col(StudentProfile.id) == Member.student_id)
+        .where(Team.run_id == run.id, StudentProfile.user_id == user.id)
+    ).first()
+    found = _teams(session, run, [team]) if team else []
+    return semester, (found[0] if found else None), True

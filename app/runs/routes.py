@@ -1,0 +1,249 @@
+"""Match run pages: start, watch, inspect, compare, adjust, approve, publish, export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from app.auth.deps import AdminUser, PartnerUser, StaffUser, StudentUser
+from app.dashboard.services import partner_ids_of
+from app.db import SessionDep
+from app.errors import Conflict, InvalidInput
+from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
+from app.middleware import flash
+from app.models import RunStatus
+from app.runs import adjust, exports, publish, published, services, views
+from app.runs.compare import compare
+from app.runs.data import load_run, load_semester
+from app.runs.worker import Worker
+from app.templating import render
+
+
+async def use_language(request: Request) -> None:
+    """Services word some messages (rules, reasons) in the request's language."""
+    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+
+
+def get_worker(request: Request) -> Worker:
+    engine = request.app.state.engine
+    return Worker(session_factory=lambda: Session(engine, expire_on_commit=False))
+
+
+WorkerDep = Annotated[Worker, Depends(get_worker)]
+router = APIRouter(prefix="/runs", dependencies=[Depends(use_language)])
+
+
+def _redirect(url: str, *messages: str) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    if messages:
+        flash(response, *messages)
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def index(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    semester = services.semester_or_404(session)
+    return render(request, "runs/index.html", views.index_context(session, semester))
+
+
+@router.post("", response_class=HTMLResponse)
+def start(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    worker: WorkerDep,
+    objective: Annotated[str, Form(max_length=16)] = "",
+    minimal_disruption: Annotated[bool, Form()] = False,
+) -> Response:
+    semester = services.semester_or_404(session)
+    form = services.StartForm(objective=objective, minimal_disruption=minimal_disruption)
+    try:
+        run = services.start_run(
+            session=session, semester=semester, user=user, form=form, worker=worker
+        )
+    except (InvalidInput, Conflict) as exc:
+        ctx = views.index_context(session, semester, form)
+        ctx["refusal"] = exc.translated()
+        return render(request, "runs/index.html", ctx, status=exc.status_code)
+    return _redirect(f"/runs/{run.id}")
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_runs(
+    request: Request, session: SessionDep, user: StaffUser, a: int, b: int
+) -> Response:
+    cmp = compare(session=session, a=services.get_run(session, a), b=services.get_run(session, b))
+    return render(request, "runs/compare.html", views.comparison_context(cmp))
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+def approvals(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    semester = services.semester_or_404(session)
+    return render(request, "runs/approvals.html", views.approvals_context(session, semester, user))
+
+
+@router.post("/approvals/{leerkring_id}")
+def approve(
+    session: SessionDep,
+    user: StaffUser,
+    leerkring_id: int,
+    token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    semester = services.semester_or_404(session)
+    publish.approve(
+        session=session, semester=semester, leerkring_id=leerkring_id, token=token, user=user
+    )
+    return _redirect("/runs/approvals", lazy("The teams are approved."))
+
+
+@router.post("/publish")
+def publish_semester(session: SessionDep, admin: AdminUser) -> Response:
+    semester = services.semester_or_404(session)
+    publish.publish(session=session, semester=semester, user=admin)
+    return _redirect("/runs/approvals", lazy("The teams are published."))
+
+
+@router.post("/reopen", response_class=HTMLResponse)
+def reopen(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    semester = services.semester_or_404(session)
+    try:
+        publish.reopen(session=session, semester=semester, user=admin, reason=reason)
+    except InvalidInput as exc:
+        ctx = views.approvals_context(session, semester, admin)
+        ctx["reopen_error"] = exc.translated()
+        return render(request, "runs/approvals.html", ctx, status=422)
+    return _redirect("/runs/approvals", lazy("The semester is open for changes again."))
+
+
+@router.get("/{run_id}", response_class=HTMLResponse)
+def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) -> Response:
+    run = services.get_run(session, run_id)
+    polling = request.headers.get("HX-Target") == "run_progress"
+    if polling and run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return Response(status_code=200, headers={"HX-Refresh": "true"})  # finished: show results
+    return render(request, "runs/run.html", views.run_context(session, run, user))
+
+
+@router.post("/{run_id}/adopt")
+def adopt(session: SessionDep, user: StaffUser, run_id: int) -> Response:
+    services.adopt_run(session=session, run=services.get_run(session, run_id), user=user)
+    return _redirect(f"/runs/{run_id}", lazy("This run now holds the teams."))
+
+
+@router.post("/{run_id}/teams/{team_id}/lock")
+def lock_team(
+    session: SessionDep,
+    user: StaffUser,
+    run_id: int,
+    team_id: int,
+    version: Annotated[int, Form()],
+    locked: Annotated[bool, Form()] = False,
+) -> Response:
+    run = services.get_run(session, run_id)
+    adjust.lock_team(
+        session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
+    )
+    message = lazy("The team is locked.") if locked else lazy("The team is unlocked.")
+    return _redirect(f"/runs/{run_id}#team-{team_id}", message)
+
+
+@router.get("/{run_id}/students/{student_id}", response_class=HTMLResponse)
+def student(
+    request: Request, session: SessionDep, user: StaffUser, run_id: int, student_id: int
+) -> Response:
+    run = services.get_run(session, run_id)
+    return render(request, "runs/student.html", views.student_context(session, run, student_id))
+
+
+@router.post("/{run_id}/students/{student_id}", response_class=HTMLResponse)
+def change(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    run_id: int,
+    student_id: int,
+    action: Annotated[str, Form(max_length=16)] = "",
+    from_team: Annotated[int | None, Form()] = None,
+    from_version: Annotated[int | None, Form()] = None,
+    target: Annotated[str, Form(max_length=64)] = "",
+    opdracht_id: Annotated[int | None, Form()] = None,
+    override: Annotated[bool, Form()] = False,
+    reason: Annotated[str, Form(max_length=500)] = "",
+    check: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    run = services.get_run(session, run_id)
+    form = adjust.ChangeForm(
+        action, student_id, from_team, from_version, target, opdracht_id, override, reason
+    )
+    try:
+        outcome = adjust.apply_change(
+            session=session, run=run, form=form, user=user, preview=bool(check)
+        )
+    except (InvalidInput, Conflict) as exc:
+        ctx = views.student_context(session, run, student_id, form)
+        ctx["refusal"] = exc.translated()
+        return render(request, "runs/student.html", ctx, status=exc.status_code)
+    if outcome.saved:
+        return _redirect(f"/runs/{run_id}/students/{student_id}", lazy("The change is saved."))
+    status = 422 if form.errors else 200
+    ctx = views.student_context(session, run, student_id, form, outcome)
+    return render(request, "runs/student.html", ctx, status=status)
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/{run_id}/export.{fmt}")
+def export(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Response:
+    run = services.get_run(session, run_id)
+    semester = services.semester_or_404(session, run.semester_id)
+    if fmt == "instance.json":
+        instance = exports.to_json(run.parameters["instance"])
+        return _download(instance, "application/json", f"instance-{semester.code}-run{run.id}.json")
+    if run.status != RunStatus.SUCCEEDED:
+        raise Conflict(lazy("Only a run with teams can be exported."))
+    data, state = load_semester(session, semester), load_run(session, run)
+    name = f"teams-{semester.code}-run{run.id}"
+    if fmt == "csv":
+        return _download(exports.to_csv(data, state), "text/csv; charset=utf-8", f"{name}.csv")
+    if fmt == "xlsx":
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _download(exports.to_xlsx(data, state), xlsx, f"{name}.xlsx")
+    if fmt == "result.json":
+        return _download(
+            exports.to_json(exports.result_json(run, state)),
+            "application/json",
+            f"result-{semester.code}-run{run.id}.json",
+        )
+    raise InvalidInput()
+
+
+# Students and partners see the teams only once the semester is published.
+teams_router = APIRouter(dependencies=[Depends(use_language)])
+
+
+@teams_router.get("/partner/teams", response_class=HTMLResponse)
+def partner_teams(request: Request, session: SessionDep, user: PartnerUser) -> Response:
+    partner_ids = partner_ids_of(session, user)
+    semester, teams = published.partner_teams(session=session, partner_ids=partner_ids)
+    return render(request, "runs/partner_teams.html", {"semester": semester, "teams": teams})
+
+
+@teams_router.get("/student/team", response_class=HTMLResponse)
+def student_team(request: Request, session: SessionDep, user: StudentUser) -> Response:
+    semester, team, is_published = published.student_team(session=session, user=user)
+    ctx = {"semester": semester, "team": team, "published": is_published}
+    return render(request, "runs/student_team.html", ctx)

@@ -1,0 +1,150 @@
+"""Starting, listing and adopting match runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.audit import record
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import lazy
+from app.matching.problem import OBJECTIVES
+from app.models import MatchRun, Phase, RunStatus, Semester, User, utcnow
+from app.models.matching import ACTIVE_RUN_STATUSES
+from app.runs.data import load_run, load_semester
+from app.runs.instance import build_instance
+from app.runs.worker import Worker
+from app.semesters import current_semester, require_phase
+
+RUN_PHASES = (Phase.MATCHING, Phase.REVIEW)
+# A run still active this long after its time limit lost its worker (a restart, a crash).
+STALE_MARGIN = timedelta(minutes=5)
+
+
+@dataclass
+class StartForm:
+    objective: str = ""
+    minimal_disruption: bool = True
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def semester_or_404(session: Session, semester_id: int | None = None) -> Semester:
+    semester = session.get(Semester, semester_id) if semester_id else current_semester(session)
+    if semester is None:
+        raise NotFound(lazy("There is no semester yet."))
+    return semester
+
+
+def get_run(session: Session, run_id: int) -> MatchRun:
+    run = session.get(MatchRun, run_id)
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def current_run(session: Session, semester: Semester) -> MatchRun | None:
+    return session.exec(
+        select(MatchRun).where(
+            MatchRun.semester_id == semester.id, col(MatchRun.is_current).is_(True)
+        )
+    ).first()
+
+
+def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
+    stmt = select(MatchRun).where(MatchRun.semester_id == semester.id)
+    return list(session.exec(stmt.order_by(col(MatchRun.id).desc())))
+
+
+def fail_stale_runs(session: Session, semester: Semester) -> None:
+    """Free the semester from runs whose worker died (the process was restarted)."""
+    limit = utcnow() - timedelta(seconds=semester.time_limit_seconds) - STALE_MARGIN
+    for run in session.exec(
+        select(MatchRun).where(
+            MatchRun.semester_id == semester.id, col(MatchRun.status).in_(ACTIVE_RUN_STATUSES)
+        )
+    ):
+        if (run.started_at or run.created_at) < limit:
+            run.status, run.finished_at = RunStatus.FAILED, utcnow()
+            run.message = lazy("The run was interrupted; the previous teams are unchanged.")
+            session.add(run)
+    session.commit()
+
+
+def start_run(
+    *, session: Session, semester: Semester, user: User, form: StartForm, worker: Worker
+) -> MatchRun:
+    """Queue a run with the semester's settings and start the worker; one run at a time."""
+    require_phase(semester, *RUN_PHASES)
+    if form.objective and form.objective not in OBJECTIVES:
+        form.errors["objective"] = lazy("Choose a fairness profile.")
+        raise InvalidInput(errors=list(form.errors.values()))
+    fail_stale_runs(session, semester)
+    data = load_semester(session, semester)
+    if not data.opdrachten or not data.students:
+        raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
+    previous = current_run(session, semester)
+    current = load_run(session, previous) if previous else None
+    instance = build_instance(
+        data,
+        current=current,
+        minimal_disruption=form.minimal_disruption,
+        objective=form.objective or None,
+    )
+    run = MatchRun(
+        semester_id=semester.id or 0,
+        status=RunStatus.QUEUED,
+        parameters={
+            "instance": instance,
+            "time_limit": semester.time_limit_seconds,
+            "previous_run_id": previous.id if previous and "previous" in instance else None,
+        },
+        message=lazy("Waiting to start"),
+        created_by_id=user.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(run)
+    except IntegrityError:
+        raise Conflict(lazy("A match run for this semester is already in progress.")) from None
+    record(
+        session,
+        actor=user,
+        action="run.start",
+        entity="match_run",
+        entity_id=run.id,
+        semester_id=semester.id,
+        after={"objective": instance["objective"], "previous": run.parameters["previous_run_id"]},
+    )
+    session.commit()
+    assert run.id is not None
+    worker.start(run.id)
+    return run
+
+
+def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:
+    """Make a finished run the semester's current one (the re-run replaces the old teams)."""
+    semester = semester_or_404(session, run.semester_id)
+    require_phase(semester, *RUN_PHASES)
+    if run.status != RunStatus.SUCCEEDED:
+        raise Conflict(lazy("Only a finished run with teams can become the current run."))
+    before = current_run(session, semester)
+    session.exec(
+        update(MatchRun).where(col(MatchRun.semester_id) == semester.id).values(is_current=False)
+    )
+    session.exec(update(MatchRun).where(col(MatchRun.id) == run.id).values(is_current=True))
+    record(
+        session,
+        actor=user,
+        action="run.adopt",
+        entity="match_run",
+        entity_id=run.id,
+        semester_id=semester.id,
+        before={"current": before.id if before else None},
+        after={"current": run.id},
+    )
+    session.commit()
+    session.refresh(run)

@@ -1,0 +1,23 @@
+"""Shared steps of the runs tests."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.models import MatchRun
+from app.runs.services import StartForm, start_run
+from tests.runs.conftest import World, worker_for
+
+
+def run_now(session: Session, world: World, **form: object) -> MatchRun:
+    """Start a run as the wijkdocent and let it finish inline; returns the fresh row."""
+    run = start_run(
+        session=session,
+        semester=world.semester,
+        user=world.wijkdocent,
+        form=StartForm(**form),  # type: ignore[arg-type]
+        worker=worker_for(session),
+    )
+    session.expire_all()
+    fresh = session.exec(select(MatchRun).where(MatchRun.id == run.id)).one()
+    return fresh

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import AuditEvent, OutboxMessage, Phase, Semester, Team, TeamStatus, User
+from app.runs import publish
+from tests import factories as f
+from tests.runs.conftest import World, ident
+from tests.runs.helpers import run_now
+
+
+def _tokens(client: TestClient) -> dict[int, str]:
+    page = client.get("/runs/approvals").text
+    found = re.findall(
+        r'action="/runs/approvals/(\d+)">\s*<input[^>]*>\s*'
+        r'<input type="hidden" name="token" value="(\w+)"',
+        page,
+    )
+    return {int(lk): token for lk, token in found}
+
+
+def _approve_all(client: TestClient, session: Session, world: World) -> None:
+    for who in (world.wijkdocent, world.other_wijkdocent):
+        f.login(client, session, who)
+        for lk, token in _tokens(client).items():
+            assert client.post(f"/runs/approvals/{lk}", data={"token": token}).status_code == 303
+
+
+@pytest.fixture
+def current(session: Session, world: World):
+    # The world's opdrachten live in the semester the pages show (the newest open one).
+    for other in session.exec(select(Semester).where(Semester.id != world.semester.id)):
+        other.phase = Phase.CLOSED
+        session.add(other)
+    session.flush()
+    return run_now(session, world)
+
+
+def test_a_wijkdocent_approves_only_their_own_leerkring(
+    anon: TestClient, session: Session, world: World, current
+):
+    f.login(anon, session, world.wijkdocent)
+    tokens = _tokens(anon)
+    north = world.opdrachten[0].leerkring_id or 0
+    south = world.opdrachten[2].leerkring_id or 0
+    assert set(tokens) == {north}  # only their own leerkring has a button
+    assert anon.post(f"/runs/approvals/{south}", data={"token": "whatever"}).status_code == 403
+    assert anon.post(f"/runs/approvals/{north}", data={"token": "stale"}).status_code == 409
+    assert anon.post(f"/runs/approvals/{north}", data={"token": tokens[north]}).status_code == 303
+    session.expire_all()
+    statuses = {
+        t.opdracht_id: t.status for t in session.exec(select(Team).where(Team.run_id == current.id))
+    }
+    assert statuses[ident(world.opdrachten[0])] == TeamStatus.APPROVED
+    assert statuses[ident(world.opdrachten[2])] == TeamStatus.PROPOSED
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "run.approve")).one()
+
+
+def test_publishing_needs_every_team_approved(
+    anon: TestClient, session: Session, world: World, current
+):
+    f.login(anon, session, world.wijkdocent)
+    north = world.opdrachten[0].leerkring_id or 0
+    anon.post(f"/runs/approvals/{north}", data={"token": _tokens(anon)[north]})
+    f.login(anon, session, world.admin)
+    refused = anon.post("/runs/publish")
+    assert refused.status_code == 409
+    assert "Nog niet alle teams zijn goedgekeurd" in refused.text
+    session.refresh(world.semester)
+    assert world.semester.phase == Phase.MATCHING
+
+
+def test_publish_shows_teams_mails_everyone_and_calls_the_hooks(
+    anon: TestClient, session: Session, world: World, current, monkeypatch: pytest.MonkeyPatch
+):
+    student_user = session.get(User, world.students[0].user_id)
+    assert student_user is not None
+    f.login(anon, session, student_user)
+    assert "nog niet gepubliceerd" in anon.get("/student/team").text
+    f.login(anon, session, world.partner_user)
+    assert "nog niet gepubliceerd" in anon.get("/partner/teams").text
+
+    seen: list[str] = []
+    monkeypatch.setattr(publish, "PUBLISH_HOOKS", [lambda s, sem: seen.append(sem.phase)])
+    _approve_all(anon, session, world)
+    f.login(anon, session, world.admin)
+    assert anon.post("/runs/publish").status_code == 303
+    session.refresh(world.semester)
+    assert world.semester.phase == Phase.PUBLISHED
+    assert seen == [Phase.PUBLISHED]
+    mails = session.exec(select(OutboxMessage)).all()
+    assert {m.to for m in mails} >= {student_user.email, world.partner_user.email}
+
+    f.login(anon, session, student_user)
+    page = anon.get("/student/team").text
+    assert "Welzijn op Recept" in page
+    assert "Begeleidende wijkdocent" in page
+    assert world.wijkdocent.name in page
+    f.login(anon, session, world.partner_user)
+    assert anon.get("/partner/teams").text.count('class="team-card"') == 3
+
+    f.login(anon, session, world.wijkdocent)  # after publication changes need a reopen
+    team = session.exec(select(Team).where(Team.run_id == current.id)).first()
+    assert team is not None
+    assert (
+        anon.post(
+            f"/runs/{current.id}/teams/{team.id}/lock", data={"version": team.version}
+        ).status_code
+        == 409
+    )
+
+
+def test_reopening_needs_a_reason_and_is_audited(
+    anon: TestClient, session: Session, world: World, current
+):
+    _approve_all(anon, session, world)
+    f.login(anon, session, world.admin)
+    anon.post("/runs/publish")
+    empty = anon.post("/runs/reopen", data={"reason": " "})
+    assert empty.status_code == 422
+    assert 'aria-invalid="true"' in empty.text
+    assert anon.post("/runs/reopen", data={"reason": "Late aanmelding"}).status_code == 303
+    session.refresh(world.semester)
+    assert world.semester.phase == Phase.REVIEW
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "semester.reopen")).one()
+    assert event.reason == "Late aanmelding"

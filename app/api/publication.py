@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -145,6 +146,7 @@ def _sync_members(
     stmt = select(PublishedMember).where(PublishedMember.semester_id == semester_id)
     existing = {m.student_id: m for m in session.exec(stmt)}
     seen: set[int] = set()
+    new: list[dict[str, Any]] = []
     for key, data in wanted.items():
         team_id = team_rows[key].id
         assert team_id is not None
@@ -152,18 +154,20 @@ def _sync_members(
             seen.add(student_id)
             row = existing.get(student_id)
             if row is None:
-                row = PublishedMember(semester_id=semester_id, student_id=student_id, **values)
-                counts["members_added"] += 1
-            elif (
-                row.deleted_at is None
-                and row.team_id == team_id
-                and all(getattr(row, n) == values[n] for n in MEMBER_FIELDS)
-            ):
+                new.append(
+                    {"semester_id": semester_id, "student_id": student_id, "team_id": team_id}
+                    | values
+                    | {"updated_at": now}
+                )
                 continue
-            else:
-                counts["members_changed" if row.deleted_at is None else "members_added"] += 1
-                for name in MEMBER_FIELDS:
-                    setattr(row, name, values[name])
+            same = row.team_id == team_id and all(
+                getattr(row, n) == values[n] for n in MEMBER_FIELDS
+            )
+            if row.deleted_at is None and same:
+                continue
+            counts["members_changed" if row.deleted_at is None else "members_added"] += 1
+            for name in MEMBER_FIELDS:
+                setattr(row, name, values[name])
             row.team_id, row.updated_at, row.deleted_at = team_id, now, None
             session.add(row)
     for student_id, row in existing.items():
@@ -171,6 +175,10 @@ def _sync_members(
             row.deleted_at = row.updated_at = now
             session.add(row)
             counts["members_removed"] += 1
+    if new:
+        # A first publication adds thousands of members: one bulk insert, no ORM objects.
+        session.execute(sa.insert(PublishedMember), new)
+        counts["members_added"] += len(new)
 
 
 def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], _TeamData]:
@@ -210,20 +218,29 @@ def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], 
 
 
 def _add_members(session: Session, by_team_id: dict[int, _TeamData]) -> None:
-    rows = session.exec(
-        select(Member, StudentProfile, User, Programme)
+    # Plain columns, not ORM objects: a semester has thousands of members.
+    stmt = (
+        sa.select(
+            col(Member.team_id),
+            col(Member.student_id),
+            col(StudentProfile.student_number),
+            col(User.name),
+            col(Programme.code),
+            col(Programme.name_nl),
+            col(StudentProfile.year),
+        )
         .join(StudentProfile, col(StudentProfile.id) == Member.student_id)
         .join(User, col(User.id) == StudentProfile.user_id)
         .join(Programme, col(Programme.id) == StudentProfile.programme_id)
         .where(col(Member.team_id).in_(list(by_team_id)))
-    ).all()
-    for member, profile, user, programme in rows:
-        by_team_id[member.team_id].members[member.student_id] = {
-            "student_number": profile.student_number,
-            "name": user.name,
-            "programme_code": programme.code,
-            "programme_name": programme.name_nl,
-            "year": profile.year,
+    )
+    for team_id, student_id, number, name, code, programme, year in session.execute(stmt):
+        by_team_id[team_id].members[student_id] = {
+            "student_number": number,
+            "name": name,
+            "programme_code": code,
+            "programme_name": programme,
+            "year": year,
         }
 
 

@@ -36,10 +36,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.api.publication import sync_publication
+from app.api_tokens.services import issue_token
 from app.config import Settings
 from app.db import make_engine
 from app.models import (
-    ApiToken,
     Leerkring,
     MatchRun,
     Member,
@@ -57,7 +57,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.security import new_token, token_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM_SIZE = 5
@@ -122,15 +121,11 @@ def build(session: Session, students: int) -> tuple[Semester, str]:
         Member(run_id=run.id, team_id=teams[i // TEAM_SIZE].id, student_id=p.id)  # type: ignore[arg-type]
         for i, p in enumerate(profiles)
     )
-    secret = "om_" + new_token()
-    session.add(
-        ApiToken(
-            name="bench",
-            prefix=secret[:11],
-            token_hash=token_hash(secret),
-            scopes=["teams:read"],
-            expires_at=utcnow() + timedelta(days=1),
-        )
+    _, secret = issue_token(
+        session=session,
+        name="bench",
+        scopes=["teams:read"],
+        expires_at=utcnow() + timedelta(days=1),
     )
     session.commit()
     return semester, secret

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -126,11 +127,7 @@ def _sync_teams(
             setattr(row, name, data.values[name])
         row.content_hash, row.updated_at, row.deleted_at = digest, now, None
         session.add(row)
-    for key, row in existing.items():
-        if key not in wanted and row.deleted_at is None:
-            row.deleted_at = row.updated_at = now
-            session.add(row)
-            counts["teams_removed"] += 1
+    counts["teams_removed"] += _tombstone(session, existing, keep=wanted.keys(), now=now)
     session.flush()  # new teams need their ids before members point at them
     return existing
 
@@ -170,15 +167,28 @@ def _sync_members(
                 setattr(row, name, values[name])
             row.team_id, row.updated_at, row.deleted_at = team_id, now, None
             session.add(row)
-    for student_id, row in existing.items():
-        if student_id not in seen and row.deleted_at is None:
-            row.deleted_at = row.updated_at = now
-            session.add(row)
-            counts["members_removed"] += 1
+    counts["members_removed"] += _tombstone(session, existing, keep=seen, now=now)
     if new:
         # A first publication adds thousands of members: one bulk insert, no ORM objects.
         session.execute(sa.insert(PublishedMember), new)
         counts["members_added"] += len(new)
+
+
+def _tombstone(
+    session: Session,
+    rows: Mapping[Any, PublishedTeam | PublishedMember],
+    *,
+    keep: Collection[Any],
+    now: datetime,
+) -> int:
+    """Mark the live rows whose key is not in ``keep`` as deleted; returns how many."""
+    removed = 0
+    for key, row in rows.items():
+        if key not in keep and row.deleted_at is None:
+            row.deleted_at = row.updated_at = now
+            session.add(row)
+            removed += 1
+    return removed
 
 
 def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], _TeamData]:

@@ -62,17 +62,9 @@ def create_token(*, session: Session, form: TokenForm, admin: User) -> tuple[Api
     expires_at = form.validate(utcnow().astimezone(TZ).date())
     if form.errors or expires_at is None:
         raise InvalidInput(errors=list(form.errors.values()))
-    secret = TOKEN_PREFIX + new_token()
-    token = ApiToken(
-        name=form.name,
-        prefix=secret[:11],
-        token_hash=token_hash(secret),
-        scopes=sorted(set(form.scopes)),
-        expires_at=expires_at,
-        created_by_id=admin.id,
+    token, secret = issue_token(
+        session=session, name=form.name, scopes=form.scopes, expires_at=expires_at, admin=admin
     )
-    session.add(token)
-    session.flush()
     record(
         session,
         actor=admin,
@@ -82,6 +74,29 @@ def create_token(*, session: Session, form: TokenForm, admin: User) -> tuple[Api
         after={"name": token.name, "scopes": token.scopes, "expires_at": str(expires_at)},
     )
     session.commit()
+    return token, secret
+
+
+def issue_token(
+    *,
+    session: Session,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None,
+    admin: User | None = None,
+) -> tuple[ApiToken, str]:
+    """Add a token to the session (flushed, not committed); returns it and its secret."""
+    secret = TOKEN_PREFIX + new_token()
+    token = ApiToken(
+        name=name,
+        prefix=secret[:11],
+        token_hash=token_hash(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by_id=admin.id if admin else None,
+    )
+    session.add(token)
+    session.flush()
     return token, secret
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.api.publication import sync_publication
+from app.api_tokens.services import issue_token
 from app.models import (
-    ApiToken,
     MatchRun,
     Member,
     Opdracht,
@@ -25,7 +25,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.security import new_token, token_hash
 from tests import factories as f
 
 
@@ -37,18 +36,13 @@ def token(
     revoked: bool = False,
 ) -> str:
     """Store a token and return its secret."""
-    secret = "om_" + new_token()
-    session.add(
-        ApiToken(
-            name="Timetabling",
-            prefix=secret[:11],
-            token_hash=token_hash(secret),
-            scopes=list(scopes),
-            expires_at=expires_at or utcnow() + timedelta(days=30),
-            revoked_at=utcnow() if revoked else None,
-        )
+    expires_at = expires_at or utcnow() + timedelta(days=30)
+    obj, secret = issue_token(
+        session=session, name="Timetabling", scopes=list(scopes), expires_at=expires_at
     )
-    session.flush()
+    if revoked:
+        obj.revoked_at = utcnow()
+        session.flush()
     return secret
 
 

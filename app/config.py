@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     mail_from: str = "opdrachtmatch@localhost"
     retention_months: int = 12
+    # JSON API: requests per minute and token; counted in each server process.
+    api_rate_limit_per_minute: int = 600
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

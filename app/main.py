@@ -10,6 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app import errors
+from app.api import openapi as api_openapi
+from app.api.routes import router as api_router
+from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
@@ -62,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runs_teams_router,
     ):
         app.include_router(router)
+    app.include_router(api_router)
+    app.include_router(api_tokens_router)
+    api_openapi.install(app)
 
     @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})
     def home(request: Request) -> Response:

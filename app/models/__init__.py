@@ -32,6 +32,7 @@ from app.models.people import (
     Theme,
     User,
 )
+from app.models.publication import PublishedMember, PublishedTeam
 from app.models.system import (
     ApiToken,
     AuditEvent,
@@ -66,6 +67,8 @@ __all__ = [
     "Phase",
     "Preference",
     "Programme",
+    "PublishedMember",
+    "PublishedTeam",
     "Role",
     "RunStatus",
     "Semester",

@@ -1,22 +1,19 @@
 """Approve teams per leerkring, publish the semester, reopen it.
 
-Publishing and reopening run every callable in ``PUBLISH_HOOKS`` in the same transaction,
-with the session and the semester (its phase already changed). The JSON API registers its
-``sync_publication`` there at merge time, e.g. in ``app.main``::
-
-    PUBLISH_HOOKS.append(lambda s, sem: sync_publication(session=s, semester=sem))
-
-so this package needs no import of it. A hook that raises aborts the publication.
+Publishing refreshes the JSON API's snapshot (``sync_publication``) in the same
+transaction, so the API serves exactly what was published, and nothing half-way. Reopening
+leaves that snapshot as it was: the timetabling system keeps the last published teams until
+the semester is published again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from app.api.publication import sync_publication
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import gettext as _
@@ -41,8 +38,6 @@ from app.runs.data import load_run, load_semester
 from app.runs.services import RUN_PHASES, current_run
 from app.semesters import require_phase
 
-PublishHook = Callable[[Session, Semester], None]
-PUBLISH_HOOKS: list[PublishHook] = []
 NO_LEERKRING = 0  # teams of opdrachten without a leerkring; only an admin approves them
 
 
@@ -205,8 +200,7 @@ def publish(*, session: Session, semester: Semester, user: User) -> None:
     semester.publication_at = utcnow()
     semester.version += 1
     session.add(semester)
-    for hook in PUBLISH_HOOKS:
-        hook(session, semester)
+    sync_publication(session=session, semester=semester)
     language = getattr(user, "preferred_language", "nl")
     mails = _mail_students(session, semester, run) + _mail_partners(session, semester, run)
     set_language(language)
@@ -232,8 +226,6 @@ def reopen(*, session: Session, semester: Semester, user: User, reason: str) -> 
     semester.phase = Phase.REVIEW
     semester.version += 1
     session.add(semester)
-    for hook in PUBLISH_HOOKS:
-        hook(session, semester)
     record(
         session,
         actor=user,

@@ -6,8 +6,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, OutboxMessage, Phase, Semester, Team, TeamStatus, User
-from app.runs import publish
+from app.models import (
+    AuditEvent,
+    OutboxMessage,
+    Phase,
+    PublishedTeam,
+    Semester,
+    Team,
+    TeamStatus,
+    User,
+)
 from tests import factories as f
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
@@ -74,8 +82,8 @@ def test_publishing_needs_every_team_approved(
     assert world.semester.phase == Phase.MATCHING
 
 
-def test_publish_shows_teams_mails_everyone_and_calls_the_hooks(
-    anon: TestClient, session: Session, world: World, current, monkeypatch: pytest.MonkeyPatch
+def test_publish_shows_teams_mails_everyone_and_fills_the_api_snapshot(
+    anon: TestClient, session: Session, world: World, current
 ):
     student_user = session.get(User, world.students[0].user_id)
     assert student_user is not None
@@ -84,14 +92,16 @@ def test_publish_shows_teams_mails_everyone_and_calls_the_hooks(
     f.login(anon, session, world.partner_user)
     assert "nog niet gepubliceerd" in anon.get("/partner/teams").text
 
-    seen: list[str] = []
-    monkeypatch.setattr(publish, "PUBLISH_HOOKS", [lambda s, sem: seen.append(sem.phase)])
+    assert session.exec(select(PublishedTeam)).all() == []
     _approve_all(anon, session, world)
     f.login(anon, session, world.admin)
     assert anon.post("/runs/publish").status_code == 303
     session.refresh(world.semester)
     assert world.semester.phase == Phase.PUBLISHED
-    assert seen == [Phase.PUBLISHED]
+    published = session.exec(
+        select(PublishedTeam).where(PublishedTeam.semester_id == world.semester.id)
+    ).all()
+    assert len(published) == 3
     mails = session.exec(select(OutboxMessage)).all()
     assert {m.to for m in mails} >= {student_user.email, world.partner_user.email}
 

@@ -16,6 +16,9 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
+from app.student_import.routes import router as student_import_router
+from app.students.routes import router as students_router
+from app.students.staff_routes import router as students_staff_router
 from app.users.routes import router as users_router
 
 
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (auth_router, dashboard_router, users_router):
+        app.include_router(router)
+    for router in (students_router, students_staff_router, student_import_router):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})

@@ -13,7 +13,11 @@
   }
 
   function findByKey(key) {
-    if (key.id) { return document.getElementById(key.id); }
+    if (key.id) {
+      // An added opdracht loses its add button: land on its "in your ranking" mark.
+      return document.getElementById(key.id) ||
+        document.getElementById(key.id.replace(/^add_/, "added_"));
+    }
     var selector = "[name='" + key.name + "'][value='" + key.value + "']";
     var el = document.querySelector("#" + AREA + " button" + selector);
     if (el && !el.disabled) { return el; }

@@ -24,15 +24,29 @@ from app.students.eligibility import FilterOptions, Filters, Offer, describe, el
 MOVES = ("up", "down")
 
 
-def student_and_semester(session: Session, user: User) -> tuple[StudentProfile, Semester]:
+def own_profile(session: Session, user: User) -> StudentProfile:
     """The logged-in student's own profile (the session decides, never the URL)."""
     profile = session.exec(select(StudentProfile).where(StudentProfile.user_id == user.id)).first()
     if profile is None:
         raise NotFound(lazy("Your account has no student profile; ask your wijkdocent."))
-    semester = current_semester(session)
+    return profile
+
+
+def ranking_semester(session: Session) -> Semester:
+    """The semester being ranked: the newest in the ranking phase, else the current one.
+
+    The next semester's intake may already be open while this one is being ranked.
+    """
+    stmt = select(Semester).where(Semester.phase == Phase.RANKING)
+    semester = session.exec(stmt.order_by(col(Semester.code).desc())).first()
+    semester = semester or current_semester(session)
     if semester is None:
         raise NotFound(lazy("There is no semester yet."))
-    return profile, semester
+    return semester
+
+
+def student_and_semester(session: Session, user: User) -> tuple[StudentProfile, Semester]:
+    return own_profile(session, user), ranking_semester(session)
 
 
 def stored_order(session: Session, semester: Semester, profile: StudentProfile) -> list[int]:

@@ -20,7 +20,7 @@ from app.semesters import PhaseClosed
 from app.students import mydata, ranking
 from app.students.deadline import time_left
 from app.students.eligibility import Filters
-from app.students.team import is_published, published_team
+from app.students.team import is_published, published_team, team_semester
 from app.templating import local_time, render
 
 router = APIRouter(prefix="/student")
@@ -198,7 +198,8 @@ def save_order(
 
 @router.get("/team", response_class=HTMLResponse)
 def my_team(request: Request, session: SessionDep, student: StudentUser) -> Response:
-    profile, semester = ranking.student_and_semester(session, student)
+    profile = ranking.own_profile(session, student)
+    semester = team_semester(session, profile) or ranking.ranking_semester(session)
     team = published_team(session, semester, profile)
     ctx = {"semester": semester, "team": team, "published": is_published(semester)}
     return render(request, "students/team.html", ctx)

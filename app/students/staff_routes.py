@@ -7,11 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import StaffUser
 from app.db import SessionDep
-from app.errors import NotFound
-from app.i18n import lazy
-from app.semesters import current_semester
 from app.students.deadline import time_left
 from app.students.incomplete import incomplete_rankings
+from app.students.ranking import ranking_semester
 from app.templating import render
 
 router = APIRouter(prefix="/students")
@@ -19,9 +17,7 @@ router = APIRouter(prefix="/students")
 
 @router.get("/incomplete", response_class=HTMLResponse)
 def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Response:
-    semester = current_semester(session)
-    if semester is None:
-        raise NotFound(lazy("There is no semester yet."))
+    semester = ranking_semester(session)
     groups = incomplete_rankings(session=session, semester=semester)
     ctx = {
         "semester": semester,

@@ -45,6 +45,21 @@ def is_published(semester: Semester) -> bool:
     return semester.phase in VISIBLE_PHASES
 
 
+def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
+    """The newest published (or closed) semester in which the student has a team."""
+    return session.exec(
+        select(Semester)
+        .join(MatchRun, col(MatchRun.semester_id) == Semester.id)
+        .join(Member, col(Member.run_id) == MatchRun.id)
+        .where(
+            Member.student_id == profile.id,
+            col(MatchRun.is_current).is_(True),
+            col(Semester.phase).in_(VISIBLE_PHASES),
+        )
+        .order_by(col(Semester.code).desc())
+    ).first()
+
+
 def published_team(
     session: Session, semester: Semester, profile: StudentProfile
 ) -> TeamView | None:

@@ -255,3 +255,15 @@ def test_csrf_is_required(anon: TestClient, session: Session):
     del client.headers["X-CSRF-Token"]
     assert client.post("/student/ranking/order", data={"order": [w.open[0].id]}).status_code == 403
     assert stored(session, w) == []
+
+
+def test_the_semester_in_ranking_is_used_while_the_next_is_in_intake(
+    anon: TestClient, session: Session
+):
+    w = world(session)
+    f.semester(session, Phase.INTAKE, code="2999-S1")  # newer, so the "current" one
+    client = as_student(anon, session, w)
+    assert f"Semester {w.semester.code}" in client.get("/student/ranking").text
+    response = client.post("/student/ranking/order", json={"order": ids(w.open[:1])})
+    assert response.status_code == 200
+    assert stored(session, w) == ids(w.open[:1])

@@ -100,3 +100,12 @@ def test_team_page_is_for_students(anon: TestClient, session: Session, role: str
     setup(session)
     f.login(anon, session, f.user(session, role))  # type: ignore[arg-type]
     assert anon.get("/student/team").status_code == 403
+
+
+def test_the_published_team_stays_visible_during_the_next_intake(
+    anon: TestClient, session: Session
+):
+    _sem, _opdracht, _team, me, *_ = setup(session)
+    f.semester(session, Phase.INTAKE, code="2999-S1")
+    text = f.login(anon, session, b.student_user(session, me)).get("/student/team").text
+    assert "Hop-on-Hop-off" in text

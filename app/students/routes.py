@@ -95,38 +95,28 @@ FiltersField = Annotated[str, Form(max_length=500)]
 IdField = Annotated[int, Form()]
 
 
-@router.post("/ranking/add", response_class=HTMLResponse)
-def add_choice(
-    request: Request,
-    session: SessionDep,
-    student: StudentUser,
-    opdracht_id: IdField,
-    filters: FiltersField = "",
-) -> Response:
-    return _after_change(
-        request,
-        session,
-        student,
-        Filters.parse(filters),
-        lambda: ranking.add(session=session, user=student, opdracht_id=opdracht_id),
-    )
+def _choice_route(path: str, change: Callable[..., list[int]]) -> None:
+    """Add and remove: one opdracht id, the filters to return to, and the same answer."""
+
+    @router.post(path, response_class=HTMLResponse, name=change.__name__)
+    def route(
+        request: Request,
+        session: SessionDep,
+        student: StudentUser,
+        opdracht_id: IdField,
+        filters: FiltersField = "",
+    ) -> Response:
+        return _after_change(
+            request,
+            session,
+            student,
+            Filters.parse(filters),
+            lambda: change(session=session, user=student, opdracht_id=opdracht_id),
+        )
 
 
-@router.post("/ranking/remove", response_class=HTMLResponse)
-def remove_choice(
-    request: Request,
-    session: SessionDep,
-    student: StudentUser,
-    opdracht_id: IdField,
-    filters: FiltersField = "",
-) -> Response:
-    return _after_change(
-        request,
-        session,
-        student,
-        Filters.parse(filters),
-        lambda: ranking.remove(session=session, user=student, opdracht_id=opdracht_id),
-    )
+_choice_route("/ranking/add", ranking.add)
+_choice_route("/ranking/remove", ranking.remove)
 
 
 @router.post("/ranking/move", response_class=HTMLResponse)

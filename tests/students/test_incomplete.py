@@ -44,7 +44,7 @@ def test_lists_incomplete_students_by_leerkring_with_counts(anon: TestClient, se
     for who in (done, inactive):
         assert who.student_number not in text
     assert "3 van de 4 studenten hebben geen complete voorkeuren" in text
-    assert f"van 3 in {kring.name}" in text
+    assert f"van 3 in {kring.name} zonder complete voorkeuren" in text
     assert "1 / 2" in text  # partial and stale each have one valid choice
 
 

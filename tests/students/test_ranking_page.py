@@ -61,7 +61,7 @@ def test_theme_and_leerkring_filters(anon: TestClient, session: Session):
     by_kring = client.get(f"/student/ranking?leerkring={kring.id}").text
     assert w.open[2].title in by_kring
     assert w.open[1].title not in by_kring
-    assert "1 opdrachten getoond." in by_kring
+    assert "1 opdracht getoond." in by_kring
     junk = client.get("/student/ranking?theme=abc&group=%3Cscript%3E")
     assert junk.status_code == 200
     assert all(o.title in junk.text for o in w.open)

@@ -37,7 +37,7 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m tests.pg_ready "$(PG_TEST_URL)"; then \
-		OM_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 2 -q -m "not nodb" $(PYTEST_ARGS); \
+		OM_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 2 -q -m "not nodb and not browser" $(PYTEST_ARGS); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
 	else \

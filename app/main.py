@@ -16,6 +16,7 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import SecurityMiddleware
+from app.pages.routes import router as pages_router
 from app.student_import.routes import router as student_import_router
 from app.students.routes import router as students_router
 from app.students.staff_routes import router as students_staff_router
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for router in (auth_router, dashboard_router, users_router):
+    for router in (auth_router, dashboard_router, users_router, pages_router):
         app.include_router(router)
     for router in (students_router, students_staff_router, student_import_router):
         app.include_router(router)

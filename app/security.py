@@ -48,7 +48,9 @@ def tokens_equal(a: str, b: str) -> bool:
 @lru_cache
 def common_passwords() -> frozenset[str]:
     return frozenset(
-        line.strip().lower() for line in _COMMON_PASSWORDS.read_text().splitlines() if line
+        line.strip().lower()
+        for line in _COMMON_PASSWORDS.read_text().splitlines()
+        if line and not line.startswith("#")
     )
 
 

@@ -43,3 +43,9 @@ def test_htmx_is_vendored_and_served(anon: TestClient):
     response = anon.get("/static/vendor/htmx-2.0.11.min.js")
     assert response.status_code == 200
     assert "htmx" in response.text[:200]
+
+
+def test_privacy_page_is_public_and_names_the_retention(anon: TestClient):
+    response = anon.get("/privacy")
+    assert response.status_code == 200
+    assert "12 maanden" in response.text

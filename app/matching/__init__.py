@@ -1,0 +1,26 @@
+"""Exact interprofessional team formation (pure library: stdlib, numpy, scipy).
+
+Public API: :func:`parse_problem`, :func:`load`, :func:`solve`, :func:`check`,
+:func:`dump`, :func:`dumps`, :class:`Problem`, :class:`Result`, :class:`ProblemError`.
+"""
+
+from app.matching.checker import check
+from app.matching.problem import Assignment, Costs, Problem, ProblemError, Student, parse_problem
+from app.matching.result import Result, Team, dump, dumps, load
+from app.matching.solver import solve
+
+__all__ = [
+    "Assignment",
+    "Costs",
+    "Problem",
+    "ProblemError",
+    "Result",
+    "Student",
+    "Team",
+    "check",
+    "dump",
+    "dumps",
+    "load",
+    "parse_problem",
+    "solve",
+]

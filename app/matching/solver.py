@@ -1,0 +1,187 @@
+"""``solve``: build the model, optimise (sum or a fairness profile), form teams, explain."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+from app.matching.build import build_model
+from app.matching.core import Core, match_pure, minimise
+from app.matching.diagnose import diagnose
+from app.matching.explain import explain
+from app.matching.model import FloatArray, IntArray, Model
+from app.matching.problem import Problem
+from app.matching.result import Result, Team, histograms
+from app.matching.teams import deal
+
+
+def _categories(model: Model, n_ranks: int) -> IntArray:
+    """Profile category per column: rank 1..K, K+1 unranked, K+2 unplaced, 0 otherwise."""
+    cat = np.zeros(model.n, dtype=np.int64)
+    cat[: model.n_x] = np.where(model.prank > 0, model.prank, n_ranks + 1)
+    cat[model.n_x : model.n_x + model.n_u] = n_ranks + 2
+    return cat
+
+
+def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
+    """Sequential exact optimisation of the rank profile, then of the total cost."""
+    k = len(problem.costs.rank)
+    cat = _categories(model, k)
+    if problem.objective == "greedy":
+        # Most first choices, then most second choices, ..., then most unranked placements.
+        stages = [(c, -1.0) for c in range(1, k + 2)]
+    else:
+        # Fewest unplaced, then fewest unranked, then fewest at rank K, K-1, ..., 2.
+        stages = [(c, 1.0) for c in range(k + 2, 1, -1)]
+    rows: list[sp.csr_matrix] = []
+    values: list[float] = []
+    timings: dict[str, float] = {}
+    for c, sign in stages:
+        mask = cat == c
+        if not mask.any():
+            continue
+        core = _stage(model, sign * mask.astype(np.float64), rows, values, deadline)
+        _merge(timings, core.timings)
+        if core.status != "optimal" or core.z is None:
+            core.timings, core.bound = timings, None
+            return core
+        rows.append(sp.csr_matrix(mask.astype(np.float64)))
+        values.append(float(mask.astype(np.float64) @ core.z))
+    core = _stage(model, model.base_cost(), rows, values, deadline)
+    _merge(timings, core.timings)
+    core.timings = timings
+    return core
+
+
+def _stage(
+    model: Model,
+    c: FloatArray,
+    rows: list[sp.csr_matrix],
+    values: list[float],
+    deadline: float | None,
+) -> Core:
+    extra = (sp.vstack(rows, format="csr"), np.array(values)) if rows else None
+    return minimise(model, c, extra, deadline)
+
+
+def _merge(into: dict[str, float], more: dict[str, float]) -> None:
+    for key, value in more.items():
+        into[key] = into.get(key, 0.0) + value
+
+
+def _optimise(problem: Problem, model: Model, deadline: float | None) -> Core:
+    if problem.objective != "sum":
+        return _profile(model, problem, deadline)
+    if len(model.y_assign) == 0 and model.n_w == 0:
+        core = match_pure(model)
+        if core.status != "unknown":
+            return core
+    return minimise(model, model.base_cost(), None, deadline)
+
+
+def _placement(model: Model, z: FloatArray) -> dict[str, str]:
+    chosen = np.nonzero(z[: model.n_x] > 0.5)[0]
+    sids, aids = model.index.sids, model.index.aids
+    return {sids[int(model.ps[j])]: aids[int(model.pa[j])] for j in chosen}
+
+
+def _teams(problem: Problem, placement: dict[str, str]) -> tuple[Team, ...]:
+    programme = {s.id: s.programme for s in problem.students}
+    by_assignment: dict[str, list[tuple[str, str]]] = {}
+    for sid, aid in placement.items():
+        by_assignment.setdefault(aid, []).append((sid, programme[sid]))
+    out: list[Team] = []
+    for a in problem.assignments:
+        dealt = deal(a, by_assignment.get(a.id, []))
+        if dealt is None:
+            raise AssertionError(f"solver counts for {a.id} cannot be dealt into teams")
+        out.extend(Team(a.id, i + 1, tuple(m)) for i, m in enumerate(dealt))
+    return tuple(out)
+
+
+def _objective(problem: Problem, model: Model, placement: dict[str, str]) -> int:
+    """Total cost recomputed from the placement in exact integers."""
+    sidx = {sid: i for i, sid in enumerate(model.index.sids)}
+    aidx = {aid: i for i, aid in enumerate(model.index.aids)}
+    n_a = len(aidx)
+    keys = model.ps * n_a + model.pa
+    want = np.array([sidx[s] * n_a + aidx[a] for s, a in placement.items()], dtype=np.int64)
+    placed = int(model.cost[np.searchsorted(keys, want)].sum()) if len(want) else 0
+    unplaced = len(problem.students) - len(placement)
+    return placed + unplaced * (problem.costs.unplaced or 0)
+
+
+def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
+    """Form teams of minimum total cost (or best rank profile) for ``problem``.
+
+    Parameters
+    ----------
+    problem : Problem
+        A validated instance, e.g. from :func:`parse_problem` or :func:`load`.
+    time_limit : float, optional
+        Seconds of search. When it stops the search, the best solution found is returned
+        with status ``feasible`` and its proven lower ``bound``.
+
+    Returns
+    -------
+    Result
+        Status ``optimal``, ``feasible``, ``infeasible`` or ``unknown`` (time limit hit
+        before any solution was found), teams, unplaced students, statistics and
+        explanations.
+
+    Examples
+    --------
+    >>> from app.matching import parse_problem, solve
+    >>> p = parse_problem({
+    ...     "students": [{"id": "s1", "programme": "FT", "ranking": ["a1", "a2"]},
+    ...                  {"id": "s2", "programme": "VP", "ranking": ["a1"]},
+    ...                  {"id": "s3", "programme": "FT", "ranking": ["a1", "a2"]}],
+    ...     "assignments": [{"id": "a1", "max_size": 2, "max_per_programme": 1},
+    ...                     {"id": "a2", "max_size": 3}],
+    ...     "costs": {"rank": [0, 1], "unranked": None, "unplaced": 10}})
+    >>> r = solve(p)
+    >>> r.status, r.objective, r.bound
+    ('optimal', 1, 1)
+    >>> [(t.assignment, t.members) for t in r.teams]
+    [('a1', ('s2', 's3')), ('a2', ('s1',))]
+    """
+    start = time.perf_counter()
+    deadline = None if time_limit is None else start + time_limit
+    model = build_model(problem)
+    built = time.perf_counter()
+    core = _optimise(problem, model, deadline)
+    timings = {"build": built - start, **core.timings}
+    if core.z is None:
+        status = core.status if core.status == "unknown" else "infeasible"
+        explanations = diagnose(problem, model) if status == "infeasible" else {}
+        seconds = time.perf_counter() - start
+        return Result(
+            status, None, None, explanations=explanations, seconds=seconds, timings=timings
+        )
+    t = time.perf_counter()
+    placement = _placement(model, core.z)
+    teams = _teams(problem, placement)
+    objective = _objective(problem, model, placement)
+    total, per = histograms(problem, placement)
+    unplaced = tuple(s.id for s in problem.students if s.id not in placement)
+    explanations = explain(problem, placement, teams)
+    timings["teams_and_explanations"] = time.perf_counter() - t
+    bound = (
+        core.bound
+        if problem.objective != "sum" or core.bound is None
+        else min(core.bound, objective)
+    )
+    return Result(
+        status=core.status,
+        objective=objective,
+        bound=bound,
+        teams=teams,
+        unplaced=unplaced,
+        rank_histogram=total,
+        per_programme=per,
+        explanations=explanations,
+        seconds=time.perf_counter() - start,
+        timings=timings,
+    )

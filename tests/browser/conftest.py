@@ -1,0 +1,127 @@
+"""Browser tests: a real uvicorn server on a free port with the demo semester, driven by
+Playwright in Debian's Chromium. Screenshots go to test-output/screenshots/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlmodel import Session
+
+from app.config import ROOT, Settings
+from app.db import make_engine
+from app.demo.build import build_demo
+from app.main import create_app
+from tests.conftest import migrate
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ROOT / "test-output" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-4.11.4.min.js"
+PASSWORD = "demo-wachtwoord-2026"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("live") / "live.db"
+    port = _free_port()
+    settings = Settings(
+        environment="test",
+        database_url=f"sqlite:///{db}",
+        secret_key="browser-test-secret-key-0123456789abcdef",
+        base_url=f"http://127.0.0.1:{port}",
+    )
+    engine = make_engine(settings)
+    migrate(engine)
+    with Session(engine) as session:
+        build_demo(session)
+    engine.dispose()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the live server did not start"
+    yield settings.base_url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser: Browser, base_url: str, **context: Any) -> Page:
+    ctx = browser.new_context(base_url=base_url, **context)
+    return ctx.new_page()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    p = new_page(browser, live_server, viewport={"width": 1200, "height": 900})
+    yield p
+    p.context.close()
+
+
+def login(page: Page, role: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(f"{role}@demo.opdrachtmatch.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/dashboard")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page."""
+    page.add_script_tag(content=AXE.read_text())
+    result: dict[str, Any] = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

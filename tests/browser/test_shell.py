@@ -1,0 +1,58 @@
+"""Every role logs in and reaches its dashboard; the pages pass axe in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import axe_violations, login, new_page, screenshot
+
+ROLES = ["beheerder", "wijkdocent", "partner", "student"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_the_demo_semester(page: Page, role: str):
+    login(page, role)
+    expect(page.get_by_role("heading", name="Overzicht", exact=True)).to_be_visible()
+    expect(page.get_by_text("Semester 2026-S2")).to_be_visible()
+    screenshot(page, f"dashboard-{role}")
+
+
+def test_wijkdocent_sees_opdrachten_and_student_sees_ranking(page: Page):
+    login(page, "wijkdocent")
+    expect(page.get_by_role("table")).to_contain_text("Hop-on-Hop-off")
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, "student")
+    expect(page.get_by_role("heading", name="Mijn voorkeuren")).to_be_visible()
+    expect(page.locator("ol.ranking li")).to_have_count(5)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboards_have_no_axe_violations(
+    browser: Browser, live_server: str, role: str, language: str
+):
+    page = new_page(browser, live_server, bypass_csp=True)
+    login(page, role)
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/login", "/privacy"])
+def test_public_pages_have_no_axe_violations(browser: Browser, live_server: str, path: str):
+    page = new_page(browser, live_server, bypass_csp=True)
+    page.goto(path)
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+def test_dashboard_fits_a_phone_screen(browser: Browser, live_server: str):
+    page = new_page(browser, live_server, viewport={"width": 390, "height": 844})
+    login(page, "student")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(page, "dashboard-student-390px")
+    page.context.close()

@@ -51,7 +51,8 @@ def test_the_page_says_what_is_kept_and_for_how_long(anon: TestClient, session: 
     me = f.student(session, f.programme(session))
     page = f.login(anon, session, b.student_user(session, me)).get("/student/data")
     assert page.status_code == 200
-    assert f"{settings.retention_months} maanden na het afsluiten" in page.text
+    assert f"{settings.retention_months} maanden na het afsluiten van dat semester" in page.text
+    assert 'href="/privacy"' in page.text
     assert 'href="/student/data/download"' in page.text
 
 

@@ -26,6 +26,9 @@ from app.review.routes import router as review_router
 from app.runs.routes import router as runs_router
 from app.runs.routes import teams_router as runs_teams_router
 from app.semester_admin.routes import router as semester_admin_router
+from app.student_import.routes import router as student_import_router
+from app.students.routes import router as students_router
+from app.students.staff_routes import router as students_staff_router
 from app.users.routes import router as users_router
 
 
@@ -63,10 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalogue_router,
         runs_router,
         runs_teams_router,
+        students_router,
+        students_staff_router,
+        student_import_router,
+        api_tokens_router,
+        api_router,
     ):
         app.include_router(router)
-    app.include_router(api_router)
-    app.include_router(api_tokens_router)
     api_openapi.install(app)
 
     @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})

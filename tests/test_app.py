@@ -49,3 +49,21 @@ def test_privacy_page_is_public_and_names_the_retention(anon: TestClient):
     response = anon.get("/privacy")
     assert response.status_code == 200
     assert "12 maanden" in response.text
+
+
+def test_no_two_routes_claim_the_same_method_and_path():
+    from fastapi.routing import APIRoute
+
+    from app.main import create_app
+
+    app = create_app(Settings(environment="test", database_url="sqlite://"))
+    seen: dict[tuple[str, str], str] = {}
+    clashes = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            for method in route.methods:
+                key = (method, route.path)
+                if key in seen:
+                    clashes.append((key, seen[key], route.name))
+                seen[key] = route.name
+    assert clashes == []

@@ -79,20 +79,3 @@ def partner_teams(
         )
     ).all()
     return semester, _teams(session, run, list(teams))
-
-
-def student_team(
-    *, session: Session, user: User
-) -> tuple[Semester | None, PublishedTeam | None, bool]:
-    """The student's own team; the flag says whether the teams are published."""
-    semester, run = visible_run(session)
-    if run is None:
-        return semester, None, False
-    team = session.exec(
-        select(Team)
-        .join(Member, col(Member.team_id) == Team.id)
-        .join(StudentProfile, col(StudentProfile.id) == Member.student_id)
-        .where(Team.run_id == run.id, StudentProfile.user_id == user.id)
-    ).first()
-    found = _teams(session, run, [team]) if team else []
-    return semester, (found[0] if found else None), True

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from app.auth.deps import AdminUser, PartnerUser, StaffUser, StudentUser
+from app.auth.deps import AdminUser, PartnerUser, StaffUser
 from app.dashboard.services import partner_ids_of
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
@@ -231,7 +231,7 @@ def export(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Respo
     raise InvalidInput()
 
 
-# Students and partners see the teams only once the semester is published.
+# Partners see the teams only once the semester is published (students: app.students).
 teams_router = APIRouter(dependencies=[Depends(use_language)])
 
 
@@ -240,10 +240,3 @@ def partner_teams(request: Request, session: SessionDep, user: PartnerUser) -> R
     partner_ids = partner_ids_of(session, user)
     semester, teams = published.partner_teams(session=session, partner_ids=partner_ids)
     return render(request, "runs/partner_teams.html", {"semester": semester, "teams": teams})
-
-
-@teams_router.get("/student/team", response_class=HTMLResponse)
-def student_team(request: Request, session: SessionDep, user: StudentUser) -> Response:
-    semester, team, is_published = published.student_team(session=session, user=user)
-    ctx = {"semester": semester, "team": team, "published": is_published}
-    return render(request, "runs/student_team.html", ctx)

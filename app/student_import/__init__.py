@@ -1,0 +1,1 @@
+"""Onboarding: admins and wijkdocenten import students from the student administration."""

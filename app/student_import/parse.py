@@ -1,0 +1,140 @@
+"""Read a student administration export (CSV or XLSX) into rows of allowlisted columns.
+
+Only the columns below are read; anything else in the export (addresses, birth dates, ...)
+is ignored and never stored. Line numbers are those a spreadsheet program shows, header
+included, so a reported line can be found in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.errors import InvalidInput
+from app.i18n import lazy
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+
+# Canonical field -> header spellings (compared lower-case, spaces/underscores/dashes removed).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "student_number": ("studentnumber", "studentnummer", "studentnr", "studentid"),
+    "name": ("name", "naam", "volledigenaam", "fullname"),
+    "email": ("email", "emailadres", "emailaddress", "mail"),
+    "programme": ("programme", "program", "opleiding", "opleidingscode"),
+    "year": ("year", "jaar", "studiejaar", "leerjaar"),
+    "leerkring": ("leerkring", "lab", "werkplaats"),
+}
+# How the columns are named in the sample file and in messages.
+HEADERS = {
+    "student_number": "studentnummer",
+    "name": "naam",
+    "email": "e-mail",
+    "programme": "opleiding",
+    "year": "jaar",
+    "leerkring": "leerkring",
+}
+REQUIRED = ("student_number", "name", "email", "programme", "year")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    values: dict[str, str]
+
+
+def _norm(header: str) -> str:
+    return "".join(ch for ch in header.strip().lower() if ch not in " _-.")
+
+
+def _field_for(header: str) -> str | None:
+    key = _norm(header)
+    return next((field for field, names in COLUMNS.items() if key in names), None)
+
+
+def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252.
+        text = content.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InvalidInput(lazy("The file could not be read as an XLSX workbook.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        for line, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            yield line, [_cell(v) for v in row]
+    finally:
+        book.close()
+
+
+def read_rows(filename: str, content: bytes) -> list[RawRow]:
+    """The data rows of the file, keyed by canonical field; raises InvalidInput for the file."""
+    if len(content) > MAX_BYTES:
+        raise InvalidInput(lazy("The file is larger than 2 MB; split it into smaller files."))
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix == "csv":
+        lines = _csv_lines(content)
+    elif suffix == "xlsx":
+        lines = _xlsx_lines(content)
+    else:
+        raise InvalidInput(lazy("Upload a CSV or XLSX file (.csv or .xlsx)."))
+    header: dict[int, str] | None = None
+    rows: list[RawRow] = []
+    for line, cells in lines:
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = _header(cells)
+            continue
+        values = {field: cells[i].strip() if i < len(cells) else "" for i, field in header.items()}
+        rows.append(RawRow(line, values))
+        if len(rows) > MAX_ROWS:
+            raise InvalidInput(lazy("The file has too many rows; split it into smaller files."))
+    if header is None:
+        raise InvalidInput(lazy("The file is empty."))
+    return rows
+
+
+def _header(cells: list[str]) -> dict[int, str]:
+    header: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        field = _field_for(cell)
+        if field and field not in header.values():
+            header[i] = field
+    missing = [f for f in REQUIRED if f not in header.values()]
+    if missing:
+        raise InvalidInput(
+            lazy("The first row must name the columns; missing: {columns}."),
+            columns=", ".join(HEADERS[f] for f in missing),
+        )
+    return header

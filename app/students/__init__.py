@@ -1,0 +1,1 @@
+"""Students: ranking the opdrachten, their published team and their own data."""

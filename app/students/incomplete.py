@@ -1,0 +1,90 @@
+"""For wijkdocenten: the students whose ranking for the semester is not complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.models import (
+    Leerkring,
+    Opdracht,
+    OpdrachtStatus,
+    Preference,
+    Programme,
+    Semester,
+    StudentProfile,
+    User,
+)
+from app.students.eligibility import is_eligible
+
+
+@dataclass
+class StudentRow:
+    name: str
+    email: str
+    student_number: str
+    programme: str
+    ranked: int  # valid choices saved
+
+
+@dataclass
+class LeerkringGroup:
+    name: str  # "" for students without a leerkring
+    total: int = 0
+    students: list[StudentRow] = field(default_factory=list)  # only the incomplete ones
+
+    @property
+    def complete(self) -> int:
+        return self.total - len(self.students)
+
+
+def incomplete_rankings(*, session: Session, semester: Semester) -> list[LeerkringGroup]:
+    """Active students by leerkring, with those lacking a complete ranking listed.
+
+    Complete means what the ranking page means: exactly ``number_of_ranks`` choices, all
+    still open to the student.
+    """
+    approved = {
+        o.id: o
+        for o in session.exec(
+            select(Opdracht).where(
+                Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
+            )
+        )
+    }
+    prefs: dict[int, list[int]] = {}
+    for student_id, opdracht_id in session.exec(
+        select(Preference.student_id, Preference.opdracht_id).where(
+            Preference.semester_id == semester.id
+        )
+    ):
+        prefs.setdefault(student_id, []).append(opdracht_id)
+    leerkringen = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
+    programmes = {p.id: p.name_nl for p in session.exec(select(Programme))}
+    groups: dict[str, LeerkringGroup] = {}
+    rows = session.exec(
+        select(StudentProfile, User)
+        .join(User, col(User.id) == StudentProfile.user_id)
+        .where(col(User.active).is_(True))
+        .order_by(col(User.name))
+    )
+    for profile, user in rows:
+        name = leerkringen.get(profile.leerkring_id or 0, "")
+        group = groups.setdefault(name, LeerkringGroup(name))
+        group.total += 1
+        chosen = prefs.get(profile.id or 0, [])
+        valid = [i for i in chosen if i in approved and is_eligible(approved[i], semester, profile)]
+        if len(valid) == len(chosen) == semester.number_of_ranks:
+            continue
+        group.students.append(
+            StudentRow(
+                user.name,
+                user.email,
+                profile.student_number,
+                programmes.get(profile.programme_id, ""),
+                len(valid),
+            )
+        )
+    # Students without a leerkring last, so the named groups stay together.
+    return sorted(groups.values(), key=lambda g: (g.name == "", g.name))

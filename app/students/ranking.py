@@ -1,0 +1,191 @@
+"""A student's ranking of the semester's opdrachten: read it, and change it by any path.
+
+Every way of changing the ranking (the drag-and-drop order, the add, remove and move
+buttons) ends in ``save_order``, so all paths obey the same rules and give the same rows.
+
+A ranking is *complete* when it holds exactly ``semester.number_of_ranks`` distinct
+opdrachten the student is eligible for. Shorter lists may be saved while the student builds
+the ranking (autosave); longer lists are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, delete, select
+
+from app.audit import record
+from app.errors import InvalidInput, NotFound
+from app.i18n import lazy
+from app.models import Phase, Preference, Semester, StudentProfile, User, utcnow
+from app.semesters import current_semester, deadline_passed, require_before, require_phase
+from app.students.eligibility import FilterOptions, Filters, Offer, describe, eligible_opdrachten
+
+MOVES = ("up", "down")
+
+
+def own_profile(session: Session, user: User) -> StudentProfile:
+    """The logged-in student's own profile (the session decides, never the URL)."""
+    profile = session.exec(select(StudentProfile).where(StudentProfile.user_id == user.id)).first()
+    if profile is None:
+        raise NotFound(lazy("Your account has no student profile; ask your wijkdocent."))
+    return profile
+
+
+def ranking_semester(session: Session) -> Semester:
+    """The semester being ranked: the newest in the ranking phase, else the current one.
+
+    The next semester's intake may already be open while this one is being ranked.
+    """
+    stmt = select(Semester).where(Semester.phase == Phase.RANKING)
+    semester = session.exec(stmt.order_by(col(Semester.code).desc())).first()
+    semester = semester or current_semester(session)
+    if semester is None:
+        raise NotFound(lazy("There is no semester yet."))
+    return semester
+
+
+def student_and_semester(session: Session, user: User) -> tuple[StudentProfile, Semester]:
+    return own_profile(session, user), ranking_semester(session)
+
+
+def stored_order(session: Session, semester: Semester, profile: StudentProfile) -> list[int]:
+    stmt = select(Preference.opdracht_id).where(
+        Preference.semester_id == semester.id, Preference.student_id == profile.id
+    )
+    return list(session.exec(stmt.order_by(col(Preference.rank))))
+
+
+def editable(semester: Semester) -> bool:
+    return semester.phase == Phase.RANKING and not deadline_passed(semester.ranking_deadline)
+
+
+@dataclass
+class RankingView:
+    semester: Semester
+    profile: StudentProfile
+    choices: list[Offer]
+    offers: list[Offer]  # the eligible opdrachten that pass the filters
+    options: FilterOptions
+    filters: Filters
+    dropped: int = 0  # stored choices that are no longer open to this student
+    error: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def required(self) -> int:
+        return self.semester.number_of_ranks
+
+    @property
+    def complete(self) -> bool:
+        return len(self.choices) == self.required and not self.dropped
+
+    @property
+    def editable(self) -> bool:
+        return editable(self.semester)
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        return {c.id for c in self.choices}
+
+
+def ranking_view(*, session: Session, user: User, filters: Filters) -> RankingView:
+    profile, semester = student_and_semester(session, user)
+    offers = describe(session, eligible_opdrachten(session, semester, profile))
+    by_id = {offer.id: offer for offer in offers}
+    order = stored_order(session, semester, profile)
+    choices = [by_id[i] for i in order if i in by_id]
+    return RankingView(
+        semester=semester,
+        profile=profile,
+        choices=choices,
+        offers=[o for o in offers if filters.keep(o)],
+        options=FilterOptions.of(offers),
+        filters=filters,
+        dropped=len(order) - len(choices),
+    )
+
+
+def _check(order: list[int], eligible: set[int], required: int) -> list[str]:
+    problems = []
+    if len(set(order)) != len(order):
+        problems.append(lazy("Each opdracht can be chosen only once."))
+    if any(i not in eligible for i in order):
+        problems.append(lazy("You can only choose approved opdrachten that are open to you."))
+    if len(order) > required:
+        problems.append(lazy("You can choose at most {n} opdrachten; remove one first."))
+    return problems
+
+
+def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
+    """Replace the student's ranking with ``order`` (first = rank 1) in one transaction."""
+    profile, semester = student_and_semester(session, user)
+    require_phase(semester, Phase.RANKING)
+    require_before(semester.ranking_deadline, lazy("The ranking deadline has passed."))
+    eligible = {o.id for o in eligible_opdrachten(session, semester, profile) if o.id}
+    problems = _check(order, eligible, semester.number_of_ranks)
+    if problems:
+        raise InvalidInput(problems[0], errors=problems, n=semester.number_of_ranks)
+    before = stored_order(session, semester, profile)
+    if before == order:
+        return order
+    assert semester.id is not None
+    assert profile.id is not None
+    session.exec(
+        delete(Preference).where(
+            col(Preference.semester_id) == semester.id, col(Preference.student_id) == profile.id
+        )
+    )
+    session.flush()  # the unique (student, rank) rows must be gone before the new ones
+    now = utcnow()
+    session.add_all(
+        Preference(
+            semester_id=semester.id, student_id=profile.id, opdracht_id=i, rank=r, updated_at=now
+        )
+        for r, i in enumerate(order, start=1)
+    )
+    record(
+        session,
+        actor=user,
+        action="ranking.save",
+        entity="student_profile",
+        entity_id=profile.id,
+        semester_id=semester.id,
+        before={"order": before},
+        after={"order": order},
+    )
+    session.commit()
+    return order
+
+
+def _current(session: Session, user: User) -> list[int]:
+    """The stored order without choices that are no longer open (they cannot be kept)."""
+    profile, semester = student_and_semester(session, user)
+    eligible = {o.id for o in eligible_opdrachten(session, semester, profile)}
+    return [i for i in stored_order(session, semester, profile) if i in eligible]
+
+
+def add(*, session: Session, user: User, opdracht_id: int) -> list[int]:
+    order = _current(session, user)
+    if opdracht_id in order:
+        return save_order(session=session, user=user, order=order)
+    return save_order(session=session, user=user, order=[*order, opdracht_id])
+
+
+def remove(*, session: Session, user: User, opdracht_id: int) -> list[int]:
+    order = _current(session, user)
+    if opdracht_id not in order:
+        raise InvalidInput(lazy("This opdracht is not in your ranking."))
+    return save_order(session=session, user=user, order=[i for i in order if i != opdracht_id])
+
+
+def move(*, session: Session, user: User, opdracht_id: int, direction: str) -> list[int]:
+    """Move one choice a place up or down; at the top or bottom nothing changes."""
+    order = _current(session, user)
+    if opdracht_id not in order or direction not in MOVES:
+        raise InvalidInput(lazy("This opdracht is not in your ranking."))
+    i = order.index(opdracht_id)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    return save_order(session=session, user=user, order=order)

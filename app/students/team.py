@@ -1,0 +1,116 @@
+"""A student's team, shown only once the semester's teams are published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.models import (
+    Leerkring,
+    MatchRun,
+    Member,
+    Opdracht,
+    Partner,
+    Phase,
+    Preference,
+    Programme,
+    Semester,
+    StudentProfile,
+    Team,
+    User,
+)
+
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+
+
+@dataclass
+class Teammate:
+    name: str
+    programme: Programme | None
+
+
+@dataclass
+class TeamView:
+    team: Team
+    opdracht: Opdracht
+    partner: Partner | None
+    leerkring: Leerkring | None
+    supervisor: User | None
+    rank: int | None  # which of the student's choices this was; None: not ranked
+    teammates: list[Teammate] = field(default_factory=list)
+
+
+def is_published(semester: Semester) -> bool:
+    return semester.phase in VISIBLE_PHASES
+
+
+def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
+    """The newest published (or closed) semester in which the student has a team."""
+    return session.exec(
+        select(Semester)
+        .join(MatchRun, col(MatchRun.semester_id) == Semester.id)
+        .join(Member, col(Member.run_id) == MatchRun.id)
+        .where(
+            Member.student_id == profile.id,
+            col(MatchRun.is_current).is_(True),
+            col(Semester.phase).in_(VISIBLE_PHASES),
+        )
+        .order_by(col(Semester.code).desc())
+    ).first()
+
+
+def published_team(
+    session: Session, semester: Semester, profile: StudentProfile
+) -> TeamView | None:
+    """The student's team in the semester's current run; None before publication.
+
+    Teams of a run that is not current, or of a semester still in matching or review, are
+    proposals: students never see them.
+    """
+    if not is_published(semester):
+        return None
+    row = session.exec(
+        select(Team, Member)
+        .join(Member, col(Member.team_id) == Team.id)
+        .join(MatchRun, col(MatchRun.id) == Team.run_id)
+        .where(
+            Member.student_id == profile.id,
+            MatchRun.semester_id == semester.id,
+            col(MatchRun.is_current).is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    team, member = row
+    opdracht = session.get(Opdracht, team.opdracht_id)
+    assert opdracht is not None
+    preference = session.exec(
+        select(Preference.rank).where(
+            Preference.semester_id == semester.id,
+            Preference.student_id == profile.id,
+            Preference.opdracht_id == opdracht.id,
+        )
+    ).first()
+    return TeamView(
+        team=team,
+        opdracht=opdracht,
+        partner=session.get(Partner, opdracht.owner_partner_id),
+        leerkring=session.get(Leerkring, opdracht.leerkring_id) if opdracht.leerkring_id else None,
+        supervisor=session.get(User, team.supervisor_id) if team.supervisor_id else None,
+        rank=preference if preference is not None else member.rank,
+        teammates=_teammates(session, team, profile),
+    )
+
+
+def _teammates(session: Session, team: Team, profile: StudentProfile) -> list[Teammate]:
+    rows = session.exec(
+        select(User.name, Programme)
+        .select_from(Member)
+        .join(StudentProfile, col(StudentProfile.id) == Member.student_id)
+        .join(User, col(User.id) == StudentProfile.user_id)
+        .join(Programme, col(Programme.id) == StudentProfile.programme_id, isouter=True)
+        .where(Member.team_id == team.id, Member.student_id != profile.id)
+        .order_by(col(User.name))
+    )
+    return [Teammate(name, programme) for name, programme in rows]

@@ -61,7 +61,7 @@ def test_no_two_routes_claim_the_same_method_and_path():
     clashes = []
     for route in app.routes:
         if isinstance(route, APIRoute):
-            for method in route.methods:
+            for method in route.methods or ():
                 key = (method, route.path)
                 if key in seen:
                     clashes.append((key, seen[key], route.name))

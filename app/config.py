@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     retention_months: int = 12
     # JSON API: requests per minute and token; counted in each server process.
     api_rate_limit_per_minute: int = 600
+    # Largest request body in bytes; larger requests get 413.
+    max_body_bytes: int = 5 * 1024 * 1024
+    # Mark runs left active by a dead process failed when the app starts (the suite turns
+    # this off: its own transaction holds the SQLite write lock while the app starts).
+    recover_runs_at_startup: bool = True
+    # Test hook (honoured only when environment is "test"): seconds a match run's worker
+    # sleeps inside its write transaction, so a test can kill the server mid-write.
+    test_slow_write: float = 0
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy, set_language
 from app.i18n import gettext as _
 
 PROBLEM_JSON = "application/problem+json"
@@ -136,6 +136,16 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         + "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors)
     )
     return _render_error(request, 422, message)
+
+
+def too_large(request: Request) -> Response:
+    """The answer to a request body over the limit, before the app has read it."""
+    lang = request.cookies.get("om_lang", "")
+    request.state.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    set_language(request.state.lang)
+    if is_api(request):
+        return problem(413, lazy("The request body is too large."))
+    return _render_error(request, 413, _(_TITLES[413]))
 
 
 def install(app: FastAPI) -> None:

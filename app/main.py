@@ -19,12 +19,13 @@ from app.catalogue.routes import router as catalogue_router
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
-from app.middleware import SecurityMiddleware
+from app.middleware import BodyLimitMiddleware, SecurityMiddleware
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
 from app.runs.routes import router as runs_router
 from app.runs.routes import teams_router as runs_teams_router
+from app.runs.services import recover_interrupted_runs
 from app.semester_admin.routes import router as semester_admin_router
 from app.student_import.routes import router as student_import_router
 from app.students.routes import router as students_router
@@ -38,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Runs left queued or running by a process that died (a crash, a kill) end as failed.
+        if settings.recover_runs_at_startup:
+            recover_interrupted_runs(app.state.engine)
         yield
         app.state.engine.dispose()
 
@@ -46,13 +50,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         lifespan=lifespan,
         dependencies=[Depends(load_user), Depends(verify_csrf)],
-        docs_url="/api/docs",
+        # Swagger UI would load scripts from a CDN, which the CSP (rightly) blocks.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     errors.install(app)
+    # Added first, so it runs inside SecurityMiddleware and its 413 gets the headers too.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (

@@ -1,4 +1,5 @@
-"""Per-response concerns: security headers, the CSRF cookie and one-shot flash messages."""
+"""Per-response concerns: security headers, the CSRF cookie and one-shot flash messages;
+and a limit on the size of request bodies."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import CSRF_COOKIE
+from app.errors import too_large
 from app.security import new_token
 
 FLASH_COOKIE = "om_flash"
@@ -44,7 +49,8 @@ class SecurityMiddleware(BaseHTTPMiddleware):
         request.state.csrf_token = csrf or new_token()
         request.state.flashes = _read_flashes(request)
         response = await call_next(request)
-        if not csrf:
+        # Machine clients of the JSON API use no cookies; they get none.
+        if not csrf and not request.url.path.startswith("/api/"):
             response.set_cookie(
                 CSRF_COOKIE,
                 request.state.csrf_token,
@@ -73,3 +79,32 @@ class SecurityMiddleware(BaseHTTPMiddleware):
             h.setdefault("Cache-Control", "public, max-age=3600")
         else:
             h.setdefault("Cache-Control", "no-store")
+
+
+class BodyLimitMiddleware:
+    """413 for a request body over ``max_bytes``: at once when Content-Length says so, else
+    as soon as the streamed body passes the limit (before a form parser holds it all)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await too_large(Request(scope))(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(413)  # the app's handler renders it
+            return message
+
+        await self.app(scope, limited, send)

@@ -45,6 +45,7 @@ def settings(database_url: str) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         base_url="http://testserver",
         smtp_host="",
+        recover_runs_at_startup=False,
     )
 
 

@@ -28,8 +28,9 @@ async def use_language(request: Request) -> None:
 
 
 def get_worker(request: Request) -> Worker:
-    engine = request.app.state.engine
-    return Worker(session_factory=lambda: Session(engine, expire_on_commit=False))
+    engine, settings = request.app.state.engine, request.app.state.settings
+    slow = settings.test_slow_write if settings.environment == "test" else 0
+    return Worker(session_factory=lambda: Session(engine, expire_on_commit=False), slow_write=slow)
 
 
 WorkerDep = Annotated[Worker, Depends(get_worker)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -13,16 +13,14 @@ from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.matching.problem import OBJECTIVES
-from app.models import MatchRun, Phase, RunStatus, Semester, User, utcnow
-from app.models.matching import ACTIVE_RUN_STATUSES
+from app.models import MatchRun, Phase, RunStatus, Semester, User
 from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.recovery import fail_orphaned_runs, this_process
 from app.runs.worker import Worker
 from app.semesters import current_semester, require_phase
 
 RUN_PHASES = (Phase.MATCHING, Phase.REVIEW)
-# A run still active this long after its time limit lost its worker (a restart, a crash).
-STALE_MARGIN = timedelta(minutes=5)
 
 
 @dataclass
@@ -61,17 +59,13 @@ def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
 
 def fail_stale_runs(session: Session, semester: Semester) -> None:
     """Free the semester from runs whose worker died (the process was restarted)."""
-    limit = utcnow() - timedelta(seconds=semester.time_limit_seconds) - STALE_MARGIN
-    for run in session.exec(
-        select(MatchRun).where(
-            MatchRun.semester_id == semester.id, col(MatchRun.status).in_(ACTIVE_RUN_STATUSES)
-        )
-    ):
-        if (run.started_at or run.created_at) < limit:
-            run.status, run.finished_at = RunStatus.FAILED, utcnow()
-            run.message = lazy("The run was interrupted; the previous teams are unchanged.")
-            session.add(run)
-    session.commit()
+    fail_orphaned_runs(session, semester.id)
+
+
+def recover_interrupted_runs(engine: Engine) -> list[int]:
+    """At start-up: runs left active by a process that is gone end as failed."""
+    with Session(engine) as session:
+        return fail_orphaned_runs(session)
 
 
 def start_run(
@@ -101,6 +95,7 @@ def start_run(
             "instance": instance,
             "time_limit": semester.time_limit_seconds,
             "previous_run_id": previous.id if previous and "previous" in instance else None,
+            "owner": this_process(),
         },
         message=lazy("Waiting to start"),
         created_by_id=user.id,

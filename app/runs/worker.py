@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -52,9 +53,10 @@ class Worker:
 
     session_factory: SessionFactory
     runner: Runner = run_in_thread
+    slow_write: float = 0  # the crash test's hook (Settings.test_slow_write)
 
     def start(self, run_id: int) -> None:
-        self.runner(partial(execute_run, run_id, self.session_factory))
+        self.runner(partial(execute_run, run_id, self.session_factory, self.slow_write))
 
 
 def _update(factory: SessionFactory, run_id: int, **values: Any) -> None:
@@ -63,7 +65,7 @@ def _update(factory: SessionFactory, run_id: int, **values: Any) -> None:
         session.commit()
 
 
-def execute_run(run_id: int, factory: SessionFactory) -> None:
+def execute_run(run_id: int, factory: SessionFactory, slow_write: float = 0) -> None:
     """Solve the stored instance and write the result; never raises."""
     try:
         with factory() as session:
@@ -88,7 +90,7 @@ def execute_run(run_id: int, factory: SessionFactory) -> None:
             return
         problems = check(problem, result)
         with factory() as session:
-            write_result(session, run_id, result, problems)
+            write_result(session, run_id, result, problems, slow_write=slow_write)
     except ProblemError as exc:
         _fail(factory, run_id, "; ".join(exc.messages))
     except Exception as exc:
@@ -173,11 +175,18 @@ def add_members(session: Session, run: MatchRun, result: Result) -> None:
         session.flush()
 
 
-def write_result(session: Session, run_id: int, result: Result, problems: list[str]) -> None:
+def write_result(
+    session: Session, run_id: int, result: Result, problems: list[str], *, slow_write: float = 0
+) -> None:
     """Store the result in one transaction; a re-run waits as a candidate beside the current."""
     run = session.get(MatchRun, run_id)
     assert run is not None
     add_members(session, run, result)
+    if slow_write > 0:
+        # Test hook: hold the transaction open with the rows written, so that the crash test
+        # can kill the server now. The log line tells it the moment has come.
+        log.warning("run %s: %d teams written, not committed; holding", run_id, len(result.teams))
+        time.sleep(slow_write)
     has_current = session.exec(
         select(MatchRun.id).where(
             MatchRun.semester_id == run.semester_id, col(MatchRun.is_current).is_(True)

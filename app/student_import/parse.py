@@ -20,6 +20,11 @@ from app.i18n import lazy
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
+# An XLSX is a zip archive: a 2 MB upload could unpack to gigabytes (a "zip bomb"). These
+# limits are checked on the archive's directory before openpyxl opens anything; zipfile
+# never unpacks a member beyond its declared size.
+MAX_XLSX_MEMBERS = 200
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
 
 # Canonical field -> header spellings (compared lower-case, spaces/underscores/dashes removed).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -82,17 +87,42 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+UNREADABLE_XLSX = lazy("The file could not be read as an XLSX workbook.")
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse what is not a zip, or unpacks to too much, before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InvalidInput(UNREADABLE_XLSX) from exc
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNPACKED:
+        raise InvalidInput(
+            lazy(
+                "The workbook is too large once unpacked (over 50 MB or 200 parts); "
+                "save it as CSV or split it."
+            )
+        )
+
+
 def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_archive(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(lazy("The file could not be read as an XLSX workbook.")) from exc
+        raise InvalidInput(UNREADABLE_XLSX) from exc
     try:
         sheet = book.worksheets[0]
-        for line, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for line, row in enumerate(rows, 1):
             yield line, [_cell(v) for v in row]
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, SyntaxError) as exc:
+        # A damaged sheet shows only while it is read (read-only mode parses lazily);
+        # ElementTree's ParseError is a SyntaxError.
+        raise InvalidInput(UNREADABLE_XLSX) from exc
     finally:
         book.close()
 

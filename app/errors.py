@@ -138,6 +138,12 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return _render_error(request, 422, message)
 
 
+async def _overflow(request: Request, exc: Exception) -> Response:
+    # SQLite holds 64-bit integers: a bigger number in a URL or a form cannot match any row,
+    # and the driver refuses to bind it. That is the client's mistake, not a server error.
+    return await _app_error(request, InvalidInput())
+
+
 def too_large(request: Request) -> Response:
     """The answer to a request body over the limit, before the app has read it."""
     lang = request.cookies.get("om_lang", "")
@@ -152,3 +158,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OverflowError, _overflow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
+import httpx2
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -20,13 +20,13 @@ from tests.security.conftest import Matrix, as_role
 ROLES: list[Role | None] = [None, Role.STUDENT, Role.PARTNER, Role.WIJKDOCENT, Role.ADMIN]
 
 
-def _call(client: TestClient, method: str, url: str, **kw: object) -> httpx.Response:
+def _call(client: TestClient, method: str, url: str, **kw: object) -> httpx2.Response:
     if method == "GET":
         return client.get(url, **kw)  # type: ignore[arg-type]
     return client.request(method, url, data={}, **kw)  # type: ignore[arg-type]
 
 
-def _denied(response: httpx.Response, role: Role | None, method: str) -> str:
+def _denied(response: httpx2.Response, role: Role | None, method: str) -> str:
     """Why ``response`` is not a proper refusal (empty when it is)."""
     status = response.status_code
     if role is None and method == "GET":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -21,7 +21,7 @@ from tests.security.conftest import Matrix, as_role
 PREFERENCE: list[Role | None] = [None, Role.STUDENT, Role.PARTNER, Role.WIJKDOCENT, Role.ADMIN]
 
 
-def header_problems(response: httpx.Response, path: str) -> list[str]:
+def header_problems(response: httpx2.Response, path: str) -> list[str]:
     """What is missing or too weak in the response's security headers."""
     h = response.headers
     csp = h.get("content-security-policy", "")

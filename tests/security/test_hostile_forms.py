@@ -1,0 +1,122 @@
+"""Hostile input on the HTML side: every form and query parameter of every route gets
+oversize, wrong-type and script values; nothing may answer 500 or echo a script unescaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import Opdracht, Role, User
+from tests import factories as f
+from tests.opdrachten import world as intake
+from tests.security.access import access_table, fill
+from tests.security.conftest import Matrix, as_role
+from tests.security.test_headers import PREFERENCE
+
+SCRIPT = '<script>alert("x")</script>'
+# Field names the raw-form routes (FormData) read, beside the declared Form parameters.
+COMMON_FIELDS = (
+    "title", "description", "location", "contact_name", "contact_email", "comment", "reason",
+    "decision", "action", "version", "semester_id", "code", "name", "teams", "min_size",
+    "max_size", "theme_ids", "leerkring_id", "order", "intake_deadline", "number_of_ranks",
+)  # fmt: skip
+HOSTILE = {
+    "script": SCRIPT,
+    "oversize": "x" * 200_000,
+    "not a number": "1e999",
+    "negative": "-1",
+    "huge number": "9" * 40,
+    "nul byte": "a\x00b",
+    "unicode": "\u202e\ud7ff\U0001f600" * 50,
+}
+
+
+def _fields(route: Any) -> list[str]:
+    names = {p.alias for p in route.dependant.body_params}
+    return sorted(names | set(COMMON_FIELDS))
+
+
+def _query(route: Any) -> list[str]:
+    return sorted(p.alias for p in route.dependant.query_params)
+
+
+def _problem(response: httpx2.Response, label: str) -> str:
+    if response.status_code >= 500:
+        return f"{label}: {response.status_code}"
+    if "html" in response.headers.get("content-type", "") and SCRIPT in response.text:
+        return f"{label}: the script came back unescaped"
+    return ""
+
+
+def test_no_form_or_query_parameter_breaks_a_page_or_injects_a_script(
+    app: FastAPI, anon: TestClient, session: Session, matrix: Matrix
+):
+    table, _ = access_table(app)
+    routes = {(m, c.path): c.original_route for c in _contexts(app) for m in c.methods or ()}
+    problems: list[str] = []
+    calls = 0
+    for (method, path), access in table.items():
+        if access.token or path == "/static" or (method, path) not in routes:
+            continue
+        route, url = routes[(method, path)], fill(path, matrix.params)
+        role = next(r for r in reversed(PREFERENCE) if access.allows(r))
+        for kind, value in HOSTILE.items():
+            client = as_role(anon, session, matrix, role)
+            if method == "GET":
+                short = value[:8000]  # servers cap the request line near 8 kB
+                response = client.get(url, params=dict.fromkeys(_query(route), short))
+            else:
+                response = client.post(url, data=dict.fromkeys(_fields(route), value))
+            calls += 1
+            if problem := _problem(response, f"{method} {url} [{kind}] as {role}"):
+                problems.append(problem)
+    assert problems == []
+    assert calls > 400
+
+
+def _contexts(app: FastAPI) -> list[Any]:
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    return [c for c in iter_route_contexts(app.routes) if isinstance(c.original_route, APIRoute)]
+
+
+def test_a_script_in_an_opdracht_comes_back_as_text(anon: TestClient, session: Session):
+    w = intake.build(session)
+    f.login(anon, session, w.owner_user)
+    data = intake.form(w, title=f"Plan {SCRIPT}", description=SCRIPT, contact_name=SCRIPT)
+    assert anon.post("/opdrachten/new", data=data).status_code == 303
+    opdracht = session.exec(select(Opdracht)).one()
+    assert opdracht.title == f"Plan {SCRIPT}"  # stored as typed ...
+    for path in (f"/opdrachten/{opdracht.id}", f"/opdrachten/{opdracht.id}/edit", "/opdrachten"):
+        page = anon.get(path).text
+        assert SCRIPT not in page, path  # ... and shown as text
+        assert "&lt;script&gt;" in page, path
+
+
+def test_oversize_and_wrong_type_input_is_refused_with_messages_and_nothing_written(
+    anon: TestClient, session: Session
+):
+    w = intake.build(session)
+    f.login(anon, session, w.owner_user)
+    data = intake.form(w, title="x" * 5000, teams="veel", min_size="-3", contact_email="geen")
+    response = anon.post("/opdrachten/new", data=data)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.text
+    assert response.text.count('class="field-error"') >= 3 or "error-summary" in response.text
+    assert session.exec(select(Opdracht)).first() is None
+
+
+def test_oversize_fields_of_the_account_forms_are_refused(anon: TestClient, session: Session):
+    admin = f.user(session, Role.ADMIN)
+    f.login(anon, session, admin)
+    data = {"name": "n" * 300, "email": f"{'a' * 300}@example.org", "role": "student"}
+    response = anon.post("/admin/users/new", data=data)
+    assert response.status_code == 422
+    assert session.exec(select(User).where(User.name == "n" * 300)).first() is None
+    login = anon.post("/login", data={"email": "e" * 10_000, "password": "p"})
+    assert login.status_code == 422
+    assert "e" * 300 not in login.text

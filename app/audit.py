@@ -34,3 +34,27 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_access(
+    session: Session,
+    *,
+    actor: User,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    semester_id: int | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Staff looked at or downloaded personal data (AVG: who saw what, when); committed now,
+    since a page view has no transaction of its own to ride along with."""
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        semester_id=semester_id,
+        after=after,
+    )
+    session.commit()

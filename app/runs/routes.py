@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from app.audit import record_access
 from app.auth.deps import AdminUser, PartnerUser, StaffUser
 from app.dashboard.services import partner_ids_of
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
 from app.middleware import flash
-from app.models import RunStatus
+from app.models import RunStatus, User
 from app.runs import adjust, exports, publish, published, services, views
 from app.runs.compare import compare
 from app.runs.data import load_run, load_semester
@@ -77,6 +78,7 @@ def compare_runs(
     request: Request, session: SessionDep, user: StaffUser, a: int, b: int
 ) -> Response:
     cmp = compare(session=session, a=services.get_run(session, a), b=services.get_run(session, b))
+    _seen(session, user, "run.compare", "match_run", f"{a},{b}", cmp.b.semester_id)
     return render(request, "runs/compare.html", views.comparison_context(cmp))
 
 
@@ -130,6 +132,8 @@ def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) ->
     polling = request.headers.get("HX-Target") == "run_progress"
     if polling and run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return Response(status_code=200, headers={"HX-Refresh": "true"})  # finished: show results
+    if not polling:
+        _seen(session, user, "run.view", "match_run", run.id, run.semester_id)
     return render(request, "runs/run.html", views.run_context(session, run, user))
 
 
@@ -161,7 +165,9 @@ def student(
     request: Request, session: SessionDep, user: StaffUser, run_id: int, student_id: int
 ) -> Response:
     run = services.get_run(session, run_id)
-    return render(request, "runs/student.html", views.student_context(session, run, student_id))
+    ctx = views.student_context(session, run, student_id)
+    _seen(session, user, "run.view_student", "student", student_id, run.semester_id, run=run_id)
+    return render(request, "runs/student.html", ctx)
 
 
 @router.post("/{run_id}/students/{student_id}", response_class=HTMLResponse)
@@ -199,6 +205,27 @@ def change(
     return render(request, "runs/student.html", ctx, status=status)
 
 
+def _seen(
+    session: Session,
+    user: User,
+    action: str,
+    entity: str,
+    entity_id: object,
+    semester_id: int | None,
+    **detail: object,
+) -> None:
+    """Staff saw students' data on this page: in the audit trail."""
+    record_access(
+        session,
+        actor=user,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        semester_id=semester_id,
+        after=detail or None,
+    )
+
+
 def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content,
@@ -211,6 +238,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 def export(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Response:
     run = services.get_run(session, run_id)
     semester = services.semester_or_404(session, run.semester_id)
+    _seen(session, user, "run.export", "match_run", run.id, semester.id, format=fmt)
     if fmt == "instance.json":
         instance = exports.to_json(run.parameters["instance"])
         return _download(instance, "application/json", f"instance-{semester.code}-run{run.id}.json")

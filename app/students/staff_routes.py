@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.students.deadline import time_left
@@ -19,6 +20,14 @@ router = APIRouter(prefix="/students")
 def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
     groups = incomplete_rankings(session=session, semester=semester)
+    record_access(
+        session,
+        actor=staff,
+        action="students.view_incomplete",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+    )
     ctx = {
         "semester": semester,
         "groups": groups,

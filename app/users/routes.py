@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
+from app.audit import record_access
 from app.auth.deps import AdminUser, SettingsDep
 from app.db import SessionDep
 from app.errors import InvalidInput
@@ -30,6 +31,8 @@ def list_users(
     request: Request, session: SessionDep, admin: AdminUser, role: str = "", q: str = ""
 ) -> Response:
     users = services.list_users(session=session, role=role, q=q[:100])
+    after = {"role": role[:16], "q": q[:100], "shown": len(users)}
+    record_access(session, actor=admin, action="user.list", entity="user", after=after)
     return render(
         request, "users/list.html", {"users": users, "roles": list(Role), "role": role, "q": q}
     )

@@ -17,17 +17,40 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
+from app.errors import InvalidInput
 
 
 def make_engine(settings: Settings) -> Engine:
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        _refuse_huge_integers(engine, bits=31)  # INTEGER columns; there is no BIGINT column
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     _configure_sqlite(engine)
+    _refuse_huge_integers(engine, bits=63)
     return engine
+
+
+def _refuse_huge_integers(engine: Engine, *, bits: int) -> None:
+    """A number in a URL or a form too big for any column cannot match a row; the driver
+    would fail on it (a 500). Refused before the statement is sent: the app's 422."""
+    low, high = -(2**bits), 2**bits
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(*args: Any) -> None:
+        # Parameters come as a dict, a tuple, or a list of them (batched inserts).
+        stack = [args[3]]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list | tuple):
+                stack.extend(item)
+            elif type(item) is int and not low <= item < high:
+                raise InvalidInput()
 
 
 def _configure_sqlite(engine: Engine) -> None:

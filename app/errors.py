@@ -138,24 +138,27 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return _render_error(request, 422, message)
 
 
-async def _overflow(request: Request, exc: Exception) -> Response:
-    # SQLite holds 64-bit integers: a bigger number in a URL or a form cannot match any row,
-    # and the driver refuses to bind it. That is the client's mistake, not a server error.
-    return await _app_error(request, InvalidInput())
-
-
-def too_large(request: Request) -> Response:
-    """The answer to a request body over the limit, before the app has read it."""
+def _early_error(request: Request, status: int, detail: str) -> Response:
+    """An error page (or problem) for a request refused before the app has seen it."""
     lang = request.cookies.get("om_lang", "")
     request.state.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     set_language(request.state.lang)
     if is_api(request):
-        return problem(413, lazy("The request body is too large."))
-    return _render_error(request, 413, _(_TITLES[413]))
+        return problem(status, detail)
+    return _render_error(request, status, _(_TITLES[status]))
+
+
+def too_large(request: Request) -> Response:
+    """The answer to a request body over the limit, before the app has read it."""
+    return _early_error(request, 413, lazy("The request body is too large."))
+
+
+def invalid_input(request: Request) -> Response:
+    """The answer to input no field may hold (a NUL character), before the app reads it."""
+    return _early_error(request, 422, lazy("The request contains a NUL character."))
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(OverflowError, _overflow)

@@ -19,7 +19,7 @@ from app.catalogue.routes import router as catalogue_router
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
-from app.middleware import BodyLimitMiddleware, SecurityMiddleware
+from app.middleware import RequestGuardMiddleware, SecurityMiddleware
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
@@ -58,8 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     errors.install(app)
-    # Added first, so it runs inside SecurityMiddleware and its 413 gets the headers too.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (

@@ -1,5 +1,5 @@
 """Per-response concerns: security headers, the CSRF cookie and one-shot flash messages;
-and a limit on the size of request bodies."""
+and a guard on request input (body size, NUL characters)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import CSRF_COOKIE
-from app.errors import too_large
+from app.errors import invalid_input, too_large
 from app.security import new_token
 
 FLASH_COOKIE = "om_flash"
@@ -81,9 +81,19 @@ class SecurityMiddleware(BaseHTTPMiddleware):
             h.setdefault("Cache-Control", "no-store")
 
 
-class BodyLimitMiddleware:
-    """413 for a request body over ``max_bytes``: at once when Content-Length says so, else
-    as soon as the streamed body passes the limit (before a form parser holds it all)."""
+# A NUL character is never meaningful in a form, a query or JSON, and PostgreSQL refuses to
+# store one in text (an error instead of an answer).
+_NUL_MARKS = (b"\x00", b"%00", b"\\u0000")
+_READ_WHOLE = ("application/x-www-form-urlencoded", "application/json")
+
+
+class RequestGuardMiddleware:
+    """Refuses input no route should see, before any route reads it.
+
+    413 for a body over ``max_bytes``: at once when Content-Length says so, else as soon as
+    the streamed body passes the limit (before a form parser holds it all). 422 for a NUL
+    character in the URL, a form or a JSON body (uploads are checked by their parser).
+    """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -93,10 +103,19 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        length = headers.get("content-length", "")
+        url = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
         if length.isdigit() and int(length) > self.max_bytes:
             await too_large(Request(scope))(scope, receive, send)
-            return
+        elif _has_nul(url):
+            await invalid_input(Request(scope))(scope, receive, send)
+        elif headers.get("content-type", "").startswith(_READ_WHOLE):
+            await self._whole_body(scope, receive, send)
+        else:
+            await self.app(scope, self._limited(receive), send)
+
+    def _limited(self, receive: Receive) -> Receive:
         received = 0
 
         async def limited() -> Message:
@@ -107,4 +126,29 @@ class BodyLimitMiddleware:
                 raise HTTPException(413)  # the app's handler renders it
             return message
 
-        await self.app(scope, limited, send)
+        return limited
+
+    async def _whole_body(self, scope: Scope, receive: Receive, send: Send) -> None:
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await too_large(Request(scope))(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        if _has_nul(b"".join(m.get("body", b"") for m in messages)):
+            await invalid_input(Request(scope))(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _has_nul(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(mark in lowered for mark in _NUL_MARKS)

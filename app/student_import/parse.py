@@ -68,6 +68,8 @@ def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
     except UnicodeDecodeError:
         # Excel's "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252.
         text = content.decode("cp1252", errors="replace")
+    if "\x00" in text:  # no spreadsheet writes NUL into a CSV; the database would refuse it
+        raise InvalidInput(lazy("The file contains binary data; upload a CSV or XLSX file."))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

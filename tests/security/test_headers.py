@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx2
@@ -44,6 +45,19 @@ def header_problems(response: httpx2.Response, path: str) -> list[str]:
     return [f"{path} ({response.status_code}): {p}" for p in problems]
 
 
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=|javascript:", re.I)
+
+
+def inline_problems(response: httpx2.Response, path: str) -> list[str]:
+    """What the CSP would block in a page: inline scripts, styles, handlers; htmx's eval."""
+    if "text/html" not in response.headers.get("content-type", ""):
+        return []
+    found = [f"{path}: inline {m.group(0).strip()!r}" for m in INLINE.finditer(response.text)]
+    if "<html" in response.text and '"allowEval": false' not in response.text:
+        found.append(f"{path}: htmx may eval")
+    return found
+
+
 def _first_allowed(access: Access) -> Role | None:
     return next(r for r in PREFERENCE if access.allows(r))
 
@@ -64,7 +78,7 @@ def test_every_get_route_sends_the_security_headers(
         else:
             response = as_role(anon, session, matrix, _first_allowed(access)).get(url)
         statuses[url] = response.status_code
-        problems += header_problems(response, url)
+        problems += header_problems(response, url) + inline_problems(response, url)
     assert problems == []
     # Most pages were really shown (not just refused or redirected).
     assert sum(1 for s in statuses.values() if s == 200) > 30

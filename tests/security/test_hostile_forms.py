@@ -120,3 +120,34 @@ def test_oversize_fields_of_the_account_forms_are_refused(anon: TestClient, sess
     login = anon.post("/login", data={"email": "e" * 10_000, "password": "p"})
     assert login.status_code == 422
     assert "e" * 300 not in login.text
+
+
+def test_a_nul_character_anywhere_in_the_input_is_refused_before_the_app_reads_it(
+    anon: TestClient, session: Session
+):
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    for response in (
+        anon.get("/admin/users", params={"q": "a\x00b"}),
+        anon.post("/login", data={"email": "a\x00b@example.org", "password": "x"}),
+        anon.post("/admin/users/new", data={"name": "Student\x00", "email": "n@example.org"}),
+        anon.post("/student/ranking/order", json={"order": ["1\x00"]}),
+    ):
+        assert response.status_code == 422
+        assert "De invoer is niet geldig" in response.text
+        assert response.headers["x-content-type-options"] == "nosniff"
+    api = anon.get("/api/v1/semesters", params={"updated_since": "\x00"})
+    assert (api.status_code, api.json()["detail"]) == (422, "The request contains a NUL character.")
+    assert session.exec(select(User).where(User.email == "n@example.org")).first() is None
+
+
+def test_numbers_too_big_for_the_database_are_refused_not_a_500(
+    anon: TestClient, session: Session, matrix: Matrix
+):
+    """An id beyond INTEGER (PostgreSQL) or 64 bits (SQLite) never reaches the driver."""
+    client = as_role(anon, session, matrix, Role.ADMIN)
+    run = matrix.params["run_id"]
+    for url in (f"/admin/semesters/{10**20}", f"/opdrachten/{10**30}"):
+        assert client.get(url).status_code == 422, url  # beyond 64 bits: on both databases
+    for url in ("/runs/3000000000", f"/review?semester={2**31}"):
+        assert client.get(url).status_code in (200, 404, 422), url  # INTEGER on PostgreSQL only
+    assert client.get(f"/runs/{run}").status_code == 200  # the session is still usable

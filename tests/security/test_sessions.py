@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.auth.deps import SESSION_COOKIE
 from app.auth.services import THROTTLE_WINDOW, create_invitation
 from app.config import Settings
-from app.models import LoginAttempt, Role, User, UserSession, utcnow
+from app.models import LoginAttempt, Role, UserSession, utcnow
 from app.security import hash_password, token_hash, verify_password
 from tests import factories as f
 
@@ -106,17 +106,6 @@ def test_deactivating_a_user_ends_their_sessions_at_once(
     assert _login(anon, victim.email) == 400  # and cannot log in again
 
 
-def test_logout_ends_the_session_on_the_server(anon: TestClient, session: Session):
-    f.login(anon, session, f.user(session, Role.ADMIN))
-    token = anon.cookies[SESSION_COOKIE]
-    assert anon.post("/logout").status_code == 303
-    session.expire_all()
-    assert (
-        session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
-        is None
-    )
-
-
 def test_login_is_throttled_per_account(app: FastAPI, anon: TestClient, session: Session):
     user = f.user(session, Role.STUDENT)
     _failed_attempts(session, 4, address="203.0.113.9", email=user.email)
@@ -195,8 +184,3 @@ def test_a_good_password_is_stored_as_an_argon2id_hash(
     assert user.password_hash.startswith("$argon2id$")
     assert verify_password(user.password_hash, "paars-fietsje-op-de-dijk")
     assert hash_password("same") != hash_password("same")  # salted
-
-
-def test_an_unknown_account_costs_as_much_as_a_wrong_password(session: Session):
-    assert verify_password(None, "anything") is False
-    assert session.exec(select(User).where(User.email == "nobody@example.org")).first() is None

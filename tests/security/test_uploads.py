@@ -100,9 +100,14 @@ def test_an_xml_entity_bomb_inside_a_workbook_is_refused(staff: TestClient, sess
 
 
 def test_binary_content_in_a_csv_is_refused_with_a_reason(staff: TestClient, session: Session):
-    response = _upload(staff, "students.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
-    assert response.status_code == 422
-    assert "ontbrekend: studentnummer" in response.text
+    header = ";".join(str(h) for h in HEADER).encode()
+    for content in (
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20,
+        header + b"\n3001;Stu\x00dent;s@example.org;SW;2\n",  # PostgreSQL refuses NUL in text
+    ):
+        response = _upload(staff, "students.csv", content)
+        assert response.status_code == 422
+        assert "Het bestand bevat binaire gegevens" in response.text
     assert _nothing_imported(session)
 
 

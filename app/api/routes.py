@@ -12,9 +12,10 @@ from pydantic import AwareDatetime, BeforeValidator
 from app.api import examples, schemas, services
 from app.api.auth import OpdrachtenReader, TeamsReader, api_token
 from app.api.http import PAGE_HEADERS, as_utc, json_response, next_link, responses
+from app.api.strict import known_query_only
 from app.db import SessionDep
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_token)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_token), Depends(known_query_only)])
 
 SemesterCode = Annotated[
     str,

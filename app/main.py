@@ -80,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         user = getattr(request.state, "user", None)
         return RedirectResponse("/dashboard" if user else "/login", status_code=303)
 
+    @app.get("/favicon.ico", include_in_schema=False, openapi_extra={"x-roles": "public"})
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     @app.get("/healthz", include_in_schema=False, openapi_extra={"x-roles": "public"})
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

@@ -3,16 +3,20 @@ Playwright in Debian's Chromium. Screenshots go to test-output/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import ROOT, Settings
@@ -34,6 +38,7 @@ ARGS = [
 SHOTS = ROOT / "test-output" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-4.11.4.min.js"
 PASSWORD = "demo-wachtwoord-2026"
+LANGUAGE_BUTTONS = {"en": "English", "nl": "Nederlands"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -48,13 +53,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("live") / "live.db"
+@dataclass(frozen=True)
+class LiveServer:
+    """A running server: its address and an engine on its database (to prepare states)."""
+
+    url: str
+    engine: Engine
+
+
+@contextmanager
+def serve_demo(tmp: Path, prepare: Callable[[Session], None] | None = None) -> Iterator[LiveServer]:
+    """Migrate a fresh SQLite file in ``tmp``, load the demo data (then ``prepare``, if given)
+    and serve it with uvicorn in a thread on a free port until the block ends."""
     port = _free_port()
     settings = Settings(
         environment="test",
-        database_url=f"sqlite:///{db}",
+        database_url=f"sqlite:///{tmp / 'live.db'}",
         secret_key="browser-test-secret-key-0123456789abcdef",
         base_url=f"http://127.0.0.1:{port}",
     )
@@ -62,7 +76,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate(engine)
     with Session(engine) as session:
         build_demo(session)
-    engine.dispose()
+        if prepare is not None:
+            prepare(session)
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -72,9 +87,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the live server did not start"
-    yield settings.base_url
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield LiveServer(settings.base_url, engine)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo semester in its ranking phase, shared by the tests that do not change it."""
+    with serve_demo(tmp_path_factory.mktemp("live")) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +125,7 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 
 
 def login(page: Page, role: str) -> None:
+    """Log in as a demo user: a role (``student``) or the part of the e-mail before the @."""
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(f"{role}@demo.opdrachtmatch.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -107,10 +133,22 @@ def login(page: Page, role: str) -> None:
     page.wait_for_url("**/dashboard")
 
 
-def screenshot(page: Page, name: str) -> Path:
+def logout(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("^(Uitloggen|Log out)$")).click()
+    page.wait_for_url("**/login")
+
+
+def use_language(page: Page, language: str) -> None:
+    """Switch the interface to ``language`` (nl or en) with the header button if needed."""
+    if page.locator("html").get_attribute("lang") != language:
+        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -161,3 +161,10 @@ def set_phase(engine: Engine, phase: Phase) -> None:
     with Session(engine) as session:
         session.exec(update(Semester).where(col(Semester.code) == SEMESTER).values(phase=phase))
         session.commit()
+
+
+def speak_dutch(engine: Engine) -> None:
+    """Undo the English that other tests chose (the choice is stored per user)."""
+    with Session(engine) as session:
+        session.exec(update(User).values(preferred_language="nl"))
+        session.commit()

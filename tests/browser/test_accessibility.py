@@ -37,6 +37,7 @@ from tests.browser.site import (
     html_get_routes,
     prepare,
     set_phase,
+    speak_dutch,
 )
 
 PHASES = (Phase.INTAKE, Phase.RANKING, Phase.REVIEW, Phase.PUBLISHED)
@@ -155,6 +156,7 @@ def test_every_form_control_is_reached_with_tab_and_shows_focus(
 
 def test_a_partner_posts_an_opdracht_with_the_keyboard_alone(browser: Browser, site: LiveServer):
     set_phase(site.engine, Phase.INTAKE)
+    speak_dutch(site.engine)
     page = new_page(browser, site.url)
     page.goto("/login")
     page.keyboard.press("Tab")  # the skip link

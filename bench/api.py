@@ -177,10 +177,12 @@ def database(postgres: str, tmp: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serve(app: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
+def serve(app: str, env: dict[str, str], cwd: Path, *options: str) -> Iterator[str]:
+    """uvicorn (with more ``options``) on a free port of 127.0.0.1 in a subprocess, stopped
+    when the block ends."""
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--log-level", "warning", "--no-access-log"]
+    cmd += ["--log-level", "warning", "--no-access-log", *options]
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:

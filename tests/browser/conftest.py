@@ -23,6 +23,7 @@ from app.config import ROOT, Settings
 from app.db import make_engine
 from app.demo.build import build_demo
 from app.main import create_app
+from tests.browser.screenshots import README_SHOTS
 from tests.conftest import migrate
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,10 +148,14 @@ def use_language(page: Page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+def screenshot(page: Page, name: str) -> Path:
+    """The whole page; the README's shots also as the viewport only (tests.browser.screenshots)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=True)
+    if name in README_SHOTS:
+        (SHOTS / "readme").mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "readme" / f"{name}.png"))
     return path
 
 

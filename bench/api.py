@@ -121,14 +121,17 @@ def build(session: Session, students: int) -> tuple[Semester, str]:
         Member(run_id=run.id, team_id=teams[i // TEAM_SIZE].id, student_id=p.id)  # type: ignore[arg-type]
         for i, p in enumerate(profiles)
     )
-    _, secret = issue_token(
-        session=session,
-        name="bench",
-        scopes=["teams:read"],
-        expires_at=utcnow() + timedelta(days=1),
-    )
+    secret = bench_token(session, "bench")
     session.commit()
     return semester, secret
+
+
+def bench_token(session: Session, name: str) -> str:
+    """A ``teams:read`` token for a day (added to the session; the caller commits)."""
+    _, secret = issue_token(
+        session=session, name=name, scopes=["teams:read"], expires_at=utcnow() + timedelta(days=1)
+    )
+    return secret
 
 
 def _students(session: Session, n: int, programmes: list[Programme]) -> list[StudentProfile]:

@@ -38,20 +38,18 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 from sqlmodel import Session, col, select
 
-from app.api_tokens.services import issue_token
 from app.config import Settings
 from app.db import make_engine
 from app.demo.build import build_demo
 from app.demo.publish import publish_demo
 from app.demo.vocabulary import DEMO_PASSWORD
-from app.models import Preference, Semester, StudentProfile, User, utcnow
-from bench.api import ROOT, database, serve
+from app.models import Preference, Semester, StudentProfile, User
+from bench.api import ROOT, bench_token, database, serve
 
 SEMESTER = "2026-S2"
 BARE_APP = """
@@ -208,12 +206,7 @@ def prepare(url: str) -> tuple[list[Student], str]:
             .where(Preference.semester_id == semester.id)
             .order_by(col(User.email), col(Preference.rank))
         ).all()
-        _, secret = issue_token(
-            session=session,
-            name="load test",
-            scopes=["teams:read"],
-            expires_at=utcnow() + timedelta(days=1),
-        )
+        secret = bench_token(session, "load test")
         session.commit()
     engine.dispose()
     rankings: dict[str, list[int]] = {}

@@ -16,6 +16,7 @@ from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
+from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     errors.install(app)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
+    app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (
         auth_router,

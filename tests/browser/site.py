@@ -6,14 +6,12 @@ when the app has an HTML GET route that is not listed here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -34,6 +32,7 @@ from app.models import (
     User,
     utcnow,
 )
+from tests.routes import api_routes
 
 ANON, ADMIN, WIJKDOCENT, PARTNER, STUDENT = "anon", "beheerder", "wijkdocent", "partner", "student"
 STAFF = (ADMIN, WIJKDOCENT)
@@ -97,16 +96,9 @@ PAGES = [
 def html_get_routes(app: FastAPI) -> set[str]:
     """The paths of all GET routes that answer with HTML, through included routers."""
 
-    def routes(items: list[Any]) -> Iterator[Any]:
-        for route in items:
-            if isinstance(route, APIRoute):
-                yield route
-            elif hasattr(route, "effective_route_contexts"):  # FastAPI's included routers
-                yield from route.effective_route_contexts()
-
     return {
         route.path
-        for route in routes(list(app.routes))
+        for route in api_routes(app)
         if "GET" in route.methods and route.response_class is HTMLResponse
     }
 

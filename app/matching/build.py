@@ -147,7 +147,7 @@ def build_model(problem: Problem) -> Model:
     a_ub, b_ub = ub.matrix(n)
 
     upper = np.ones(n)
-    upper[n_x + n_u : w0] = ar["teams"][y_assign]
+    upper[n_x + n_u : w0] = _team_limit(problem, ar, gkeys, gcount, n_p)[y_assign]
     upper[w0:] = ar["teams"][ga[w_groups]]
     integrality = np.ones(n, dtype=np.int64)
     integrality[w0:] = 0
@@ -169,6 +169,39 @@ def build_model(problem: Problem) -> Model:
         integrality=integrality,
         unplaced_cost=problem.costs.unplaced or 0,
     )
+
+
+def _team_limit(
+    problem: Problem, ar: dict[str, IntArray], gkeys: IntArray, gcount: IntArray, n_p: int
+) -> IntArray:
+    """Most teams each assignment can form from its candidates (a valid bound on ``y``).
+
+    With ``C_p`` candidates of programme ``p``, ``k`` teams need ``sum_p min(C_p, mpp k) >=
+    min k``, ``sum_p min(C_p, k) >= mp k`` and ``C_p >= k`` for required ``p``. Each side
+    is concave in ``k`` and zero at 0, so the feasible ``k`` form a range ``0..limit``.
+    """
+    n_a, width = len(ar["teams"]), max(n_p, 1)
+    cand = np.zeros(n_a * width, dtype=np.int64)
+    cand[gkeys] = gcount
+    c = cand.reshape(n_a, width)
+    need = np.zeros((n_a, width), dtype=bool)
+    short = np.zeros(n_a, dtype=bool)  # requires a programme nobody studies
+    progs = sorted({s.programme for s in problem.students})
+    pidx = {p: i for i, p in enumerate(progs)}
+    for i, a in enumerate(problem.assignments):
+        for p in a.required_programmes:
+            if p in pidx:
+                need[i, pidx[p]] = True
+            else:
+                short[i] = True
+    limit = np.zeros(n_a, dtype=np.int64)
+    for k in range(1, int(ar["teams"].max(initial=0)) + 1):
+        ok = (ar["teams"] >= k) & ~short
+        ok &= np.minimum(c, (ar["mpp"] * k)[:, None]).sum(axis=1) >= ar["min"] * k
+        ok &= np.minimum(c, k).sum(axis=1) >= ar["mp"] * k
+        ok &= ~np.any(need & (c < k), axis=1)
+        limit[ok] = k
+    return limit
 
 
 def _required_rows(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,8 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from app.matching.model import BoolArray, FloatArray, Model
 
 _INT_TOL = 1e-6
+# Accepts column values whose placement columns are integral when teams can be formed.
+Accept = Callable[[FloatArray], bool]
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
 
@@ -55,13 +58,32 @@ def _integral(z: FloatArray, is_int: BoolArray) -> bool:
     return bool(np.all(np.abs(v - np.round(v)) <= _INT_TOL))
 
 
+def _placement_integral(model: Model, z: FloatArray, accept: Accept | None) -> bool:
+    """Whether ``z`` places students integrally and ``accept`` can form its teams.
+
+    ``y`` and ``w`` cost nothing, so a vertex with integral ``x`` and ``u`` but a
+    fractional team count is as good as integral when some integer team count fits the
+    placement (``accept``, e.g. by dealing).
+    """
+    if accept is None:
+        return False
+    head = np.zeros(model.n, dtype=bool)
+    head[: model.n_x + model.n_u] = True
+    return _integral(z, head) and accept(z)
+
+
 def minimise(
     model: Model,
     c: FloatArray,
     extra: tuple[sp.csr_matrix, FloatArray] | None = None,
     deadline: float | None = None,
+    accept: Accept | None = None,
 ) -> Core:
-    """Minimise ``c @ z`` over the model plus optional extra equality rows."""
+    """Minimise ``c @ z`` over the model plus optional extra equality rows.
+
+    ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` tells whether an
+    integral placement can be formed into teams (then team counts need not be integral).
+    """
     out = Core("unknown")
     a_eq, b_eq = model.a_eq, model.b_eq
     if extra is not None:
@@ -92,7 +114,7 @@ def minimise(
         return _restricted_rounds(model, c, a_eq, b_eq, None, None, deadline, out)
     is_int = model.integrality == 1
     z = np.asarray(lp.x, dtype=np.float64)
-    if _integral(z, is_int):
+    if _integral(z, is_int) or _placement_integral(model, z, accept):
         z[is_int] = np.round(z[is_int])
         val = round(float(c @ z))
         out.status, out.z, out.objective, out.bound = "optimal", z, val, val

@@ -107,7 +107,7 @@ def minimise(
         b_eq=b_eq,
         bounds=np.column_stack([model.lb, model.ub]),
         method="highs-ds",
-        options={"time_limit": min(_remaining(deadline), 1e9), "presolve": True},
+        options={"time_limit": min(_remaining(deadline), 1e9), "presolve": False},
     )
     t = out.tick("lp", t)
     if lp.status == 2:

@@ -170,7 +170,7 @@ def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
     >>> r.status, r.objective, r.bound
     ('optimal', 1, 1)
     >>> [(t.assignment, t.members) for t in r.teams]
-    [('a1', ('s2', 's3')), ('a2', ('s1',))]
+    [('a1', ('s1', 's2')), ('a2', ('s3',))]
     """
     start = time.perf_counter()
     # Forming teams and explaining take about a second per 50,000 students after the

@@ -149,7 +149,7 @@ def _restricted_rounds(
         # First round: room for every solution that could meet the rounded-up LP bound.
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
     best: Core | None = None
-    floor = lp_obj  # every solution costs more than this (raised by infeasible rounds)
+    floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
     csc = (model.a_ub.tocsc(), a_eq.tocsc())
     while True:
         if z_lp is not None:
@@ -164,7 +164,7 @@ def _restricted_rounds(
             if best is not None or free.all():
                 return _finish(out, best, floor)
             # No solution costs at most LP + delta: the bound rises even without one.
-            floor = max(floor, math.floor(lp_obj + delta + tol) + 1 - tol)
+            floor = max(floor, float(math.floor(lp_obj + delta - tol) + 1))
             delta = 2 * delta + 2
             continue
         if res.status == "unknown":
@@ -214,7 +214,7 @@ def _finish(
     if not timed_out:
         out.status, out.bound = "optimal", best.objective
         return out
-    # Every solution costs more than ``floor``; those outside the restricted space of the
+    # Every solution costs at least ``floor``; those outside the restricted space of the
     # last round cost more than ``limit`` = LP + delta, those inside at least ``within``.
     assert best.objective is not None
     bound = math.ceil(floor - 1e-6) if math.isfinite(floor) else 0  # costs are >= 0

@@ -177,7 +177,8 @@ def _restricted_rounds(
                 within=res.bound,
             )
         assert res.objective is not None
-        best = res
+        if best is None or best.objective is None or res.objective < best.objective:
+            best = res  # a timed-out round may end with a worse solution than the last one
         if res.status == "feasible":
             return _finish(
                 out,
@@ -261,9 +262,10 @@ def _milp_on(
     )
     if res.status == 2 or (res.status == 0 and res.x is None):
         return Core("infeasible")
-    bound = getattr(res, "mip_dual_bound", None)
+    raw = getattr(res, "mip_dual_bound", None)
+    bound = math.nan if raw is None else float(raw)  # -inf or nan before any bound
     fixed_cost = float(c @ fixed_z)
-    lb = None if bound is None else math.ceil(float(bound) + fixed_cost - 1e-6)
+    lb = math.ceil(bound + fixed_cost - 1e-6) if math.isfinite(bound) else None
     if res.x is None:
         return Core("unknown", bound=lb)
     z = fixed_z.copy()

@@ -29,7 +29,7 @@ from app.matching.model import BoolArray, FloatArray, Model
 _INT_TOL = 1e-6
 # HiGHS checks its MILP time limit only between some phases (presolve, root cut rounds
 # on 500,000 columns run for tens of seconds): hand it this share of the time left.
-_MILP_TIME_SHARE = 0.75
+_MILP_TIME_SHARE = 0.6
 # Accepts column values whose placement columns are integral when teams can be formed.
 Accept = Callable[[FloatArray], bool]
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.

@@ -74,11 +74,13 @@ def _formable(problem: Problem, model: Model) -> Accept:
 
     def accept(z: FloatArray) -> bool:
         chosen = np.nonzero(z[: model.n_x] > 0.5)[0]
+        if len(chosen) == 0:
+            return True  # nobody placed: no team is formed
         pa = model.pa[chosen]
         prog = model.index.prog[model.ps[chosen]]
         order = np.lexsort((prog, pa))
         pa, prog = pa[order], prog[order]
-        starts = np.flatnonzero(np.r_[True, pa[1:] != pa[:-1]]) if len(pa) else pa
+        starts = np.flatnonzero(np.r_[True, pa[1:] != pa[:-1]])
         ends = np.r_[starts[1:], len(pa)]
         progs = model.index.progs
         for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):

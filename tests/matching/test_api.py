@@ -264,3 +264,20 @@ def test_time_limit_returns_best_found_with_bound() -> None:
         assert result.bound is not None
         assert result.bound <= result.objective
         assert check(problem, result) == []
+
+
+def test_nobody_placed_is_optimal() -> None:
+    problem = parse_problem(
+        {
+            "students": [
+                {"id": "s1", "programme": "A", "ranking": ["a1"]},
+                {"id": "s2", "programme": "B", "ranking": ["a1"]},
+            ],
+            "assignments": [{"id": "a1", "min_size": 3, "max_size": 4}],
+            "costs": {"rank": [0], "unranked": None, "unplaced": 5},
+        }
+    )
+    result = solve(problem)
+    assert (result.status, result.objective, result.bound) == ("optimal", 10, 10)
+    assert result.unplaced == ("s1", "s2")
+    assert check(problem, result) == []

@@ -16,6 +16,7 @@ from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
+from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
+    app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (
         auth_router,
@@ -86,6 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home(request: Request) -> Response:
         user = getattr(request.state, "user", None)
         return RedirectResponse("/dashboard" if user else "/login", status_code=303)
+
+    @app.get("/favicon.ico", include_in_schema=False, openapi_extra={"x-roles": "public"})
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.get("/healthz", include_in_schema=False, openapi_extra={"x-roles": "public"})
     def healthz() -> dict[str, str]:

@@ -121,14 +121,17 @@ def build(session: Session, students: int) -> tuple[Semester, str]:
         Member(run_id=run.id, team_id=teams[i // TEAM_SIZE].id, student_id=p.id)  # type: ignore[arg-type]
         for i, p in enumerate(profiles)
     )
-    _, secret = issue_token(
-        session=session,
-        name="bench",
-        scopes=["teams:read"],
-        expires_at=utcnow() + timedelta(days=1),
-    )
+    secret = bench_token(session, "bench")
     session.commit()
     return semester, secret
+
+
+def bench_token(session: Session, name: str) -> str:
+    """A ``teams:read`` token for a day (added to the session; the caller commits)."""
+    _, secret = issue_token(
+        session=session, name=name, scopes=["teams:read"], expires_at=utcnow() + timedelta(days=1)
+    )
+    return secret
 
 
 def _students(session: Session, n: int, programmes: list[Programme]) -> list[StudentProfile]:
@@ -177,10 +180,12 @@ def database(postgres: str, tmp: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serve(app: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
+def serve(app: str, env: dict[str, str], cwd: Path, *options: str) -> Iterator[str]:
+    """uvicorn (with more ``options``) on a free port of 127.0.0.1 in a subprocess, stopped
+    when the block ends."""
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--log-level", "warning", "--no-access-log"]
+    cmd += ["--log-level", "warning", "--no-access-log", *options]
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:

@@ -10,20 +10,17 @@ from sqlmodel import Session, col, func, select
 from app.models import (
     Leerkring,
     LeerkringWijkdocent,
-    MatchRun,
-    Member,
     Opdracht,
     OpdrachtCopartner,
     OpdrachtStatus,
     Partner,
     PartnerUser,
-    Phase,
     Preference,
     Semester,
     StudentProfile,
-    Team,
     User,
 )
+from app.students.team import published_team
 
 
 @dataclass
@@ -127,19 +124,7 @@ def student_overview(*, session: Session, user: User, semester: Semester) -> dic
         .where(Preference.semester_id == semester.id, Preference.student_id == profile.id)
         .order_by(col(Preference.rank))
     ).all()
-    team = None
-    if semester.phase in (Phase.PUBLISHED, Phase.CLOSED):
-        team = session.exec(
-            select(Team, Opdracht)
-            .join(Member, col(Member.team_id) == Team.id)
-            .join(MatchRun, col(MatchRun.id) == Team.run_id)
-            .join(Opdracht, col(Opdracht.id) == Team.opdracht_id)
-            .where(
-                Member.student_id == profile.id,
-                MatchRun.semester_id == semester.id,
-                col(MatchRun.is_current).is_(True),
-            )
-        ).first()
+    team = published_team(session, semester, profile)
     return {"profile": profile, "ranking": ranking, "team": team}
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,11 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from app.matching.model import BoolArray, FloatArray, Model
 
 _INT_TOL = 1e-6
+# HiGHS checks its MILP time limit only between some phases (presolve, root cut rounds
+# on 500,000 columns run for tens of seconds): hand it this share of the time left.
+_MILP_TIME_SHARE = 0.6
+# Accepts column values whose placement columns are integral when teams can be formed.
+Accept = Callable[[FloatArray], bool]
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
 
@@ -55,13 +61,32 @@ def _integral(z: FloatArray, is_int: BoolArray) -> bool:
     return bool(np.all(np.abs(v - np.round(v)) <= _INT_TOL))
 
 
+def _placement_integral(model: Model, z: FloatArray, accept: Accept | None) -> bool:
+    """Whether ``z`` places students integrally and ``accept`` can form its teams.
+
+    ``y`` and ``w`` cost nothing, so a vertex with integral ``x`` and ``u`` but a
+    fractional team count is as good as integral when some integer team count fits the
+    placement (``accept``, e.g. by dealing).
+    """
+    if accept is None:
+        return False
+    head = np.zeros(model.n, dtype=bool)
+    head[: model.n_x + model.n_u] = True
+    return _integral(z, head) and accept(z)
+
+
 def minimise(
     model: Model,
     c: FloatArray,
     extra: tuple[sp.csr_matrix, FloatArray] | None = None,
     deadline: float | None = None,
+    accept: Accept | None = None,
 ) -> Core:
-    """Minimise ``c @ z`` over the model plus optional extra equality rows."""
+    """Minimise ``c @ z`` over the model plus optional extra equality rows.
+
+    ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` tells whether an
+    integral placement can be formed into teams (then team counts need not be integral).
+    """
     out = Core("unknown")
     a_eq, b_eq = model.a_eq, model.b_eq
     if extra is not None:
@@ -82,7 +107,7 @@ def minimise(
         b_eq=b_eq,
         bounds=np.column_stack([model.lb, model.ub]),
         method="highs-ds",
-        options={"time_limit": min(_remaining(deadline), 1e9), "presolve": True},
+        options={"time_limit": min(_remaining(deadline), 1e9), "presolve": False},
     )
     t = out.tick("lp", t)
     if lp.status == 2:
@@ -92,7 +117,7 @@ def minimise(
         return _restricted_rounds(model, c, a_eq, b_eq, None, None, deadline, out)
     is_int = model.integrality == 1
     z = np.asarray(lp.x, dtype=np.float64)
-    if _integral(z, is_int):
+    if _integral(z, is_int) or _placement_integral(model, z, accept):
         z[is_int] = np.round(z[is_int])
         val = round(float(c @ z))
         out.status, out.z, out.objective, out.bound = "optimal", z, val, val
@@ -124,6 +149,7 @@ def _restricted_rounds(
         # First round: room for every solution that could meet the rounded-up LP bound.
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
     best: Core | None = None
+    floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
     csc = (model.a_ub.tocsc(), a_eq.tocsc())
     while True:
         if z_lp is not None:
@@ -133,30 +159,55 @@ def _restricted_rounds(
         res = _milp_on(model, c, csc, b_eq, free, z_lp, deadline)
         out.tick("milp", t)
         out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
+        out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1
         if res.status == "infeasible":
             if best is not None or free.all():
-                return _finish(out, best, lp_obj)
+                return _finish(out, best, floor)
+            # No solution costs at most LP + delta: the bound rises even without one.
+            floor = max(floor, float(math.floor(lp_obj + delta - tol) + 1))
             delta = 2 * delta + 2
             continue
         if res.status == "unknown":
-            return _finish(out, best, lp_obj, timed_out=True, limit=lp_obj + delta)
+            return _finish(
+                out,
+                best,
+                floor,
+                timed_out=True,
+                limit=_outside(free, lp_obj + delta),
+                within=res.bound,
+            )
         assert res.objective is not None
-        best = res
+        if best is None or best.objective is None or res.objective < best.objective:
+            best = res  # a timed-out round may end with a worse solution than the last one
         if res.status == "feasible":
-            return _finish(out, best, lp_obj, timed_out=True, limit=lp_obj + delta)
+            return _finish(
+                out,
+                best,
+                floor,
+                timed_out=True,
+                limit=_outside(free, lp_obj + delta),
+                within=res.bound,
+            )
         if free.all() or res.objective - 1 <= lp_obj + delta - tol:
-            return _finish(out, best, lp_obj)
+            return _finish(out, best, floor)
         delta = res.objective - 1 - lp_obj + tol
+
+
+def _outside(free: BoolArray, limit: float) -> float:
+    """Cost every solution outside the restricted space exceeds (none when all is free)."""
+    return math.inf if free.all() else limit
 
 
 def _finish(
     out: Core,
     best: Core | None,
-    lp_obj: float,
+    floor: float,
     *,
     timed_out: bool = False,
     limit: float = math.inf,
+    within: int | None = None,
 ) -> Core:
+    """Status and bound; ``within`` bounds the last (timed-out) restricted space."""
     if best is None:
         out.status = "unknown" if timed_out else "infeasible"
         return out
@@ -164,14 +215,13 @@ def _finish(
     if not timed_out:
         out.status, out.bound = "optimal", best.objective
         return out
-    # Solutions outside the restricted space cost more than LP + delta.
+    # Every solution costs at least ``floor``; those outside the restricted space of the
+    # last round cost more than ``limit`` = LP + delta, those inside at least ``within``.
     assert best.objective is not None
-    known = [] if best.bound is None else [best.bound]
-    if math.isfinite(limit):
-        known.append(math.ceil(limit - 1e-6))
-    bound = min(known) if known else 0  # costs are non-negative: 0 is always a bound
-    if math.isfinite(lp_obj):
-        bound = max(bound, math.ceil(lp_obj - 1e-6))
+    bound = math.ceil(floor - 1e-6) if math.isfinite(floor) else 0  # costs are >= 0
+    if within is not None:
+        outside = math.ceil(limit - 1e-6) if math.isfinite(limit) else within
+        bound = max(bound, min(within, outside))
     out.bound = min(bound, best.objective)
     out.status = "optimal" if out.bound == out.objective else "feasible"
     return out
@@ -208,13 +258,14 @@ def _milp_on(
         constraints=cons,
         integrality=model.integrality[free],
         bounds=Bounds(model.lb[free], model.ub[free]),
-        options={"time_limit": min(remaining, 1e9), "mip_rel_gap": 0.0},
+        options={"time_limit": min(_MILP_TIME_SHARE * remaining, 1e9), "mip_rel_gap": 0.0},
     )
     if res.status == 2 or (res.status == 0 and res.x is None):
         return Core("infeasible")
-    bound = getattr(res, "mip_dual_bound", None)
+    raw = getattr(res, "mip_dual_bound", None)
+    bound = math.nan if raw is None else float(raw)  # -inf or nan before any bound
     fixed_cost = float(c @ fixed_z)
-    lb = None if bound is None else math.ceil(float(bound) + fixed_cost - 1e-6)
+    lb = math.ceil(bound + fixed_cost - 1e-6) if math.isfinite(bound) else None
     if res.x is None:
         return Core("unknown", bound=lb)
     z = fixed_z.copy()
@@ -223,6 +274,22 @@ def _milp_on(
     z[is_int] = np.round(z[is_int])
     val = round(float(c @ z))
     return Core("optimal" if res.status == 0 else "feasible", z, val, lb)
+
+
+def feasible(model: Model) -> bool:
+    """Whether the model has an integer solution (one MILP call, no objective)."""
+    if model.n == 0:
+        return not np.any(model.b_eq)
+    cons = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
+    if model.a_ub.shape[0]:
+        cons.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
+    res = milp(
+        np.zeros(model.n),
+        constraints=cons,
+        integrality=model.integrality,
+        bounds=Bounds(model.lb, model.ub),
+    )
+    return res.x is not None
 
 
 def match_pure(model: Model) -> Core:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from app.matching.build import build_model
-from app.matching.core import minimise
+from app.matching.core import feasible
 from app.matching.model import Model
 from app.matching.problem import Assignment, Problem
 
@@ -146,8 +146,7 @@ def _relaxations(problem: Problem) -> dict[str, Problem]:
 
 
 def _feasible(problem: Problem) -> bool:
-    model = build_model(problem)
-    return minimise(model, np.zeros(model.n), None, None).z is not None
+    return feasible(build_model(problem))
 
 
 def diagnose(problem: Problem, model: Model) -> dict[str, str]:

@@ -106,9 +106,11 @@ def _links(
 ) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
     if ids:
-        stmt = select(model).where(col(model.opdracht_id).in_(ids))  # type: ignore[attr-defined]
-        for link in session.exec(stmt):
-            found[link.opdracht_id].append(getattr(link, column))  # type: ignore[attr-defined]
+        # Two plain columns, not link objects: building models dominated the catalogue page.
+        key = col(model.opdracht_id)  # type: ignore[attr-defined]
+        stmt = select(key, col(getattr(model, column))).where(key.in_(ids))
+        for opdracht_id, value in session.exec(stmt):
+            found[opdracht_id].append(value)
     return found
 
 

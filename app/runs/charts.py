@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 240
-TOP, BOTTOM, LEFT, RIGHT = 24, 40, 36, 8
+TOP, BOTTOM, LEFT, RIGHT = 24, 52, 36, 8
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,17 @@ class Series:
 def _ticks(peak: int) -> list[int]:
     step = max(1, -(-peak // 4))
     return list(range(0, peak + step, step))
+
+
+def _category_label(x: float, category: str) -> str:
+    """Two lines for a long two-word label: labels of neighbouring bars would overlap."""
+    first, _, rest = category.partition(" ")
+    lines = [first, rest] if rest and len(category) > 10 else [category]
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 14}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text class="category" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{spans}</text>'
 
 
 def bar_chart(
@@ -66,11 +77,7 @@ def bar_chart(
                 f'<text class="value" x="{x + bar_w / 2 - 1:.1f}" y="{y - 4:.1f}" '
                 f'text-anchor="middle">{value}</text>'
             )
-        label_x = LEFT + c * group_w + group_w / 2
-        parts.append(
-            f'<text class="category" x="{label_x:.1f}" y="{HEIGHT - BOTTOM + 18}" '
-            f'text-anchor="middle">{escape(category)}</text>'
-        )
+        parts.append(_category_label(LEFT + c * group_w + group_w / 2, category))
     parts.append("</svg>")
     # Every interpolated text is escaped above; the rest are numbers.
     return Markup("".join(parts))  # noqa: S704  # nosec B704

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import pytest
+import uvicorn
+from uvicorn.server import ServerState
+
+from app.server import NoDelayH11Protocol
+
+
+class Transport(asyncio.Transport):
+    """Just enough transport for connection_made, around a real accepted TCP socket."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        extra = {"socket": self.sock, "sockname": self.sock.getsockname()}
+        return extra.get(name, {"peername": self.sock.getpeername()}.get(name, default))
+
+
+@pytest.mark.nodb
+def test_connections_of_a_multi_worker_listener_get_tcp_nodelay():
+    # uvicorn --workers N binds like this: protocol number 0, which asyncio skips.
+    with socket.socket(socket.AF_INET) as listener, socket.socket(socket.AF_INET) as client:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client.connect(listener.getsockname())
+        accepted, _ = listener.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+            config = uvicorn.Config(app=lambda *a: None, http=NoDelayH11Protocol)
+            loop = asyncio.new_event_loop()
+            try:
+                protocol = NoDelayH11Protocol(config, ServerState(), {}, _loop=loop)
+                protocol.connection_made(Transport(accepted))
+            finally:
+                loop.close()
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1

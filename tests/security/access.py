@@ -3,9 +3,9 @@
 A route declares its users through its dependencies: ``require_role(...)`` (the dependency
 carries ``.roles``), ``CurrentUser`` (anyone logged in), the API's bearer token
 (``api_token``, with ``require_scope(...)`` carrying ``.scope``), or
-``openapi_extra={"x-roles": "public"}``. The table is built from ``app.routes`` (including
-the routers' and the app's own dependencies), so a new route without a declaration shows up
-as undeclared.
+``openapi_extra={"x-roles": "public"}``. The table is built from ``app.routes`` through
+``tests.routes.api_routes`` (the routers' and the app's own dependencies included), so a
+new route without a declaration shows up as undeclared.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute
 
 from app.api.auth import api_token
 from app.auth.deps import current_user
 from app.models import Role
+from tests.routes import api_routes
 
 LOGGED_IN = frozenset(Role)
 # Routes that are not FastAPI operations: declared here, as there is nowhere else to.
@@ -102,27 +103,23 @@ def access_table(app: FastAPI) -> tuple[dict[tuple[str, str], Access], list[str]
     """(method, path) -> Access for every route, and the routes without a declaration."""
     table: dict[tuple[str, str], Access] = {}
     problems: list[str] = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        path = context.path or ""
-        if not isinstance(route, APIRoute):
-            methods = sorted(getattr(context, "methods", None) or {"GET"})
-            for method in methods:
-                if method == "HEAD":
-                    continue
-                declared = PLAIN_ROUTES.get((method, path))
-                if declared is None:
-                    problems.append(f"{method} {path}: not a declared plain route")
-                else:
-                    table[(method, path)] = Access(public=True)
+    for route in app.routes:  # what is not an API route: Starlette routes and mounts
+        if isinstance(route, APIRoute) or hasattr(route, "effective_route_contexts"):
             continue
-        public = (route.openapi_extra or {}).get("x-roles") == "public"
-        access = _access(context, public)
-        for method in sorted(context.methods or ()):
-            if isinstance(access, str):
-                problems.append(f"{method} {path}: {access}")
+        path = getattr(route, "path", "")
+        for method in sorted((getattr(route, "methods", None) or {"GET"}) - {"HEAD"}):
+            if (method, path) in PLAIN_ROUTES:
+                table[(method, path)] = Access(public=True)
             else:
-                table[(method, path)] = access
+                problems.append(f"{method} {path}: not a declared plain route")
+    for route in api_routes(app):
+        public = (route.openapi_extra or {}).get("x-roles") == "public"
+        access = _access(route, public)
+        for method in sorted(route.methods or ()):
+            if isinstance(access, str):
+                problems.append(f"{method} {route.path}: {access}")
+            else:
+                table[(method, route.path)] = access
     return table, problems
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -146,3 +147,21 @@ def test_numbers_too_big_for_the_database_are_refused_not_a_500(
     for url in ("/runs/3000000000", f"/review?semester={2**31}"):
         assert client.get(url).status_code in (200, 404, 422), url  # INTEGER on PostgreSQL only
     assert client.get(f"/runs/{run}").status_code == 200  # the session is still usable
+
+
+@pytest.mark.nodb
+def test_no_column_is_wider_than_the_integer_guard_assumes():
+    """app/db.py refuses integers beyond 32 bits on PostgreSQL: right while no column is a
+    BIGINT. A BIGINT column needs a wider guard."""
+    from sqlalchemy import BigInteger
+    from sqlmodel import SQLModel
+
+    import app.models  # noqa: F401  # registers every table
+
+    wide = [
+        f"{t.name}.{c.name}"
+        for t in SQLModel.metadata.tables.values()
+        for c in t.columns
+        if isinstance(c.type, BigInteger)
+    ]
+    assert wide == []

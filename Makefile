@@ -26,6 +26,8 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python -m app.demo
 
+# Links in the demo's mails and printed logins point at the address served here.
+run: export OM_BASE_URL ?= http://$(HOST):$(PORT)
 run: migrate
 	@$(BIN)/python -m app.demo --print-logins
 	$(BIN)/uvicorn app.asgi:app --host $(HOST) --port $(PORT)

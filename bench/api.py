@@ -31,8 +31,6 @@ from functools import partial
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.api.publication import sync_publication
@@ -57,6 +55,7 @@ from app.models import (
     User,
     utcnow,
 )
+from tests.db_urls import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM_SIZE = 5
@@ -162,24 +161,6 @@ def _free_port() -> int:
 
 
 @contextmanager
-def database(postgres: str, tmp: Path) -> Iterator[str]:
-    """A throwaway SQLite file, or a new database on the PostgreSQL server at ``postgres``."""
-    if not postgres:
-        yield f"sqlite:///{tmp / 'bench.db'}"
-        return
-    name = f"om_bench_{os.getpid()}"
-    admin = sa.create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def serve(app: str, env: dict[str, str], cwd: Path, *options: str) -> Iterator[str]:
     """uvicorn (with more ``options``) on a free port of 127.0.0.1 in a subprocess, stopped
     when the block ends."""
@@ -251,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "--postgres", default="", help="server URL; the default is a throwaway SQLite file"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database("bench", server=args.postgres) as url:
         secret = prepare(url, args.students)
         env = {"OM_DATABASE_URL": url, "OM_API_RATE_LIMIT_PER_MINUTE": "100000000"}
         results = run_cases(args, env, Path(tmp), {"Authorization": f"Bearer {secret}"})

@@ -49,7 +49,8 @@ from app.demo.build import build_demo
 from app.demo.publish import publish_demo
 from app.demo.vocabulary import DEMO_PASSWORD
 from app.models import Preference, Semester, StudentProfile, User
-from bench.api import ROOT, bench_token, database, serve
+from bench.api import ROOT, bench_token, serve
+from tests.db_urls import fresh_database
 
 SEMESTER = "2026-S2"
 BARE_APP = """
@@ -283,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.users = [int(u) for u in args.users.split(",")]
-    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database("bench", server=args.postgres) as url:
         students, secret = prepare(url)
         if len(students) < max(args.users):
             raise SystemExit(f"only {len(students)} demo students have a ranking")

@@ -19,23 +19,24 @@ from sqlalchemy.engine import make_url
 BASE_URL = os.environ.get("OM_TEST_DATABASE_URL", "")
 
 
-def is_postgres() -> bool:
-    return BASE_URL.startswith("postgresql")
+def is_postgres(server: str = BASE_URL) -> bool:
+    return server.startswith("postgresql")
 
 
 @contextmanager
-def fresh_database(label: str) -> Iterator[str]:
-    """Yield the URL of a new empty database, dropped afterwards."""
+def fresh_database(label: str, server: str = BASE_URL) -> Iterator[str]:
+    """Yield the URL of a new empty database, dropped afterwards: a SQLite file, or a new
+    database beside ``server`` when that is a PostgreSQL URL (the benchmarks use this too)."""
     name = f"om_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    if not is_postgres():
+    if not is_postgres(server):
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / name}.db"
         return
-    admin = sa.create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

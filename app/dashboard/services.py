@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from app.memberships import leerkring_ids_of, partner_ids_of
 from app.models import (
     Leerkring,
-    LeerkringWijkdocent,
     Opdracht,
     OpdrachtCopartner,
     OpdrachtStatus,
     Partner,
-    PartnerUser,
     Preference,
     Semester,
     StudentProfile,
@@ -77,11 +76,7 @@ def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
 
 
 def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> dict[str, Any]:
-    leerkring_ids = list(
-        session.exec(
-            select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
-        )
-    )
+    leerkring_ids = sorted(leerkring_ids_of(session, user))
     stmt = select(Opdracht).where(Opdracht.semester_id == semester.id)
     if leerkring_ids:
         stmt = stmt.where(col(Opdracht.leerkring_id).in_(leerkring_ids))
@@ -92,10 +87,6 @@ def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> 
         "leerkringen": sorted(names),
         "counts": status_counts(session, semester),
     }
-
-
-def partner_ids_of(session: Session, user: User) -> list[int]:
-    return list(session.exec(select(PartnerUser.partner_id).where(PartnerUser.user_id == user.id)))
 
 
 def partner_overview(*, session: Session, user: User, semester: Semester) -> dict[str, Any]:

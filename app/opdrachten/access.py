@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.dashboard.services import partner_ids_of
 from app.errors import Forbidden, NotFound
 from app.i18n import lazy
+from app.memberships import partner_ids_of
 from app.models import (
     Opdracht,
     OpdrachtCopartner,

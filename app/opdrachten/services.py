@@ -7,9 +7,9 @@ from typing import Any
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from app.audit import record
-from app.dashboard.services import partner_ids_of
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
+from app.memberships import partner_ids_of
 from app.models import (
     AuditEvent,
     Leerkring,

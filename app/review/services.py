@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import lazy
+from app.memberships import leerkring_ids_of
 from app.models import (
     Leerkring,
-    LeerkringWijkdocent,
     Opdracht,
     OpdrachtStatus,
     Partner,
@@ -58,8 +58,7 @@ def scope(session: Session, user: User) -> set[int | None] | None:
     reviewable by every wijkdocent, so none falls between two stools."""
     if user.role == Role.ADMIN:
         return None
-    stmt = select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
-    return {*session.exec(stmt), None}
+    return {*leerkring_ids_of(session, user), None}
 
 
 def queue(*, session: Session, user: User, semester_id: int | None, filters: Filters) -> Queue:

@@ -19,9 +19,9 @@ from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy, set_language
 from app.mail import queue_mail
+from app.memberships import leerkring_ids_of
 from app.models import (
     Leerkring,
-    LeerkringWijkdocent,
     MatchRun,
     Opdracht,
     OpdrachtCopartner,
@@ -59,18 +59,10 @@ class LeerkringGroup:
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def leerkringen_of(session: Session, user: User) -> set[int]:
-    return set(
-        session.exec(
-            select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
-        )
-    )
-
-
 def groups(session: Session, run: MatchRun, user: User) -> list[LeerkringGroup]:
     """The current run's formed teams grouped by their opdracht's leerkring."""
     state = load_run(session, run)
-    own = leerkringen_of(session, user)
+    own = leerkring_ids_of(session, user)
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     opdrachten = {
         o.id: o

@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from app.audit import record_access
 from app.auth.deps import AdminUser, PartnerUser, StaffUser
-from app.dashboard.services import partner_ids_of
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
+from app.memberships import partner_ids_of
 from app.middleware import flash
 from app.models import RunStatus, User
 from app.runs import adjust, exports, publish, published, services, views

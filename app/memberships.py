@@ -1,0 +1,19 @@
+"""Who a user acts for: the partner organisations of a partner user, the leerkringen of a
+wijkdocent. Shared by every feature that scopes data to them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.models import LeerkringWijkdocent, PartnerUser, User
+
+
+def partner_ids_of(session: Session, user: User) -> list[int]:
+    """The partner organisations ``user`` acts for."""
+    return list(session.exec(select(PartnerUser.partner_id).where(PartnerUser.user_id == user.id)))
+
+
+def leerkring_ids_of(session: Session, user: User) -> set[int]:
+    """The leerkringen ``user`` supervises as a wijkdocent."""
+    stmt = select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
+    return set(session.exec(stmt))

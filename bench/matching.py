@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from app.matching import parse_problem, solve
-from app.matching.build import build_model
+from app.matching.build import build_model, xy_rows
 from app.matching.generate import generate
 from app.matching.problem import Problem
 from app.matching.teams import deal
@@ -73,10 +73,12 @@ def _direct(problem: Problem, limit: float) -> dict[str, Any]:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     m = build_model(problem)
+    xy, xy_rhs = xy_rows(m)  # the x <= y cuts that ours adds lazily, all of them up front
     res = milp(
         m.base_cost(),
         constraints=[
             LinearConstraint(m.a_ub, -np.inf, m.b_ub),
+            LinearConstraint(xy, -np.inf, xy_rhs),
             LinearConstraint(m.a_eq, m.b_eq, m.b_eq),
         ],
         integrality=m.integrality,

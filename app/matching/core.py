@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from app.matching.cuts import separate
+from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram
 from app.matching.model import BoolArray, FloatArray, Model
 
 _INT_TOL = 1e-6
@@ -32,6 +34,10 @@ _INT_TOL = 1e-6
 _MILP_TIME_SHARE = 0.6
 # Accepts column values whose placement columns are integral when teams can be formed.
 Accept = Callable[[FloatArray], bool]
+# Cutting-plane rounds on the LP (each a warm dual simplex solve); stop early when a round
+# raises the bound by less than this.
+_MAX_CUT_ROUNDS = 20
+_CUT_PROGRESS = 1e-3
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
 
@@ -92,6 +98,7 @@ def minimise(
     if extra is not None:
         a_eq = sp.vstack([a_eq, extra[0]], format="csr")
         b_eq = np.concatenate([b_eq, extra[1]])
+    a_ub, b_ub = model.a_ub, model.b_ub
     if model.n == 0:
         # No columns at all: feasible only when no student row demands a placement.
         empty = not np.any(b_eq)
@@ -99,41 +106,54 @@ def minimise(
         out.objective = out.bound = 0 if empty else None
         return out
     t = time.perf_counter()
-    lp = linprog(
+    lp = LinearProgram(
         c,
-        A_ub=model.a_ub if model.a_ub.shape[0] else None,
-        b_ub=model.b_ub if model.a_ub.shape[0] else None,
-        A_eq=a_eq,
-        b_eq=b_eq,
-        bounds=np.column_stack([model.lb, model.ub]),
-        method="highs-ds",
-        options={"time_limit": min(_remaining(deadline), 1e9), "presolve": False},
+        sp.vstack([a_eq, a_ub], format="csc"),
+        np.concatenate([b_eq, np.full(len(b_ub), -np.inf)]),
+        np.concatenate([b_eq, b_ub]),
+        model.lb,
+        model.ub,
     )
+    status = lp.solve(_remaining(deadline))
     t = out.tick("lp", t)
-    if lp.status == 2:
+    is_int = model.integrality == 1
+    rounds = 0
+    while status == OPTIMAL:
+        z = lp.x
+        if _integral(z, is_int) or _placement_integral(model, z, accept):
+            z[is_int] = np.round(z[is_int])
+            val = round(float(c @ z))
+            out.status, out.z, out.objective, out.bound = "optimal", z, val, val
+            out.tick("cuts", t)
+            return out
+        if rounds == _MAX_CUT_ROUNDS:
+            break
+        rows, rhs = separate(model, z)
+        if rows.shape[0] == 0:
+            break
+        before = lp.objective
+        lp.add_rows(rows, np.full(len(rhs), -np.inf), rhs)
+        a_ub, b_ub = sp.vstack([a_ub, rows], format="csr"), np.concatenate([b_ub, rhs])
+        status = lp.solve(_remaining(deadline))
+        rounds += 1
+        out.timings["cut_rows"] = out.timings.get("cut_rows", 0) + float(len(rhs))
+        if status == OPTIMAL and lp.objective < before + _CUT_PROGRESS and rounds >= 2:
+            break  # tailing off: the MILP rounds do the rest
+    t = out.tick("cuts", t)
+    if status == INFEASIBLE:
         out.status = "infeasible"
         return out
-    if lp.status != 0:
-        return _restricted_rounds(model, c, a_eq, b_eq, None, None, deadline, out)
-    is_int = model.integrality == 1
-    z = np.asarray(lp.x, dtype=np.float64)
-    if _integral(z, is_int) or _placement_integral(model, z, accept):
-        z[is_int] = np.round(z[is_int])
-        val = round(float(c @ z))
-        out.status, out.z, out.objective, out.bound = "optimal", z, val, val
-        return out
-    d = c - a_eq.T @ lp.eqlin.marginals
-    if model.a_ub.shape[0]:
-        d = d - model.a_ub.T @ lp.ineqlin.marginals
-    out.tick("duals", t)
-    return _restricted_rounds(model, c, a_eq, b_eq, z, (float(lp.fun), d), deadline, out)
+    cons = (a_ub, b_ub, a_eq, b_eq)
+    if status != OPTIMAL:
+        return _restricted_rounds(model, c, cons, None, None, deadline, out)
+    z = lp.x
+    return _restricted_rounds(model, c, cons, z, (lp.objective, lp.reduced_costs), deadline, out)
 
 
 def _restricted_rounds(
     model: Model,
     c: FloatArray,
-    a_eq: sp.csr_matrix,
-    b_eq: FloatArray,
+    cons: tuple[sp.csr_matrix, FloatArray, sp.csr_matrix, FloatArray],
     z_lp: FloatArray | None,
     duals: tuple[float, FloatArray] | None,
     deadline: float | None,
@@ -150,13 +170,14 @@ def _restricted_rounds(
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
     best: Core | None = None
     floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
-    csc = (model.a_ub.tocsc(), a_eq.tocsc())
+    a_ub, b_ub, a_eq, b_eq = cons
+    csc = (a_ub.tocsc(), b_ub, a_eq.tocsc(), b_eq)
     while True:
         if z_lp is not None:
             frac = np.abs(z_lp - np.round(z_lp)) > _INT_TOL
             free = (np.abs(d) <= delta + tol) | ~is_int | frac
         t = time.perf_counter()
-        res = _milp_on(model, c, csc, b_eq, free, z_lp, deadline)
+        res = _milp_on(model, c, csc, free, z_lp, deadline)
         out.tick("milp", t)
         out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
         out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1
@@ -230,8 +251,7 @@ def _finish(
 def _milp_on(
     model: Model,
     c: FloatArray,
-    csc: tuple[sp.csc_matrix, sp.csc_matrix],
-    b_eq: FloatArray,
+    csc: tuple[sp.csc_matrix, FloatArray, sp.csc_matrix, FloatArray],
     free: BoolArray,
     z_lp: FloatArray | None,
     deadline: float | None,
@@ -239,7 +259,7 @@ def _milp_on(
     """Solve the MILP over ``free`` columns with the others fixed at their LP values."""
     fixed_z = np.zeros(model.n) if z_lp is None else np.where(free, 0.0, np.round(z_lp))
     cons = []
-    for a, b, is_eq in ((csc[0], model.b_ub, False), (csc[1], b_eq, True)):
+    for a, b, is_eq in ((csc[0], csc[1], False), (csc[2], csc[3], True)):
         if a.shape[0] == 0:
             continue
         rhs = b - a @ fixed_z

@@ -57,6 +57,9 @@ class Model:
     ub: FloatArray
     integrality: IntArray
     unplaced_cost: int
+    y_col: IntArray  # y column of each assignment, -1 where no team rule needs one
+    team_max: IntArray  # max_size per assignment (capped at the number of students)
+    prog_max: IntArray  # max_per_programme per assignment (the number of students if none)
 
     @property
     def n_x(self) -> int:

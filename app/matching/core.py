@@ -116,55 +116,57 @@ def minimise(
     )
     status = lp.solve(_remaining(deadline))
     t = out.tick("lp", t)
+    if status == INFEASIBLE:
+        out.status = "infeasible"
+        return out
+    if status != OPTIMAL:
+        return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), None, deadline, out)
     is_int = model.integrality == 1
-    rounds = 0
-    while status == OPTIMAL:
-        z = lp.x
+    for rounds in range(_MAX_CUT_ROUNDS + 1):
+        z, bound = lp.x, lp.objective
         if _integral(z, is_int) or _placement_integral(model, z, accept):
             z[is_int] = np.round(z[is_int])
             val = round(float(c @ z))
             out.status, out.z, out.objective, out.bound = "optimal", z, val, val
             out.tick("cuts", t)
             return out
-        if rounds == _MAX_CUT_ROUNDS:
+        relaxation = (z, bound, lp.reduced_costs)
+        rows, rhs = separate(model, z) if rounds < _MAX_CUT_ROUNDS else (None, None)
+        if rows is None or rhs is None or rows.shape[0] == 0:
             break
-        rows, rhs = separate(model, z)
-        if rows.shape[0] == 0:
-            break
-        before = lp.objective
         lp.add_rows(rows, np.full(len(rhs), -np.inf), rhs)
-        a_ub, b_ub = sp.vstack([a_ub, rows], format="csr"), np.concatenate([b_ub, rhs])
         status = lp.solve(_remaining(deadline))
-        rounds += 1
         out.timings["cut_rows"] = out.timings.get("cut_rows", 0) + float(len(rhs))
-        if status == OPTIMAL and lp.objective < before + _CUT_PROGRESS and rounds >= 2:
+        if status == INFEASIBLE:  # valid cuts leave no room: no integer solution exists
+            out.status = "infeasible"
+            out.tick("cuts", t)
+            return out
+        if status != OPTIMAL:
+            break  # time is up: go on with the last solved relaxation and its cuts
+        a_ub, b_ub = sp.vstack([a_ub, rows], format="csr"), np.concatenate([b_ub, rhs])
+        if lp.objective < bound + _CUT_PROGRESS and rounds >= 1:
+            relaxation = (lp.x, lp.objective, lp.reduced_costs)
             break  # tailing off: the MILP rounds do the rest
-    t = out.tick("cuts", t)
-    if status == INFEASIBLE:
-        out.status = "infeasible"
-        return out
-    cons = (a_ub, b_ub, a_eq, b_eq)
-    if status != OPTIMAL:
-        return _restricted_rounds(model, c, cons, None, None, deadline, out)
-    z = lp.x
-    return _restricted_rounds(model, c, cons, z, (lp.objective, lp.reduced_costs), deadline, out)
+    out.tick("cuts", t)
+    return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), relaxation, deadline, out)
 
 
 def _restricted_rounds(
     model: Model,
     c: FloatArray,
     cons: tuple[sp.csr_matrix, FloatArray, sp.csr_matrix, FloatArray],
-    z_lp: FloatArray | None,
-    duals: tuple[float, FloatArray] | None,
+    relaxation: tuple[FloatArray, float, FloatArray] | None,
     deadline: float | None,
     out: Core,
 ) -> Core:
+    """MILP rounds over the columns that reduced costs cannot fix (see the module doc)."""
     is_int = model.integrality == 1
-    if z_lp is None or duals is None:
+    z_lp: FloatArray | None = None
+    if relaxation is None:
         free = np.ones(model.n, dtype=bool)
         lp_obj, d, delta, tol = -math.inf, np.zeros(model.n), math.inf, 0.0
     else:
-        lp_obj, d = duals
+        z_lp, lp_obj, d = relaxation
         tol = 1e-6 * (1.0 + abs(lp_obj))
         # First round: room for every solution that could meet the rounded-up LP bound.
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol

@@ -1,0 +1,221 @@
+"""Cutting planes: every cut is violated where it is made and valid for every integer point.
+
+Validity is checked against an independent enumeration: every placement of a tiny instance
+that brute force accepts, with every number of teams its members can really be split into.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.matching import parse_problem
+from app.matching.build import build_model
+from app.matching.cuts import separate
+from app.matching.highs import OPTIMAL, LinearProgram
+from app.matching.model import Model
+from tests.matching.brute import _options, _team_ok
+from tests.matching.strategies import instances
+
+
+def _team_counts(a: dict[str, Any], progs: list[str]) -> list[int]:
+    """Every y such that the members split into exactly y valid teams (0 when none)."""
+    if not progs:
+        return [0]
+    out = []
+    for y in range(1, min(a.get("teams", 1), len(progs)) + 1):
+        for labels in itertools.product(range(y), repeat=len(progs)):
+            if len(set(labels)) == y and all(
+                _team_ok(a, [p for p, lab in zip(progs, labels, strict=True) if lab == t])
+                for t in range(y)
+            ):
+                out.append(y)
+                break
+    return out
+
+
+def _integer_points(inst: dict[str, Any], model: Model) -> list[np.ndarray]:
+    """All integer column vectors of feasible solutions (brute force over placements)."""
+    students = inst["students"]
+    by_id = {a["id"]: a for a in inst["assignments"]}
+    sidx = {s: i for i, s in enumerate(model.index.sids)}
+    aidx = {a: i for i, a in enumerate(model.index.aids)}
+    n_a = len(aidx)
+    keys = model.ps * n_a + model.pa
+    upos = {int(s): j for j, s in enumerate(model.u_students)}
+    points = []
+    for choice in itertools.product(*[_options(inst, s) for s in students]):
+        groups: dict[str, list[str]] = {}
+        for s, aid in zip(students, choice, strict=True):
+            if aid is not None:
+                groups.setdefault(aid, []).append(s["programme"])
+        options = {a: _team_counts(by_id[a], p) for a, p in groups.items()}
+        if any(not ys for ys in options.values()):
+            continue
+        base = np.zeros(model.n)
+        for s, aid in zip(students, choice, strict=True):
+            i = sidx[s["id"]]
+            if aid is None:
+                base[model.n_x + upos[i]] = 1.0
+            else:
+                j = int(np.searchsorted(keys, i * n_a + aidx[aid]))
+                assert keys[j] == i * n_a + aidx[aid]
+                base[j] = 1.0
+        names = sorted(options)
+        for ys in itertools.product(*[options[a] for a in names]):
+            z = base.copy()
+            for a, y in zip(names, ys, strict=True):
+                col = model.y_col[aidx[a]]
+                if col >= 0:
+                    z[col] = y
+            points.append(z)
+    return points
+
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> dict[str, Any]:
+    """Multi-team assignments with more candidates than one team holds: where cuts bite."""
+    aids = ["a1", "a2"][: draw(st.integers(1, 2))]
+    assignments = []
+    for aid in aids:
+        a: dict[str, Any] = {"id": aid, "teams": draw(st.integers(2, 3))}
+        a["max_size"] = draw(st.integers(2, 4))
+        a["min_size"] = draw(st.integers(1, 2))
+        if draw(st.booleans()):
+            a["max_per_programme"] = draw(st.integers(1, 2))
+        if draw(st.integers(0, 3)) == 0:
+            a["required_programmes"] = [draw(st.sampled_from(["FT", "SW"]))]
+        assignments.append(a)
+    n = draw(st.integers(3, 7 if len(aids) == 1 else 6))
+    students = [
+        {"id": f"s{i}", "programme": draw(st.sampled_from(["FT", "SW"])), "ranking": aids}
+        for i in range(n)
+    ]
+    return {
+        "students": students,
+        "assignments": assignments,
+        "costs": {"rank": [0, 1], "unplaced": 5},
+    }
+
+
+def _check_cuts(inst: dict[str, Any], seed: int) -> tuple[int, int]:
+    problem = parse_problem(inst)
+    model = build_model(problem)
+    rng = np.random.default_rng(seed)
+    z = np.zeros(model.n)
+    z[: model.n_x] = rng.choice([0.0, 0.4, 0.7, 1.0, 1.0], size=model.n_x)
+    teams = np.array([a.teams for a in problem.assignments], dtype=float)
+    has = model.y_col >= 0
+    # Any y up to the number of teams (beyond the model's tighter bound, to make cuts).
+    z[model.y_col[has]] = rng.uniform(0.0, teams[has])
+    rows, rhs = separate(model, z)
+    assert np.all(rows @ z > rhs + 1e-7)
+    if rows.shape[0] == 0:
+        return 0, 0
+    for point in _integer_points(inst, model):
+        assert np.all(rows @ point <= rhs + 1e-9), (rows.toarray(), rhs, point)
+    residual = int(np.sum(np.diff(rows.indptr) > 2))
+    return rows.shape[0] - residual, residual
+
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@SETTINGS
+@given(crowded(), st.integers(0, 2**32 - 1))
+def test_every_cut_is_violated_and_valid(inst: dict[str, Any], seed: int) -> None:
+    _check_cuts(inst, seed)
+
+
+@settings(SETTINGS, max_examples=100)
+@given(instances(max_students=5), st.integers(0, 2**32 - 1))
+def test_cuts_are_valid_under_every_rule(inst: dict[str, Any], seed: int) -> None:
+    """Locks, bans, years, unranked costs, required programmes: cuts stay valid."""
+    _check_cuts(inst, seed)
+
+
+def test_the_validity_sweep_makes_both_kinds_of_cut() -> None:
+    """The sweep is not vacuous: its kind of input yields both families of cut."""
+    counts: Counter[str] = Counter()
+    for seed in range(40):
+        inst = _crowded_example(seed)
+        xy, residual = _check_cuts(inst, seed)
+        counts["xy"] += xy
+        counts["residual"] += residual
+    assert counts["xy"] > 0, counts
+    assert counts["residual"] > 0, counts
+
+
+def _crowded_example(seed: int) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    return {
+        "students": [
+            {"id": f"s{i}", "programme": str(rng.choice(["FT", "SW"])), "ranking": ["a1"]}
+            for i in range(int(rng.integers(4, 7)))
+        ],
+        "assignments": [{"id": "a1", "teams": 2, "max_size": 3, "max_per_programme": 2}],
+        "costs": {"rank": [0], "unplaced": 10},
+    }
+
+
+def test_residual_capacity_cut_for_three_of_one_programme() -> None:
+    """Three FT students fill y = 1.5 teams of at most 2 FT: cut x1 + x2 + x3 - y <= 1."""
+    problem = parse_problem(
+        {
+            "students": [{"id": f"s{i}", "programme": "FT", "ranking": ["a1"]} for i in (1, 2, 3)],
+            "assignments": [{"id": "a1", "teams": 2, "max_size": 6, "max_per_programme": 2}],
+            "costs": {"rank": [0], "unplaced": 10},
+        }
+    )
+    model = build_model(problem)
+    z = np.zeros(model.n)
+    z[: model.n_x] = 1.0
+    z[model.y_col[0]] = 1.5
+    rows, rhs = separate(model, z)
+    dense = rows.toarray()
+    want = np.zeros(model.n)
+    want[: model.n_x] = 1.0
+    want[model.y_col[0]] = -1.0
+    assert any(np.array_equal(r, want) and b == 1.0 for r, b in zip(dense, rhs, strict=True))
+
+
+def test_linear_program_warm_solve_after_rows_equals_cold_solve() -> None:
+    """Adding rows and solving again from the basis gives the cold solve's optimum."""
+    rng = np.random.default_rng(7)
+    a = rng.integers(0, 3, size=(30, 40)).astype(float)
+    c = -rng.integers(1, 9, size=40).astype(float)
+    rhs = np.r_[a[:20].sum(axis=1) / 3, a[20:].sum(axis=1) / 4]
+    no_lower = np.full(30, -np.inf)
+    warm = LinearProgram(c, a[:20], no_lower[:20], rhs[:20], np.zeros(40), np.ones(40))
+    assert warm.solve() == OPTIMAL
+    first = warm.objective
+    warm.add_rows(a[20:], no_lower[20:], rhs[20:])
+    assert warm.solve() == OPTIMAL
+    cold = LinearProgram(c, a, no_lower, rhs, np.zeros(40), np.ones(40))
+    assert cold.solve() == OPTIMAL
+    assert abs(warm.objective - cold.objective) < 1e-7
+    assert warm.objective > first + 1e-6  # the added rows cut the first optimum off
+    assert np.all(a @ warm.x <= rhs + 1e-7)
+    # Reduced costs have the signs of an optimum: >= 0 at the lower bound, <= 0 at the upper.
+    d = warm.reduced_costs
+    x = warm.x
+    assert np.all(d[x < 1e-9] >= -1e-7)
+    assert np.all(d[x > 1 - 1e-9] <= 1e-7)

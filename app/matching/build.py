@@ -170,6 +170,7 @@ def build_model(problem: Problem) -> Model:
         integrality=integrality,
         unplaced_cost=problem.costs.unplaced or 0,
         y_col=y_col,
+        w_key=gkeys[w_groups].astype(np.int64),
         team_max=ar["max"],
         prog_max=ar["mpp"],
     )

@@ -2,14 +2,23 @@
 
 Strategy (see ``docs/matching.md``, "How optimality is proven"):
 
-1. Solve the LP relaxation with HiGHS dual simplex. An integral vertex is optimal.
-2. Otherwise use LP reduced costs ``d``: any solution costing ``C`` satisfies
+1. Solve the LP relaxation with HiGHS dual simplex (``highs.LinearProgram``), without the
+   ``x <= y`` rows.
+2. Cutting planes (``cuts.py``): add the ``x <= y`` rows and residual capacity
+   inequalities the LP violates, solve again from the last basis, repeat while the bound
+   moves. An integral vertex, or one whose placement is integral and can be dealt into
+   teams (``accept``), is optimal.
+3. Dive for an incumbent: fix the fractional team counts at their floor (then ceiling) and
+   solve again; with integral team counts the rest is a network, so the placement usually
+   comes out integral. Its cost ``U`` is an upper bound.
+4. Use the LP reduced costs ``d``: any solution costing ``C`` satisfies
    ``sum_j |d_j| * |z_j - z*_j| <= C - LP``. So integer columns with ``|d_j| > delta``
-   keep their LP value in every solution costing at most ``LP + delta``. Solve the
-   MILP over the remaining columns only; a restricted optimum ``V`` with
-   ``V - 1 <= LP + delta`` is globally optimal (costs are integers). Otherwise widen
-   ``delta`` and repeat; the last round is the full MILP.
-3. Pure assignment models (no team rules) go to the sparse bipartite matcher.
+   keep their LP value in every solution costing at most ``LP + delta``. Solve the MILP
+   over the remaining columns only (starting from the incumbent), with ``delta = U - 1 -
+   LP``: a restricted optimum below ``U`` is optimal, none means ``U`` is. Without an
+   incumbent, ``delta`` starts at the rounded-up LP bound and widens; a restricted optimum
+   ``V`` with ``V - 1 <= LP + delta`` is optimal (costs are integers).
+5. Pure assignment models (no team rules) go to the sparse bipartite matcher.
 """
 
 from __future__ import annotations
@@ -25,21 +34,24 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from app.matching.cuts import separate
-from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram
+from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram, solve_mip
 from app.matching.model import BoolArray, FloatArray, Model
 
 _INT_TOL = 1e-6
 # HiGHS checks its MILP time limit only between some phases (presolve, root cut rounds
 # on 500,000 columns run for tens of seconds): hand it this share of the time left.
 _MILP_TIME_SHARE = 0.6
-# Accepts column values whose placement columns are integral when teams can be formed.
-Accept = Callable[[FloatArray], bool]
+# Given column values whose placement columns are integral, the same point with integral
+# team counts (and programme counts) when teams can be formed, else None.
+Accept = Callable[[FloatArray], "FloatArray | None"]
 # Cutting-plane rounds on the LP (each a warm dual simplex solve); stop early when a round
 # raises the bound by less than this.
 _MAX_CUT_ROUNDS = 20
 _CUT_PROGRESS = 1e-3
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
+# (constraint rows <= , their right-hand sides, equality rows, their right-hand sides)
+Constraints = tuple[sp.csr_matrix, FloatArray, sp.csr_matrix, FloatArray]
 
 
 @dataclass
@@ -67,18 +79,23 @@ def _integral(z: FloatArray, is_int: BoolArray) -> bool:
     return bool(np.all(np.abs(v - np.round(v)) <= _INT_TOL))
 
 
-def _placement_integral(model: Model, z: FloatArray, accept: Accept | None) -> bool:
-    """Whether ``z`` places students integrally and ``accept`` can form its teams.
+def _as_solution(model: Model, z: FloatArray, accept: Accept | None) -> FloatArray | None:
+    """``z`` as an integer solution, or None.
 
     ``y`` and ``w`` cost nothing, so a vertex with integral ``x`` and ``u`` but a
     fractional team count is as good as integral when some integer team count fits the
-    placement (``accept``, e.g. by dealing).
+    placement (``accept`` finds one, e.g. by dealing).
     """
-    if accept is None:
-        return False
+    is_int = model.integrality == 1
+    if _integral(z, is_int):
+        out = z.copy()
+        out[is_int] = np.round(out[is_int])
+        return out
     head = np.zeros(model.n, dtype=bool)
     head[: model.n_x + model.n_u] = True
-    return _integral(z, head) and accept(z)
+    if accept is None or not _integral(z, head):
+        return None
+    return accept(z)
 
 
 def minimise(
@@ -90,8 +107,9 @@ def minimise(
 ) -> Core:
     """Minimise ``c @ z`` over the model plus optional extra equality rows.
 
-    ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` tells whether an
-    integral placement can be formed into teams (then team counts need not be integral).
+    ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` turns an integral
+    placement into an integer solution when its teams can be formed (team counts of an LP
+    vertex need not be integral).
     """
     out = Core("unknown")
     a_eq, b_eq = model.a_eq, model.b_eq
@@ -120,14 +138,13 @@ def minimise(
         out.status = "infeasible"
         return out
     if status != OPTIMAL:
-        return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), None, deadline, out)
-    is_int = model.integrality == 1
+        return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), None, None, deadline, out)
     for rounds in range(_MAX_CUT_ROUNDS + 1):
         z, bound = lp.x, lp.objective
-        if _integral(z, is_int) or _placement_integral(model, z, accept):
-            z[is_int] = np.round(z[is_int])
-            val = round(float(c @ z))
-            out.status, out.z, out.objective, out.bound = "optimal", z, val, val
+        solution = _as_solution(model, z, accept)
+        if solution is not None:
+            val = round(float(c @ solution))
+            out.status, out.z, out.objective, out.bound = "optimal", solution, val, val
             out.tick("cuts", t)
             return out
         relaxation = (z, bound, lp.reduced_costs)
@@ -147,48 +164,86 @@ def minimise(
         if lp.objective < bound + _CUT_PROGRESS and rounds >= 1:
             relaxation = (lp.x, lp.objective, lp.reduced_costs)
             break  # tailing off: the MILP rounds do the rest
-    out.tick("cuts", t)
-    return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), relaxation, deadline, out)
+    t = out.tick("cuts", t)
+    incumbent = _dive(model, c, lp, relaxation[0], accept, deadline) if status == OPTIMAL else None
+    out.tick("dive", t)
+    cons = (a_ub, b_ub, a_eq, b_eq)
+    return _restricted_rounds(model, c, cons, relaxation, incumbent, deadline, out)
+
+
+def _dive(
+    model: Model,
+    c: FloatArray,
+    lp: LinearProgram,
+    z: FloatArray,
+    accept: Accept | None,
+    deadline: float | None,
+) -> Core | None:
+    """Best integer solution found by fixing fractional team counts down, then up.
+
+    Leaves ``lp`` with those columns fixed: call it after the last use of its relaxation.
+    """
+    ycols = model.y_col[model.y_col >= 0]
+    yv = z[ycols]
+    cols = ycols[np.abs(yv - np.round(yv)) > _INT_TOL]
+    best: Core | None = None
+    for values in (np.floor(z[cols] + _INT_TOL), np.ceil(z[cols] - _INT_TOL)):
+        lp.fix(cols, values)
+        if lp.solve(_remaining(deadline)) != OPTIMAL:
+            continue
+        solution = _as_solution(model, lp.x, accept)
+        if solution is not None:
+            val = round(float(c @ solution))
+            if best is None or best.objective is None or val < best.objective:
+                best = Core("feasible", solution, val)
+    return best
 
 
 def _restricted_rounds(
     model: Model,
     c: FloatArray,
-    cons: tuple[sp.csr_matrix, FloatArray, sp.csr_matrix, FloatArray],
+    cons: Constraints,
     relaxation: tuple[FloatArray, float, FloatArray] | None,
+    incumbent: Core | None,
     deadline: float | None,
     out: Core,
 ) -> Core:
     """MILP rounds over the columns that reduced costs cannot fix (see the module doc)."""
     is_int = model.integrality == 1
     z_lp: FloatArray | None = None
+    best = incumbent
     if relaxation is None:
         free = np.ones(model.n, dtype=bool)
         lp_obj, d, delta, tol = -math.inf, np.zeros(model.n), math.inf, 0.0
     else:
         z_lp, lp_obj, d = relaxation
         tol = 1e-6 * (1.0 + abs(lp_obj))
-        # First round: room for every solution that could meet the rounded-up LP bound.
+        if best is not None and _covers(best, lp_obj, 0.0, tol):
+            return _finish(out, best, lp_obj)  # the incumbent meets the bound
+        # First round: room for every solution that could meet the rounded-up LP bound
+        # (cheap, and often enough); later rounds widen up to the incumbent's cost.
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
-    best: Core | None = None
     floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
     a_ub, b_ub, a_eq, b_eq = cons
-    csc = (a_ub.tocsc(), b_ub, a_eq.tocsc(), b_eq)
+    a_all = sp.vstack([a_eq, a_ub], format="csc")
+    lo_all = np.concatenate([b_eq, np.full(len(b_ub), -np.inf)])
+    hi_all = np.concatenate([b_eq, b_ub])
     while True:
         if z_lp is not None:
             frac = np.abs(z_lp - np.round(z_lp)) > _INT_TOL
             free = (np.abs(d) <= delta + tol) | ~is_int | frac
         t = time.perf_counter()
-        res = _milp_on(model, c, csc, free, z_lp, deadline)
+        start = None if best is None else best.z
+        res = _milp_on(model, c, (a_all, lo_all, hi_all), free, z_lp, start, deadline)
         out.tick("milp", t)
         out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
         out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1
         if res.status == "infeasible":
-            if best is not None or free.all():
+            if free.all() or (best is not None and _covers(best, lp_obj, delta, tol)):
                 return _finish(out, best, floor)
             # No solution costs at most LP + delta: the bound rises even without one.
             floor = max(floor, float(math.floor(lp_obj + delta - tol) + 1))
-            delta = 2 * delta + 2
+            delta = _widen(best, lp_obj, 2 * delta + 2, tol)
             continue
         if res.status == "unknown":
             return _finish(
@@ -211,9 +266,73 @@ def _restricted_rounds(
                 limit=_outside(free, lp_obj + delta),
                 within=res.bound,
             )
-        if free.all() or res.objective - 1 <= lp_obj + delta - tol:
+        if free.all() or _covers(best, lp_obj, delta, tol):
             return _finish(out, best, floor)
-        delta = res.objective - 1 - lp_obj + tol
+        delta = _widen(best, lp_obj, math.inf, tol)
+
+
+def _covers(best: Core, lp_obj: float, delta: float, tol: float) -> bool:
+    """Whether the space of the last round held every solution cheaper than ``best``."""
+    assert best.objective is not None
+    return best.objective - 1 <= lp_obj + delta - tol
+
+
+def _widen(best: Core | None, lp_obj: float, delta: float, tol: float) -> float:
+    """Next ``delta``: at most what every solution cheaper than ``best`` needs."""
+    if best is None or best.objective is None:
+        return delta
+    return min(delta, best.objective - 1 - lp_obj + tol)
+
+
+def _milp_on(
+    model: Model,
+    c: FloatArray,
+    cons: tuple[sp.csc_matrix, FloatArray, FloatArray],
+    free: BoolArray,
+    z_lp: FloatArray | None,
+    start: FloatArray | None,
+    deadline: float | None,
+) -> Core:
+    """Solve the MILP over ``free`` columns with the others fixed at their LP values.
+
+    ``start``, a full solution, is handed to HiGHS when it lies in the restricted space.
+    """
+    fixed_z = np.zeros(model.n) if z_lp is None else np.where(free, 0.0, np.round(z_lp))
+    a, lo, hi = cons
+    shift = a @ fixed_z
+    sub = a[:, np.nonzero(free)[0]].tocsr()
+    used = np.diff(sub.indptr) > 0
+    # Rows without a free column must already hold at the fixed values.
+    if np.any(shift[~used] < lo[~used] - 1e-6) or np.any(shift[~used] > hi[~used] + 1e-6):
+        return Core("infeasible")
+    remaining = _remaining(deadline)
+    if remaining <= 0:
+        return Core("unknown")
+    if start is not None and np.any(np.abs(start[~free] - fixed_z[~free]) > _INT_TOL):
+        start = None  # the incumbent moves a fixed column: not a point of this space
+    res = solve_mip(
+        c[free],
+        sub[used],
+        lo[used] - shift[used],
+        hi[used] - shift[used],
+        model.lb[free],
+        model.ub[free],
+        model.integrality[free],
+        time_limit=_MILP_TIME_SHARE * remaining,
+        start=None if start is None else start[free],
+    )
+    if res.status == INFEASIBLE:
+        return Core("infeasible")
+    fixed_cost = float(c @ fixed_z)
+    lb = math.ceil(res.bound + fixed_cost - 1e-6) if math.isfinite(res.bound) else None
+    if res.x is None:
+        return Core("unknown", bound=lb)
+    z = fixed_z.copy()
+    z[free] = res.x
+    is_int = model.integrality == 1
+    z[is_int] = np.round(z[is_int])
+    val = round(float(c @ z))
+    return Core("optimal" if res.status == OPTIMAL else "feasible", z, val, lb)
 
 
 def _outside(free: BoolArray, limit: float) -> float:
@@ -248,54 +367,6 @@ def _finish(
     out.bound = min(bound, best.objective)
     out.status = "optimal" if out.bound == out.objective else "feasible"
     return out
-
-
-def _milp_on(
-    model: Model,
-    c: FloatArray,
-    csc: tuple[sp.csc_matrix, FloatArray, sp.csc_matrix, FloatArray],
-    free: BoolArray,
-    z_lp: FloatArray | None,
-    deadline: float | None,
-) -> Core:
-    """Solve the MILP over ``free`` columns with the others fixed at their LP values."""
-    fixed_z = np.zeros(model.n) if z_lp is None else np.where(free, 0.0, np.round(z_lp))
-    cons = []
-    for a, b, is_eq in ((csc[0], csc[1], False), (csc[2], csc[3], True)):
-        if a.shape[0] == 0:
-            continue
-        rhs = b - a @ fixed_z
-        sub = a[:, np.nonzero(free)[0]].tocsr()
-        used = np.diff(sub.indptr) > 0
-        slack = rhs[~used]
-        if (is_eq and np.any(np.abs(slack) > 1e-6)) or np.any(slack < -1e-6):
-            return Core("infeasible")
-        lo = rhs[used] if is_eq else np.full(int(used.sum()), -np.inf)
-        cons.append(LinearConstraint(sub[used], lo, rhs[used]))
-    remaining = _remaining(deadline)
-    if remaining <= 0:
-        return Core("unknown")
-    res = milp(
-        c[free],
-        constraints=cons,
-        integrality=model.integrality[free],
-        bounds=Bounds(model.lb[free], model.ub[free]),
-        options={"time_limit": min(_MILP_TIME_SHARE * remaining, 1e9), "mip_rel_gap": 0.0},
-    )
-    if res.status == 2 or (res.status == 0 and res.x is None):
-        return Core("infeasible")
-    raw = getattr(res, "mip_dual_bound", None)
-    bound = math.nan if raw is None else float(raw)  # -inf or nan before any bound
-    fixed_cost = float(c @ fixed_z)
-    lb = math.ceil(bound + fixed_cost - 1e-6) if math.isfinite(bound) else None
-    if res.x is None:
-        return Core("unknown", bound=lb)
-    z = fixed_z.copy()
-    z[free] = res.x
-    is_int = model.integrality == 1
-    z[is_int] = np.round(z[is_int])
-    val = round(float(c @ z))
-    return Core("optimal" if res.status == 0 else "feasible", z, val, lb)
 
 
 def feasible(model: Model) -> bool:

@@ -11,13 +11,13 @@ so a SciPy upgrade that moves them breaks one file, and ``tests/matching`` catch
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize._highspy import _core as _hc
 
-from app.matching.model import FloatArray
+from app.matching.model import FloatArray, IntArray
 
 OPTIMAL, INFEASIBLE, LIMIT = "optimal", "infeasible", "limit"
 
@@ -37,6 +37,7 @@ class LinearProgram:
         row_hi: FloatArray,
         col_lo: FloatArray,
         col_hi: FloatArray,
+        integrality: IntArray | None = None,
     ) -> None:
         csc = sp.csc_matrix(a)
         csc.sort_indices()
@@ -56,6 +57,9 @@ class LinearProgram:
         matrix.start_ = csc.indptr.astype(np.int32)
         matrix.index_ = csc.indices.astype(np.int32)
         matrix.value_ = csc.data.astype(np.float64)
+        if integrality is not None:
+            kinds = (_hc.HighsVarType.kContinuous, _hc.HighsVarType.kInteger)
+            lp.integrality_ = [kinds[int(k)] for k in integrality]
         self._h: Any = _hc._Highs()
         self._h.setOptionValue("output_flag", False)
         self._h.setOptionValue("presolve", "off")
@@ -78,6 +82,15 @@ class LinearProgram:
         ):
             return INFEASIBLE
         return LIMIT
+
+    def fix(self, cols: IntArray, values: FloatArray) -> None:
+        """Fix columns at values (both bounds); the basis is kept for a warm solve."""
+        self._h.changeColsBounds(
+            len(cols),
+            np.asarray(cols, dtype=np.int32),
+            np.asarray(values, dtype=np.float64),
+            np.asarray(values, dtype=np.float64),
+        )
 
     def add_rows(self, rows: sp.csr_matrix, lo: FloatArray, hi: FloatArray) -> None:
         """Append rows ``lo <= rows @ z <= hi``; the basis is kept for a warm solve."""
@@ -109,3 +122,52 @@ class LinearProgram:
     def objective(self) -> float:
         """Objective value of the last solve."""
         return float(self._h.getInfo().objective_function_value)
+
+
+class MixedIntegerResult(NamedTuple):
+    """Outcome of :func:`solve_mip`: status, best point (or None) and proven lower bound."""
+
+    status: str  # optimal, infeasible or limit
+    x: FloatArray | None
+    bound: float  # nan before HiGHS proved any bound
+
+
+def solve_mip(
+    c: FloatArray,
+    a: sp.csr_matrix | sp.csc_matrix,
+    row_lo: FloatArray,
+    row_hi: FloatArray,
+    col_lo: FloatArray,
+    col_hi: FloatArray,
+    integrality: IntArray,
+    *,
+    time_limit: float = math.inf,
+    start: FloatArray | None = None,
+) -> MixedIntegerResult:
+    """Solve a MILP to proven optimality (gap 0) with HiGHS, optionally from a known point.
+
+    ``start``, a feasible point, gives HiGHS an incumbent from the beginning, so it prunes
+    with it instead of first searching for one (``scipy.optimize.milp`` has no such option).
+    """
+    prog = LinearProgram(c, a, row_lo, row_hi, col_lo, col_hi, integrality=integrality)
+    h = prog._h
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("presolve", "on")
+    h.setOptionValue("solver", "choose")
+    h.setOptionValue("time_limit", float(min(max(time_limit, 0.0), 1e9)))
+    if start is not None:
+        sol = _hc.HighsSolution()
+        sol.col_value = np.asarray(start, dtype=np.float64)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound)
+    has_point = info.primal_solution_status == _hc.SolutionStatus.kSolutionStatusFeasible
+    x = np.array(h.getSolution().col_value, dtype=np.float64) if has_point else None
+    if status == _hc.HighsModelStatus.kOptimal:
+        return MixedIntegerResult(OPTIMAL, x, bound)
+    if status in (_hc.HighsModelStatus.kInfeasible, _hc.HighsModelStatus.kUnboundedOrInfeasible):
+        return MixedIntegerResult(INFEASIBLE, None, math.inf)
+    return MixedIntegerResult(LIMIT, x, bound if math.isfinite(bound) else math.nan)

@@ -58,6 +58,7 @@ class Model:
     integrality: IntArray
     unplaced_cost: int
     y_col: IntArray  # y column of each assignment, -1 where no team rule needs one
+    w_key: IntArray  # assignment * len(progs) + programme of each w column
     team_max: IntArray  # max_size per assignment (capped at the number of students)
     prog_max: IntArray  # max_per_programme per assignment (the number of students if none)
 

@@ -69,26 +69,33 @@ def _stage(
 
 
 def _formable(problem: Problem, model: Model) -> Accept:
-    """Whether the integral placement in ``z`` can be dealt into teams everywhere."""
+    """An integral placement in ``z`` with team counts that deal it into teams, or None."""
     arr = problem.assignments
+    n_p = max(len(model.index.progs), 1)
+    y_of = model.y_col >= 0
+    w0 = model.n - model.n_w
 
-    def accept(z: FloatArray) -> bool:
-        chosen = np.nonzero(z[: model.n_x] > 0.5)[0]
-        if len(chosen) == 0:
-            return True  # nobody placed: no team is formed
+    def accept(z: FloatArray) -> FloatArray | None:
+        out = z.copy()
+        head = model.n_x + model.n_u
+        out[:head] = np.round(out[:head])
+        teams = np.zeros(len(arr), dtype=np.int64)
+        chosen = np.nonzero(out[: model.n_x] > 0.5)[0]
         pa = model.pa[chosen]
         prog = model.index.prog[model.ps[chosen]]
-        order = np.lexsort((prog, pa))
-        pa, prog = pa[order], prog[order]
-        starts = np.flatnonzero(np.r_[True, pa[1:] != pa[:-1]])
-        ends = np.r_[starts[1:], len(pa)]
+        counts = np.bincount(pa * n_p + prog, minlength=len(arr) * n_p).reshape(len(arr), n_p)
         progs = model.index.progs
-        for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-            keys, counts = np.unique(prog[lo:hi], return_counts=True)
-            tally = {progs[int(k)]: int(c) for k, c in zip(keys, counts, strict=True)}
-            if team_count(arr[int(pa[lo])], hi - lo, tally) is None:
-                return False
-        return True
+        for a in np.unique(pa).tolist():
+            tally = {progs[k]: int(v) for k, v in enumerate(counts[a].tolist()) if v}
+            y = team_count(arr[a], sum(tally.values()), tally)
+            if y is None:
+                return None
+            teams[a] = y
+        out[model.y_col[y_of]] = teams[y_of]
+        # Programmes counted towards min_programmes: min(members, teams) each.
+        wa = model.w_key // n_p
+        out[w0:] = np.minimum(counts.ravel()[model.w_key], teams[wa])
+        return out
 
     return accept
 

@@ -50,8 +50,6 @@ _MAX_CUT_ROUNDS = 20
 _CUT_PROGRESS = 1e-3
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
-# (constraint rows <= , their right-hand sides, equality rows, their right-hand sides)
-Constraints = tuple[sp.csr_matrix, FloatArray, sp.csr_matrix, FloatArray]
 
 
 @dataclass
@@ -98,47 +96,75 @@ def _as_solution(model: Model, z: FloatArray, accept: Accept | None) -> FloatArr
     return accept(z)
 
 
+class Relaxation:
+    """The LP relaxation of a model with every row added so far (cuts, profile stages).
+
+    Kept alive across the stages of a fairness profile: a new objective starts from the
+    last basis, and cuts found in one stage stay valid in the next (they hold for every
+    integer solution, and stage rows only remove solutions).
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.rows = [sp.vstack([model.a_eq, model.a_ub], format="csr")]
+        self.lo = [model.b_eq, np.full(len(model.b_ub), -np.inf)]
+        self.hi = [model.b_eq, model.b_ub]
+        self.lp = LinearProgram(
+            np.zeros(model.n),
+            self.rows[0],
+            np.concatenate(self.lo),
+            np.concatenate(self.hi),
+            model.lb,
+            model.ub,
+        )
+
+    def add_rows(self, rows: sp.csr_matrix, lo: FloatArray, hi: FloatArray) -> None:
+        """Rows ``lo <= rows @ z <= hi`` valid for every solution still of interest."""
+        self.lp.add_rows(rows, lo, hi)
+        self.rows.append(rows)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def constraints(self) -> tuple[sp.csc_matrix, FloatArray, FloatArray]:
+        """All rows as one matrix with their lower and upper limits."""
+        return (
+            sp.vstack(self.rows, format="csc"),
+            np.concatenate(self.lo),
+            np.concatenate(self.hi),
+        )
+
+
 def minimise(
     model: Model,
     c: FloatArray,
-    extra: tuple[sp.csr_matrix, FloatArray] | None = None,
+    relaxation: Relaxation | None = None,
     deadline: float | None = None,
     accept: Accept | None = None,
 ) -> Core:
-    """Minimise ``c @ z`` over the model plus optional extra equality rows.
+    """Minimise ``c @ z`` over the model and the rows of ``relaxation`` (a new one if None).
 
     ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` turns an integral
     placement into an integer solution when its teams can be formed (team counts of an LP
-    vertex need not be integral).
+    vertex need not be integral). Cuts found here are added to ``relaxation``.
     """
     out = Core("unknown")
-    a_eq, b_eq = model.a_eq, model.b_eq
-    if extra is not None:
-        a_eq = sp.vstack([a_eq, extra[0]], format="csr")
-        b_eq = np.concatenate([b_eq, extra[1]])
-    a_ub, b_ub = model.a_ub, model.b_ub
     if model.n == 0:
         # No columns at all: feasible only when no student row demands a placement.
-        empty = not np.any(b_eq)
+        empty = not np.any(model.b_eq)
         out.status, out.z = ("optimal", np.zeros(0)) if empty else ("infeasible", None)
         out.objective = out.bound = 0 if empty else None
         return out
     t = time.perf_counter()
-    lp = LinearProgram(
-        c,
-        sp.vstack([a_eq, a_ub], format="csc"),
-        np.concatenate([b_eq, np.full(len(b_ub), -np.inf)]),
-        np.concatenate([b_eq, b_ub]),
-        model.lb,
-        model.ub,
-    )
+    rel = Relaxation(model) if relaxation is None else relaxation
+    lp = rel.lp
+    lp.set_objective(c)
     status = lp.solve(_remaining(deadline))
     t = out.tick("lp", t)
     if status == INFEASIBLE:
         out.status = "infeasible"
         return out
     if status != OPTIMAL:
-        return _restricted_rounds(model, c, (a_ub, b_ub, a_eq, b_eq), None, None, deadline, out)
+        return _restricted_rounds(model, c, rel, None, None, deadline, out)
     for rounds in range(_MAX_CUT_ROUNDS + 1):
         z, bound = lp.x, lp.objective
         solution = _as_solution(model, z, accept)
@@ -147,11 +173,11 @@ def minimise(
             out.status, out.z, out.objective, out.bound = "optimal", solution, val, val
             out.tick("cuts", t)
             return out
-        relaxation = (z, bound, lp.reduced_costs)
+        relaxed = (z, bound, lp.reduced_costs)
         rows, rhs = separate(model, z) if rounds < _MAX_CUT_ROUNDS else (None, None)
         if rows is None or rhs is None or rows.shape[0] == 0:
             break
-        lp.add_rows(rows, np.full(len(rhs), -np.inf), rhs)
+        rel.add_rows(rows, np.full(len(rhs), -np.inf), rhs)
         status = lp.solve(_remaining(deadline))
         out.timings["cut_rows"] = out.timings.get("cut_rows", 0) + float(len(rhs))
         if status == INFEASIBLE:  # valid cuts leave no room: no integer solution exists
@@ -159,16 +185,14 @@ def minimise(
             out.tick("cuts", t)
             return out
         if status != OPTIMAL:
-            break  # time is up: go on with the last solved relaxation and its cuts
-        a_ub, b_ub = sp.vstack([a_ub, rows], format="csr"), np.concatenate([b_ub, rhs])
+            break  # time is up: go on with the last solved relaxation
         if lp.objective < bound + _CUT_PROGRESS and rounds >= 1:
-            relaxation = (lp.x, lp.objective, lp.reduced_costs)
+            relaxed = (lp.x, lp.objective, lp.reduced_costs)
             break  # tailing off: the MILP rounds do the rest
     t = out.tick("cuts", t)
-    incumbent = _dive(model, c, lp, relaxation[0], accept, deadline) if status == OPTIMAL else None
+    incumbent = _dive(model, c, lp, relaxed[0], accept, deadline) if status == OPTIMAL else None
     out.tick("dive", t)
-    cons = (a_ub, b_ub, a_eq, b_eq)
-    return _restricted_rounds(model, c, cons, relaxation, incumbent, deadline, out)
+    return _restricted_rounds(model, c, rel, relaxed, incumbent, deadline, out)
 
 
 def _dive(
@@ -181,14 +205,14 @@ def _dive(
 ) -> Core | None:
     """Best integer solution found by fixing fractional team counts down, then up.
 
-    Leaves ``lp`` with those columns fixed: call it after the last use of its relaxation.
+    The bounds are restored afterwards; the LP's last solution is then a dive's.
     """
     ycols = model.y_col[model.y_col >= 0]
     yv = z[ycols]
     cols = ycols[np.abs(yv - np.round(yv)) > _INT_TOL]
     best: Core | None = None
     for values in (np.floor(z[cols] + _INT_TOL), np.ceil(z[cols] - _INT_TOL)):
-        lp.fix(cols, values)
+        lp.set_bounds(cols, values, values)
         if lp.solve(_remaining(deadline)) != OPTIMAL:
             continue
         solution = _as_solution(model, lp.x, accept)
@@ -196,13 +220,14 @@ def _dive(
             val = round(float(c @ solution))
             if best is None or best.objective is None or val < best.objective:
                 best = Core("feasible", solution, val)
+    lp.set_bounds(cols, model.lb[cols], model.ub[cols])
     return best
 
 
 def _restricted_rounds(
     model: Model,
     c: FloatArray,
-    cons: Constraints,
+    rel: Relaxation,
     relaxation: tuple[FloatArray, float, FloatArray] | None,
     incumbent: Core | None,
     deadline: float | None,
@@ -224,17 +249,14 @@ def _restricted_rounds(
         # (cheap, and often enough); later rounds widen up to the incumbent's cost.
         delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
     floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
-    a_ub, b_ub, a_eq, b_eq = cons
-    a_all = sp.vstack([a_eq, a_ub], format="csc")
-    lo_all = np.concatenate([b_eq, np.full(len(b_ub), -np.inf)])
-    hi_all = np.concatenate([b_eq, b_ub])
+    cons = rel.constraints()
     while True:
         if z_lp is not None:
             frac = np.abs(z_lp - np.round(z_lp)) > _INT_TOL
             free = (np.abs(d) <= delta + tol) | ~is_int | frac
         t = time.perf_counter()
         start = None if best is None else best.z
-        res = _milp_on(model, c, (a_all, lo_all, hi_all), free, z_lp, start, deadline)
+        res = _milp_on(model, c, cons, free, z_lp, start, deadline)
         out.tick("milp", t)
         out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
         out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1

@@ -67,13 +67,18 @@ class LinearProgram:
         self._h.setOptionValue("simplex_strategy", 1)  # dual simplex
         self._h.passModel(lp)
         self.n_cols = n_cols
+        self._primal_next = False
+        self._solved = False  # whether a basis exists to start from
 
     def solve(self, time_limit: float = math.inf) -> str:
         """Solve from the current basis; ``optimal``, ``infeasible`` or ``limit``."""
         self._h.setOptionValue("time_limit", float(min(max(time_limit, 0.0), 1e9)))
+        self._h.setOptionValue("simplex_strategy", 4 if self._primal_next else 1)
+        self._primal_next = False
         self._h.run()
         status = self._h.getModelStatus()
         if status == _hc.HighsModelStatus.kOptimal:
+            self._solved = True
             return OPTIMAL
         # Every column is bounded, so "unbounded or infeasible" means infeasible.
         if status in (
@@ -83,14 +88,21 @@ class LinearProgram:
             return INFEASIBLE
         return LIMIT
 
-    def fix(self, cols: IntArray, values: FloatArray) -> None:
-        """Fix columns at values (both bounds); the basis is kept for a warm solve."""
+    def set_bounds(self, cols: IntArray, lo: FloatArray, hi: FloatArray) -> None:
+        """Change column bounds; the basis is kept for a warm solve."""
         self._h.changeColsBounds(
             len(cols),
             np.asarray(cols, dtype=np.int32),
-            np.asarray(values, dtype=np.float64),
-            np.asarray(values, dtype=np.float64),
+            np.asarray(lo, dtype=np.float64),
+            np.asarray(hi, dtype=np.float64),
         )
+
+    def set_objective(self, c: FloatArray) -> None:
+        """Replace the objective. The last basis stays primal feasible, so the next solve
+        runs primal simplex from it (dual simplex would start from a dual infeasible one).
+        """
+        self._h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), c)
+        self._primal_next = self._solved
 
     def add_rows(self, rows: sp.csr_matrix, lo: FloatArray, hi: FloatArray) -> None:
         """Append rows ``lo <= rows @ z <= hi``; the basis is kept for a warm solve."""

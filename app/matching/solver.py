@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.build import build_model
-from app.matching.core import Accept, Core, match_pure, minimise
+from app.matching.core import Accept, Core, Relaxation, match_pure, minimise
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
@@ -26,7 +26,11 @@ def _categories(model: Model, n_ranks: int) -> IntArray:
 
 
 def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
-    """Sequential exact optimisation of the rank profile, then of the total cost."""
+    """Sequential exact optimisation of the rank profile, then of the total cost.
+
+    One LP relaxation serves every stage: each stage adds the row that keeps the count it
+    reached, and the next objective starts from the last basis with the cuts found so far.
+    """
     k = len(problem.costs.rank)
     cat = _categories(model, k)
     accept = _formable(problem, model)
@@ -36,36 +40,27 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
     else:
         # Fewest unplaced, then fewest unranked, then fewest at rank K, K-1, ..., 2.
         stages = [(c, 1.0) for c in range(k + 2, 1, -1)]
-    rows: list[sp.csr_matrix] = []
-    values: list[float] = []
+    relaxation = Relaxation(model) if model.n else None
     timings: dict[str, float] = {}
     for c, sign in stages:
-        mask = cat == c
+        mask = (cat == c).astype(np.float64)
         if not mask.any():
             continue
-        core = _stage(model, sign * mask.astype(np.float64), rows, values, deadline, accept)
+        core = minimise(model, sign * mask, relaxation, deadline, accept)
         _merge(timings, core.timings)
         if core.status != "optimal" or core.z is None:
             core.timings, core.bound = timings, None
             return core
-        rows.append(sp.csr_matrix(mask.astype(np.float64)))
-        values.append(float(mask.astype(np.float64) @ core.z))
-    core = _stage(model, model.base_cost(), rows, values, deadline, accept)
+        if relaxation is not None:
+            # Keep the count reached: at least it (greedy) or at most it (generous).
+            reached = np.array([float(round(mask @ core.z))])
+            inf = np.array([np.inf])
+            lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
+            relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
+    core = minimise(model, model.base_cost(), relaxation, deadline, accept)
     _merge(timings, core.timings)
     core.timings = timings
     return core
-
-
-def _stage(
-    model: Model,
-    c: FloatArray,
-    rows: list[sp.csr_matrix],
-    values: list[float],
-    deadline: float | None,
-    accept: Accept,
-) -> Core:
-    extra = (sp.vstack(rows, format="csr"), np.array(values)) if rows else None
-    return minimise(model, c, extra, deadline, accept)
 
 
 def _formable(problem: Problem, model: Model) -> Accept:

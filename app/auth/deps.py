@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,12 +24,7 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-# The dependencies below that do no I/O are ``async def``: FastAPI runs a plain ``def``
-# dependency in a worker thread, a hop per dependency and request that costs more than the
-# check itself.
-
-
-async def get_settings_dep(request: Request) -> Settings:
+def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -70,7 +65,7 @@ async def verify_csrf(request: Request) -> None:
         raise Forbidden(lazy("The form has expired. Reload the page and try again."))
 
 
-async def current_user(request: Request) -> User:
+def current_user(request: Request) -> User:
     user: User | None = getattr(request.state, "user", None)
     if user is None:
         raise NotAuthenticated()
@@ -80,10 +75,10 @@ async def current_user(request: Request) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], Coroutine[None, None, User]]:
+def require_role(*roles: Role) -> Callable[[User], User]:
     """A dependency that admits only users with one of ``roles``."""
 
-    async def dependency(user: CurrentUser) -> User:
+    def dependency(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden()
         return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, func, select, update
 
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, TooManyRequests
@@ -67,24 +67,31 @@ def end_all_sessions(*, session: Session, user_id: int) -> None:
 
 
 def user_for_token(*, session: Session, token: str, settings: Settings) -> User | None:
-    """The user of a live session; expired or orphaned sessions are removed."""
+    """The user of a live session; expired or orphaned sessions are removed.
+
+    Runs for every request with a session cookie: one query reads the session and its user
+    together (an outer join, so a session whose user is gone is still found and removed).
+    """
     row = session.exec(
-        select(UserSession).where(UserSession.token_hash == token_hash(token))
+        select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, User)
+        .join(User, col(User.id) == UserSession.user_id, isouter=True)
+        .where(UserSession.token_hash == token_hash(token))
     ).first()
     if row is None:
         return None
+    session_id, created_at, last_seen_at, user = row
     now = utcnow()
-    user = session.get(User, row.user_id)
-    expired = now - row.last_seen_at > timedelta(
+    expired = now - last_seen_at > timedelta(
         minutes=settings.session_idle_minutes
-    ) or now - row.created_at > timedelta(hours=settings.session_absolute_hours)
+    ) or now - created_at > timedelta(hours=settings.session_absolute_hours)
     if expired or user is None or not user.active:
-        session.delete(row)
+        session.exec(delete(UserSession).where(col(UserSession.id) == session_id))
         session.commit()
         return None
-    if now - row.last_seen_at > TOUCH_INTERVAL:
-        row.last_seen_at = now
-        session.add(row)
+    if now - last_seen_at > TOUCH_INTERVAL:
+        session.exec(
+            update(UserSession).where(col(UserSession.id) == session_id).values(last_seen_at=now)
+        )
         session.commit()
     return user
 

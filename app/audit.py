@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from app.models import AuditEvent, User
+from app.models import AuditEvent, User, utcnow
 
 
 def record(
@@ -34,6 +35,36 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_now(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    semester_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """``record``, sent to the database at once as one INSERT without an ORM object: for
+    paths that run often (the ranking save). The caller's transaction commits it."""
+    session.execute(
+        insert(AuditEvent.__table__),  # type: ignore[attr-defined]  # the table: no ORM path
+        {
+            "at": utcnow(),
+            "actor_id": actor.id if actor else None,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "semester_id": semester_id,
+            "before": before,
+            "after": after,
+            "reason": reason,
+        },
+    )
 
 
 def record_access(

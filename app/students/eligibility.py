@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -31,23 +32,51 @@ def is_eligible(opdracht: Opdracht, semester: Semester, profile: StudentProfile)
     """
     if opdracht.semester_id != semester.id or opdracht.status != OpdrachtStatus.APPROVED:
         return False
-    if opdracht.eligible_years and profile.year not in opdracht.eligible_years:
+    return _open_to(opdracht.eligible_years, opdracht.leerkring_id, semester, profile)
+
+
+def _open_to(
+    eligible_years: Collection[int],
+    leerkring_id: int | None,
+    semester: Semester,
+    profile: StudentProfile,
+) -> bool:
+    """The year and leerkring rules of ``is_eligible`` for an approved opdracht of ``semester``."""
+    if eligible_years and profile.year not in eligible_years:
         return False
     return not (
         semester.restrict_to_leerkring
-        and opdracht.leerkring_id is not None
-        and opdracht.leerkring_id != profile.leerkring_id
+        and leerkring_id is not None
+        and leerkring_id != profile.leerkring_id
+    )
+
+
+def _approved(semester: Semester) -> tuple[ColumnElement[bool], ...]:
+    return (
+        col(Opdracht.semester_id) == semester.id,
+        col(Opdracht.status) == OpdrachtStatus.APPROVED,
     )
 
 
 def eligible_opdrachten(
     session: Session, semester: Semester, profile: StudentProfile
 ) -> list[Opdracht]:
-    stmt = select(Opdracht).where(
-        Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
-    )
+    stmt = select(Opdracht).where(*_approved(semester))
     rows = session.exec(stmt.order_by(col(Opdracht.title), col(Opdracht.id)))
     return [o for o in rows if is_eligible(o, semester, profile)]
+
+
+def eligible_ids(session: Session, semester: Semester, profile: StudentProfile) -> set[int]:
+    """The ids of ``eligible_opdrachten``, read as three plain columns (no full rows): what a
+    ranking save checks against."""
+    stmt = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_id).where(
+        *_approved(semester)
+    )
+    return {
+        opdracht_id
+        for opdracht_id, years, leerkring_id in session.exec(stmt)
+        if opdracht_id is not None and _open_to(years, leerkring_id, semester, profile)
+    }
 
 
 @dataclass

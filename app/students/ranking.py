@@ -12,14 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
-from app.audit import record
+from app.audit import record_now
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Phase, Preference, Semester, StudentProfile, User, utcnow
 from app.semesters import current_semester, deadline_passed, require_before, require_phase
-from app.students.eligibility import FilterOptions, Filters, Offer, describe, eligible_opdrachten
+from app.students.eligibility import (
+    FilterOptions,
+    Filters,
+    Offer,
+    describe,
+    eligible_ids,
+    eligible_opdrachten,
+)
 
 MOVES = ("up", "down")
 
@@ -117,18 +125,38 @@ def _check(order: list[int], eligible: set[int], required: int) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A saved ranking and the semester's number of ranks (complete at that length: every
+    saved id was checked to be open to the student)."""
+
+    order: list[int]
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.order) == self.required
+
+
 def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
     """Replace the student's ranking with ``order`` (first = rank 1) in one transaction."""
+    return save_ranking(session=session, user=user, order=order).order
+
+
+def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
+    """``save_order``, also answering the number of ranks. The deadline rush comes here, so
+    it reads only the columns it checks and writes with plain statements (no ORM objects):
+    the new rows in one INSERT, the audit event in another."""
     profile, semester = student_and_semester(session, user)
+    required = semester.number_of_ranks
     require_phase(semester, Phase.RANKING)
     require_before(semester.ranking_deadline, lazy("The ranking deadline has passed."))
-    eligible = {o.id for o in eligible_opdrachten(session, semester, profile) if o.id}
-    problems = _check(order, eligible, semester.number_of_ranks)
+    problems = _check(order, eligible_ids(session, semester, profile), required)
     if problems:
-        raise InvalidInput(problems[0], errors=problems, n=semester.number_of_ranks)
+        raise InvalidInput(problems[0], errors=problems, n=required)
     before = stored_order(session, semester, profile)
     if before == order:
-        return order
+        return Saved(order, required)
     assert semester.id is not None
     assert profile.id is not None
     session.exec(
@@ -136,15 +164,21 @@ def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
             col(Preference.semester_id) == semester.id, col(Preference.student_id) == profile.id
         )
     )
-    session.flush()  # the unique (student, rank) rows must be gone before the new ones
-    now = utcnow()
-    session.add_all(
-        Preference(
-            semester_id=semester.id, student_id=profile.id, opdracht_id=i, rank=r, updated_at=now
-        )
-        for r, i in enumerate(order, start=1)
-    )
-    record(
+    # The old rows are gone (the unique student-and-rank rows) before the new ones go in.
+    if order:
+        now = utcnow()
+        rows = [
+            {
+                "semester_id": semester.id,
+                "student_id": profile.id,
+                "opdracht_id": i,
+                "rank": r,
+                "updated_at": now,
+            }
+            for r, i in enumerate(order, start=1)
+        ]
+        session.execute(insert(Preference.__table__), rows)  # type: ignore[attr-defined]
+    record_now(
         session,
         actor=user,
         action="ranking.save",
@@ -155,7 +189,7 @@ def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
         after={"order": order},
     )
     session.commit()
-    return order
+    return Saved(order, required)
 
 
 def _current(session: Session, user: User) -> list[int]:

@@ -179,14 +179,14 @@ def save_order(
             lambda: ranking.save_order(session=session, user=student, order=order),
         )
     try:
-        saved = ranking.save_order(session=session, user=student, order=order)
+        saved = ranking.save_ranking(session=session, user=student, order=order)
     except (InvalidInput, PhaseClosed) as exc:
         return JSONResponse({"detail": _messages(exc)}, status_code=exc.status_code)
-    # Every saved id was checked to be open to the student, so nothing is dropped and the
-    # ranking is complete when it has the required length: no need to build the whole page
-    # view (offers, tags, partners) for this answer; the deadline rush posts here.
-    required = ranking.ranking_semester(session).number_of_ranks
-    return JSONResponse({"order": saved, "required": required, "complete": len(saved) == required})
+    # No need to build the whole page view (offers, tags, partners) for this answer: the
+    # deadline rush posts here.
+    return JSONResponse(
+        {"order": saved.order, "required": saved.required, "complete": saved.complete}
+    )
 
 
 @router.get("/team", response_class=HTMLResponse)

@@ -247,6 +247,14 @@ def test_every_change_is_audited(anon: TestClient, session: Session):
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "ranking.save")).one()
     assert event.after == {"order": order}
     assert event.before == {"order": []}
+    user = b.student_user(session, w.student)
+    assert (event.actor_id, event.entity, event.entity_id) == (
+        user.id,
+        "student_profile",
+        str(w.student.id),
+    )
+    assert event.semester_id == w.semester.id
+    assert timedelta(0) <= utcnow() - event.at < timedelta(minutes=1)
 
 
 def test_csrf_is_required(anon: TestClient, session: Session):

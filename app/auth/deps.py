@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,7 +24,12 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The dependencies below that do no I/O are ``async def``: FastAPI runs a plain ``def``
+# dependency in a worker thread, a hop per dependency and request that costs more than the
+# check itself.
+
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -65,7 +70,7 @@ async def verify_csrf(request: Request) -> None:
         raise Forbidden(lazy("The form has expired. Reload the page and try again."))
 
 
-def current_user(request: Request) -> User:
+async def current_user(request: Request) -> User:
     user: User | None = getattr(request.state, "user", None)
     if user is None:
         raise NotAuthenticated()
@@ -75,10 +80,10 @@ def current_user(request: Request) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
+def require_role(*roles: Role) -> Callable[[User], Coroutine[None, None, User]]:
     """A dependency that admits only users with one of ``roles``."""
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden()
         return user

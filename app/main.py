@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityMiddleware, https=settings.https)  # type: ignore[arg-type]
+    app.add_middleware(SecurityMiddleware, https=settings.https)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for router in (

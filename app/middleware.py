@@ -4,12 +4,10 @@ and a guard on request input (body size, NUL characters)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
-from starlette.datastructures import Headers
+from fastapi import Request, Response
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import CSRF_COOKIE
@@ -37,37 +35,56 @@ def _read_flashes(request: Request) -> list[str]:
     return [str(v) for v in value][:5] if isinstance(value, list) else []
 
 
-class SecurityMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: FastAPI, *, https: bool) -> None:
-        super().__init__(app)
+class SecurityMiddleware:
+    """The CSRF cookie, flash messages and security headers of every response.
+
+    Plain ASGI: it changes the response's first message on its way out. (Starlette's
+    ``BaseHTTPMiddleware`` would run every request in a task of its own, passing the
+    response through memory streams: a cost on every request.)
+    """
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
         self.https = https
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         csrf = request.cookies.get(CSRF_COOKIE)
         request.state.csrf_token = csrf or new_token()
         request.state.flashes = _read_flashes(request)
-        response = await call_next(request)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                self._cookies(request, csrf, message["status"], headers)
+                self._headers(request, headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _cookies(
+        self, request: Request, csrf: str | None, status: int, headers: MutableHeaders
+    ) -> None:
+        cookies = Response()
         # Machine clients of the JSON API use no cookies; they get none.
         if not csrf and not request.url.path.startswith("/api/"):
-            response.set_cookie(
+            cookies.set_cookie(
                 CSRF_COOKIE,
                 request.state.csrf_token,
                 httponly=True,
                 samesite="lax",
                 secure=self.https,
             )
-        new_flash = any(
-            c.startswith(f"{FLASH_COOKIE}=") for c in response.headers.getlist("set-cookie")
-        )
-        if request.state.flashes and not new_flash and response.status_code < 300:
-            response.delete_cookie(FLASH_COOKIE)
-        self._headers(request, response)
-        return response
+        new_flash = any(c.startswith(f"{FLASH_COOKIE}=") for c in headers.getlist("set-cookie"))
+        if request.state.flashes and not new_flash and status < 300:
+            cookies.delete_cookie(FLASH_COOKIE)
+        for value in cookies.headers.getlist("set-cookie"):
+            headers.append("set-cookie", value)
 
-    def _headers(self, request: Request, response: Response) -> None:
-        h = response.headers
+    def _headers(self, request: Request, h: MutableHeaders) -> None:
         h.setdefault("Content-Security-Policy", CSP)
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "same-origin"

@@ -9,9 +9,9 @@ Creates a scratch database on the PostgreSQL server (dropped at the end), migrat
 loads the demo semester (in its ranking phase). Two servers run in subprocesses on
 127.0.0.1, each with uvicorn, 2 workers and ``app.server.NoDelayH11Protocol`` (without it,
 ``--plain-h11``, every response waits some 40 ms for a delayed ACK): the app, and a bare
-FastAPI app whose endpoints answer from memory. Each virtual user of this process
-(asyncio + httpx, one connection each) logs in as a distinct demo student and then, in
-a closed loop without pauses:
+FastAPI app whose endpoints answer from memory. Each virtual user of this process logs
+in as a distinct demo student (with httpx) and then, in a closed loop without pauses, over
+one keep-alive connection of its own:
 
 * ``ranking``: POSTs the student's whole ranking, in a new order each time, as JSON to
   ``/student/ranking/order`` with the CSRF header (what the drag-and-drop does);
@@ -24,14 +24,22 @@ a closed loop without pauses:
 Each case runs for at most ``--seconds`` or ``--requests``, whichever comes first, after a
 short warm-up; every request has a 30 s timeout. A response with another status than
 expected, or a failed request, counts as an error.
+
+The load comes from a small HTTP/1.1 client on asyncio streams (``RawUser``): it writes
+each request whole, reads the whole response (``Content-Length`` or chunked), keeps the
+cookies the server sets, and costs about a tenth of the CPU of httpx per request. The
+client shares the machine with the servers, so that CPU would otherwise be taken from
+them; ``--client httpx`` measures with httpx instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +47,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 from sqlmodel import Session, col, select
@@ -53,6 +62,11 @@ from bench.api import ROOT, bench_token, serve
 from tests.db_urls import fresh_database
 
 SEMESTER = "2026-S2"
+TIMEOUT = 30.0  # seconds, per request
+HEALTH = "/healthz"
+JSON = {"Content-Type": "application/json"}
+# A request that fails so (refused, reset, timed out, cut short, garbled) counts as an error.
+FAILURES = (httpx.HTTPError, OSError, TimeoutError, ValueError, asyncio.IncompleteReadError)
 BARE_APP = """
 import json, pathlib
 from fastapi import FastAPI
@@ -82,6 +96,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)  # seconds
     errors: int = 0
     seconds: float = 0.0
+    client_cpu: float = 0.0  # CPU seconds of this process (the client) during the case
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -93,33 +108,175 @@ class Result:
         n = len(self.latencies)
         rate = n / self.seconds if self.seconds else 0.0
         p50, p95, p99 = (self.percentile(p) for p in (50, 95, 99))
+        client = 100 * self.client_cpu / self.seconds if self.seconds else 0.0
         return (
             f"| {self.scenario} | {self.users} | {n} | {rate:.0f} | {p50:.0f} | {p95:.0f} "
-            f"| {p99:.0f} | {self.errors} |"
+            f"| {p99:.0f} | {self.errors} | {client:.0f} % |"
         )
 
 
+class VirtualUser(Protocol):
+    async def send(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> int:
+        """Send a request and read the whole response; its HTTP status."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+async def connect(users: list[VirtualUser], path: str) -> None:
+    """Before each case, open the users' connections one after another, each with a
+    request on it, like users who arrive one by one and keep their connection. (uvicorn
+    closes a connection idle for 5 s: the users of a larger case are reconnected here.)
+
+    Opened all at once at the first request of a case, the connections arrive in a burst,
+    and the first uvicorn worker to wake accepts the whole burst (asyncio accepts all that
+    wait): at 32 users, 8 users on one worker and 24 on the other, which measures that
+    imbalance rather than the app.
+    """
+    for user in users:
+        if await user.send("GET", path) != 200:
+            raise SystemExit(f"GET {path} failed while connecting")
+
+
+class HttpxUser:
+    """A virtual user on an ``httpx.AsyncClient`` with one connection (``--client httpx``)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def send(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> int:
+        response = await self.client.request(method, path, content=body or None, headers=headers)
+        return response.status_code
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class RawUser:
+    """A virtual user on one keep-alive HTTP/1.1 connection over asyncio streams.
+
+    Every request is written whole and its response read whole (``Content-Length`` or
+    chunked) before the next; cookies the server sets or deletes are kept like a browser
+    (no attributes but deletion); a failed request or ``Connection: close`` reconnects.
+    """
+
+    def __init__(self, base: str, headers: dict[str, str], cookies: dict[str, str]) -> None:
+        url = httpx.URL(base)
+        self.host, self.port = url.host, url.port or 80
+        self.headers = {"Host": f"{self.host}:{self.port}", "Accept": "*/*", **headers}
+        self.cookies = dict(cookies)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> int:
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                return await self._exchange(method, path, body, headers or {})
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def _exchange(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> int:
+        if self.reader is not None and self.reader.at_eof():  # the server closed it (idle)
+            await self.aclose()
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            sock = self.writer.get_extra_info("socket")
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        assert self.reader is not None
+        headers = {**self.headers, **extra}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body or method not in ("GET", "HEAD"):
+            headers["Content-Length"] = str(len(body))
+        head = f"{method} {path} HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in headers.items()
+        )
+        self.writer.write(head.encode("latin-1") + b"\r\n" + body)
+        status_line, *lines = (
+            (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        )
+        status = int(status_line.split(" ", 2)[1])
+        length, chunked, close = 0, False, False
+        for line in lines:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value.lower()
+            elif name == "connection":
+                close = value.lower() == "close"
+            elif name == "set-cookie":
+                self._set_cookie(value)
+        if chunked:
+            await self._read_chunks()
+        elif length:
+            await self.reader.readexactly(length)
+        if close:
+            await self.aclose()
+        return status
+
+    async def _read_chunks(self) -> None:
+        assert self.reader is not None
+        while True:
+            size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                while await self.reader.readuntil(b"\r\n") != b"\r\n":  # trailers
+                    pass
+                return
+            await self.reader.readexactly(size + 2)
+
+    def _set_cookie(self, value: str) -> None:
+        pair, *attributes = value.split(";")
+        name, _, cookie = pair.strip().partition("=")
+        gone = any(
+            a.strip().lower() in ("max-age=0", "max-age=-1") or "1970" in a for a in attributes
+        )
+        if gone:
+            self.cookies.pop(name, None)
+        else:
+            self.cookies[name] = cookie
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
 # A virtual user's request: it returns the HTTP status.
-Call = Callable[[httpx.AsyncClient, int], Awaitable[int]]
+Call = Callable[[VirtualUser, int, int], Awaitable[int]]  # user, its index, its count
 
 
 async def drive(
-    clients: list[httpx.AsyncClient], call: Call, expected: int, seconds: float, limit: int
+    users: list[VirtualUser], call: Call, expected: int, seconds: float, limit: int
 ) -> tuple[list[float], int, float]:
-    """Every client sends requests one after another until the time or the count is up."""
+    """Every user sends requests one after another until the time or the count is up."""
     latencies: list[float] = []
     errors = 0
     start = time.perf_counter()
     deadline = start + seconds
 
-    async def user(index: int, client: httpx.AsyncClient) -> None:
+    async def user(index: int, client: VirtualUser) -> None:
         nonlocal errors
         n = 0
         while time.perf_counter() < deadline and len(latencies) + errors < limit:
             t0 = time.perf_counter()
             try:
-                status = await call(client, n)
-            except httpx.HTTPError:
+                status = await call(client, index, n)
+            except (
+                httpx.HTTPError,
+                OSError,
+                TimeoutError,
+                ValueError,
+                asyncio.IncompleteReadError,
+            ):
                 status = 0
             n += 1
             if status == expected:
@@ -127,17 +284,17 @@ async def drive(
             else:
                 errors += 1
 
-    await asyncio.gather(*(user(i, c) for i, c in enumerate(clients)))
+    await asyncio.gather(*(user(i, c) for i, c in enumerate(users)))
     return latencies, errors, time.perf_counter() - start
 
 
-async def log_in(base: str, students: list[Student]) -> list[httpx.AsyncClient]:
-    """One client per student, logged in (eight logins at a time: argon2 is slow on purpose)."""
+async def log_in(base: str, students: list[Student], kind: str) -> list[VirtualUser]:
+    """One user per student, logged in (eight logins at a time: argon2 is slow on purpose)."""
     gate = asyncio.Semaphore(8)
 
-    async def one(student: Student) -> httpx.AsyncClient:
+    async def one(student: Student) -> VirtualUser:
         client = httpx.AsyncClient(
-            base_url=base, timeout=30, limits=httpx.Limits(max_connections=1)
+            base_url=base, timeout=TIMEOUT, limits=httpx.Limits(max_connections=1)
         )
         async with gate:
             await client.get("/login")
@@ -147,45 +304,55 @@ async def log_in(base: str, students: list[Student]) -> list[httpx.AsyncClient]:
         if response.status_code != 303:
             raise SystemExit(f"login of {student.email} failed: {response.status_code}")
         client.headers["X-CSRF-Token"] = csrf
-        return client
+        if kind == "httpx":
+            return HttpxUser(client)
+        cookies = {cookie.name: cookie.value or "" for cookie in client.cookies.jar}
+        await client.aclose()
+        return RawUser(base, {"X-CSRF-Token": csrf}, cookies)
 
     return list(await asyncio.gather(*(one(s) for s in students)))
+
+
+def anonymous(base: str, kind: str, n: int) -> list[VirtualUser]:
+    """Users without a login or cookies (the timetabling system, the bare app)."""
+    if kind == "httpx":
+        return [HttpxUser(httpx.AsyncClient(base_url=base, timeout=TIMEOUT)) for _ in range(n)]
+    return [RawUser(base, {}, {}) for _ in range(n)]
 
 
 def ranking_call(students: list[Student]) -> Call:
     """Save the whole ranking, rotated by one place more at each request."""
 
-    async def call(client: httpx.AsyncClient, n: int) -> int:
-        ranking = students[_index(client)].ranking
+    async def call(user: VirtualUser, index: int, n: int) -> int:
+        ranking = students[index].ranking
         k = (n + 1) % len(ranking)
-        body = {"order": ranking[k:] + ranking[:k]}
-        response = await client.post("/student/ranking/order", json=body)
-        return response.status_code
+        body = json.dumps({"order": ranking[k:] + ranking[:k]}, separators=(",", ":"))
+        return await user.send("POST", "/student/ranking/order", body.encode(), JSON)
 
     return call
 
 
-def _index(client: httpx.AsyncClient) -> int:
-    return int(client.headers["X-Bench-User"])
-
-
 def get_call(path: str, headers: dict[str, str] | None = None) -> Call:
-    async def call(client: httpx.AsyncClient, n: int) -> int:
-        return (await client.get(path, headers=headers)).status_code
+    async def call(user: VirtualUser, index: int, n: int) -> int:
+        return await user.send("GET", path, headers=headers)
 
     return call
 
 
 async def run_scenario(
-    name: str, clients: list[httpx.AsyncClient], call: Call, args: argparse.Namespace
+    name: str, users: list[VirtualUser], call: Call, args: argparse.Namespace, probe: str
 ) -> list[Result]:
+    """Warm up, then measure at each number of users; ``probe`` is a GET path that answers
+    200, used to open the connections."""
     results = []
-    await drive(clients[:8], call, 200, seconds=1.0, limit=200)  # warm-up, not counted
-    for users in args.users:
-        latencies, errors, seconds = await drive(
-            clients[:users], call, 200, args.seconds, args.requests
-        )
-        results.append(Result(name, users, latencies, errors, seconds))
+    await connect(users[:8], probe)
+    await drive(users[:8], call, 200, seconds=1.0, limit=200)  # warm-up, not counted
+    for n in args.users:
+        await connect(users[:n], probe)
+        cpu = time.process_time()
+        latencies, errors, seconds = await drive(users[:n], call, 200, args.seconds, args.requests)
+        cpu = time.process_time() - cpu
+        results.append(Result(name, n, latencies, errors, seconds, cpu))
         print(results[-1].row(), flush=True)
     return results
 
@@ -229,41 +396,40 @@ async def measure(
     if not args.plain_h11:
         options += ["--http", "app.server:NoDelayH11Protocol"]
     with serve("app.asgi:app", env, ROOT, *options) as base:
-        clients = await log_in(base, students[: max(args.users)])
-        for i, client in enumerate(clients):
-            client.headers["X-Bench-User"] = str(i)
+        users = await log_in(base, students[: max(args.users)], args.client)
         try:
-            results += await run_scenario("ranking", clients, ranking_call(students), args)
-            results += await run_scenario("catalogue", clients, get_call("/catalogue"), args)
+            results += await run_scenario("ranking", users, ranking_call(students), args, HEALTH)
+            results += await run_scenario("catalogue", users, get_call("/catalogue"), args, HEALTH)
             engine = make_engine(Settings(environment="test", database_url=url))
             publish_demo(engine)
             engine.dispose()
-            page = await clients[0].get(teams_path, headers=token)
+            async with httpx.AsyncClient(base_url=base) as client:
+                page = await client.get(teams_path, headers=token)
             (tmp / "teams.json").write_text(page.text)
             print(f"API team page: {len(page.json()['items'])} teams, {len(page.content)} bytes")
             # The timetabling system has a token, no login: clients without cookies.
-            api = [httpx.AsyncClient(base_url=base, timeout=30) for _ in clients]
+            api = anonymous(base, args.client, len(users))
             try:
                 call = get_call(teams_path, token)
-                results += await run_scenario("api teams", api, call, args)
+                results += await run_scenario("api teams", api, call, args, HEALTH)
             finally:
-                await asyncio.gather(*(c.aclose() for c in api))
+                await asyncio.gather(*(u.aclose() for u in api))
         finally:
-            await asyncio.gather(*(c.aclose() for c in clients))
+            await asyncio.gather(*(u.aclose() for u in users))
     (tmp / "bare_app.py").write_text(BARE_APP.format(path=str(tmp / "teams.json")))
     with serve("bare_app:app", {"PYTHONPATH": str(ROOT)}, tmp, *options) as base:
-        clients = [httpx.AsyncClient(base_url=base, timeout=30) for _ in range(max(args.users))]
+        users = anonymous(base, args.client, max(args.users))
         try:
-            results += await run_scenario("bare small", clients, get_call("/small"), args)
-            results += await run_scenario("bare teams", clients, get_call("/teams"), args)
+            results += await run_scenario("bare small", users, get_call("/small"), args, "/small")
+            results += await run_scenario("bare teams", users, get_call("/teams"), args, "/small")
         finally:
-            await asyncio.gather(*(c.aclose() for c in clients))
+            await asyncio.gather(*(u.aclose() for u in users))
     return results
 
 
 HEADER = (
-    "| scenario | users | requests | req/s | p50 ms | p95 ms | p99 ms | errors |\n"
-    "|---|---|---|---|---|---|---|---|"
+    "| scenario | users | requests | req/s | p50 ms | p95 ms | p99 ms | errors | client CPU |\n"
+    "|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -281,6 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         "--plain-h11",
         action="store_true",
         help="uvicorn's own protocol: Nagle stays on with several workers (see app/server.py)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["raw", "httpx"],
+        default="raw",
+        help="the load client: asyncio streams (RawUser) or httpx (about ten times its CPU)",
     )
     args = parser.parse_args(argv)
     args.users = [int(u) for u in args.users.split(",")]

@@ -97,12 +97,19 @@ class LinearProgram:
             np.asarray(hi, dtype=np.float64),
         )
 
-    def set_objective(self, c: FloatArray) -> None:
-        """Replace the objective. The last basis stays primal feasible, so the next solve
-        runs primal simplex from it (dual simplex would start from a dual infeasible one).
+    def set_objective(self, c: FloatArray, *, warm: bool = True) -> None:
+        """Replace the objective.
+
+        ``warm``: the last basis stays primal feasible, so the next solve runs primal
+        simplex from it; worth it when the optimum hardly moves (the same order of
+        solutions). Otherwise (``warm=False``) the basis is dropped and the next solve is
+        a cold dual simplex, which on these models beats a long primal one by far.
         """
         self._h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), c)
-        self._primal_next = self._solved
+        if not warm:
+            self._h.clearSolver()
+        self._primal_next = warm and self._solved
+        self._solved = self._solved and warm
 
     def add_rows(self, rows: sp.csr_matrix, lo: FloatArray, hi: FloatArray) -> None:
         """Append rows ``lo <= rows @ z <= hi``; the basis is kept for a warm solve."""

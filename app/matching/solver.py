@@ -42,11 +42,16 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
         stages = [(c, 1.0) for c in range(k + 2, 1, -1)]
     relaxation = Relaxation(model) if model.n else None
     timings: dict[str, float] = {}
+    cost = model.base_cost()
+    weight = _tie_weight(model, cost)
     for c, sign in stages:
         mask = (cat == c).astype(np.float64)
         if not mask.any():
             continue
-        core = minimise(model, sign * mask, relaxation, deadline, accept)
+        # Guide: the same order of counts, ties broken by the total cost (the LP of a bare
+        # count is highly degenerate). Only steers the simplex; ``minimise`` proves on c.
+        guide = weight * sign * mask + cost
+        core = minimise(model, sign * mask, relaxation, deadline, accept, guide)
         _merge(timings, core.timings)
         if core.status != "optimal" or core.z is None:
             core.timings, core.bound = timings, None
@@ -61,6 +66,19 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
     _merge(timings, core.timings)
     core.timings = timings
     return core
+
+
+def _tie_weight(model: Model, cost: FloatArray) -> float:
+    """A weight above the range of the total cost: one student more or less in a category
+    then outweighs any change of cost, so weight * count + cost orders like the count."""
+    spread = np.zeros(len(model.index.sids))
+    lowest = np.full(len(model.index.sids), np.inf)
+    students = np.concatenate([model.ps, model.u_students])
+    costs = np.concatenate([cost[: model.n_x], cost[model.n_x : model.n_x + model.n_u]])
+    np.maximum.at(spread, students, costs)
+    np.minimum.at(lowest, students, costs)
+    placed = np.isfinite(lowest)
+    return float((spread[placed] - lowest[placed]).sum() + 1.0)
 
 
 def _formable(problem: Problem, model: Model) -> Accept:

@@ -1,13 +1,16 @@
-"""Admission control: at most as many requests in progress per process as the database
-pool has connections; the others wait their turn (in the event loop, no thread held).
+"""Admission control: a few requests in progress per process; the others wait their turn
+(in the event loop, FIFO, no thread held).
 
-Sync routes and dependencies run in a pool of 40 threads, while a request keeps its
-database connection from its first query until its session closes after the response, in
-separate thread calls. With more requests in flight than connections plus threads (the
-load test's 128 students on two workers: 64 each, against 15 + 40), every thread could
-wait for a connection held by a request that waits for a thread: nothing moves until the
-pool's 30 s timeout, then errors. Admitting no more requests than connections keeps every
-thread able to finish. Static files need no connection and are not counted.
+Two reasons for the limit. Deadlock: sync routes and dependencies run in a pool of 40
+threads, while a request keeps its database connection from its first query until its
+session closes after the response, in separate thread calls. With more requests in flight
+than connections plus threads (the load test's 128 students on two workers: 64 each,
+against 15 + 40), every thread could wait for a connection held by a request that waits for
+a thread: nothing moves until the pool's 30 s timeout, then errors. CPU: a request is
+mostly Python, and threads of one process share one interpreter lock, so beyond a few
+requests more in flight only add switching: at 32 users saving rankings the load test gave
+p99 568 ms with 15 in flight per worker and 390 ms with 4 (docs/benchmarks.md, "Load").
+Static files need no connection and are not counted.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-# SQLAlchemy's default QueuePool: 5 connections and 10 overflow (app.db.make_engine).
-MAX_IN_FLIGHT = 15
+# Well under SQLAlchemy's default QueuePool of 5 connections + 10 overflow (app.db).
+MAX_IN_FLIGHT = 4
 
 
 class AdmissionLimit:

@@ -7,11 +7,12 @@ Usage::
 
 Creates a scratch database on the PostgreSQL server (dropped at the end), migrates it and
 loads the demo semester (in its ranking phase). Two servers run in subprocesses on
-127.0.0.1, each with uvicorn, 2 workers and ``app.server.NoDelayH11Protocol`` (without it,
-``--plain-h11``, every response waits some 40 ms for a delayed ACK): the app, and a bare
-FastAPI app whose endpoints answer from memory. Each virtual user of this process logs
-in as a distinct demo student (with httpx) and then, in a closed loop without pauses, over
-one keep-alive connection of its own:
+127.0.0.1, each with uvicorn, 2 workers, uvloop and
+``app.server.NoDelayHttpToolsProtocol`` (without it, ``--protocol plain-h11``, every
+response waits some 40 ms for a delayed ACK): the app, and a bare FastAPI app whose
+endpoints answer from memory. Each virtual user of this process logs in as a distinct
+demo student (with httpx) and then, in a closed loop without pauses, over one keep-alive
+connection of its own:
 
 * ``ranking``: POSTs the student's whole ranking, in a new order each time, as JSON to
   ``/student/ranking/order`` with the CSRF header (what the drag-and-drop does);
@@ -61,6 +62,12 @@ from app.models import Preference, Semester, StudentProfile, User
 from bench.api import ROOT, bench_token, serve
 from tests.db_urls import fresh_database
 
+# uvicorn options per --protocol (see app/server.py).
+PROTOCOLS = {
+    "httptools": ["--loop", "uvloop", "--http", "app.server:NoDelayHttpToolsProtocol"],
+    "h11": ["--loop", "asyncio", "--http", "app.server:NoDelayH11Protocol"],
+    "plain-h11": ["--loop", "asyncio", "--http", "h11"],
+}
 SEMESTER = "2026-S2"
 TIMEOUT = 30.0  # seconds, per request
 HEALTH = "/healthz"
@@ -392,9 +399,7 @@ async def measure(
     results: list[Result] = []
     teams_path = f"/api/v1/semesters/{SEMESTER}/teams"
     token = {"Authorization": f"Bearer {secret}"}
-    options = ["--workers", "2"]
-    if not args.plain_h11:
-        options += ["--http", "app.server:NoDelayH11Protocol"]
+    options = ["--workers", "2", *PROTOCOLS[args.protocol]]
     with serve("app.asgi:app", env, ROOT, *options) as base:
         users = await log_in(base, students[: max(args.users)], args.client)
         try:
@@ -444,9 +449,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="at most, per case")
     parser.add_argument("--requests", type=int, default=4000, help="at most, per case")
     parser.add_argument(
-        "--plain-h11",
-        action="store_true",
-        help="uvicorn's own protocol: Nagle stays on with several workers (see app/server.py)",
+        "--protocol",
+        choices=sorted(PROTOCOLS),
+        default="httptools",
+        help="how uvicorn serves: httptools + uvloop (production), h11 (pure Python), or "
+        "plain-h11 (uvicorn's own h11 protocol: Nagle stays on with several workers)",
     )
     parser.add_argument(
         "--client",

@@ -8,7 +8,7 @@ import pytest
 import uvicorn
 from uvicorn.server import ServerState
 
-from app.server import NoDelayH11Protocol
+from app.server import NoDelayH11Protocol, NoDelayHttpToolsProtocol
 
 
 class Transport(asyncio.Transport):
@@ -24,7 +24,8 @@ class Transport(asyncio.Transport):
 
 
 @pytest.mark.nodb
-def test_connections_of_a_multi_worker_listener_get_tcp_nodelay():
+@pytest.mark.parametrize("protocol_class", [NoDelayH11Protocol, NoDelayHttpToolsProtocol])
+def test_connections_of_a_multi_worker_listener_get_tcp_nodelay(protocol_class: Any) -> None:
     # uvicorn --workers N binds like this: protocol number 0, which asyncio skips.
     with socket.socket(socket.AF_INET) as listener, socket.socket(socket.AF_INET) as client:
         listener.bind(("127.0.0.1", 0))
@@ -33,10 +34,10 @@ def test_connections_of_a_multi_worker_listener_get_tcp_nodelay():
         accepted, _ = listener.accept()
         with accepted:
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
-            config = uvicorn.Config(app=lambda *a: None, http=NoDelayH11Protocol)
+            config = uvicorn.Config(app=lambda *a: None, http=protocol_class)
             loop = asyncio.new_event_loop()
             try:
-                protocol = NoDelayH11Protocol(config, ServerState(), {}, _loop=loop)
+                protocol = protocol_class(config, ServerState(), {}, _loop=loop)
                 protocol.connection_made(Transport(accepted))
             finally:
                 loop.close()

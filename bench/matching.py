@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from app.matching import parse_problem, solve
-from app.matching.build import build_model, xy_rows
+from app.matching.build import build_model
+from app.matching.cuts import xy_rows
 from app.matching.generate import generate
 from app.matching.problem import Problem
 from app.matching.teams import deal

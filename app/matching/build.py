@@ -176,16 +176,6 @@ def build_model(problem: Problem) -> Model:
     )
 
 
-def xy_rows(model: Model) -> tuple[sp.csr_matrix, FloatArray]:
-    """All valid cuts ``x[s,a] - y[a] <= 0`` (for handing the whole model to a MILP solver)."""
-    cols = np.nonzero(model.y_col[model.pa] >= 0)[0].astype(np.int64)
-    k = len(cols)
-    rows = np.repeat(np.arange(k, dtype=np.int64), 2)
-    idx = np.column_stack([cols, model.y_col[model.pa[cols]]]).ravel()
-    vals = np.tile([1.0, -1.0], k)
-    return sp.csr_matrix((vals, (rows, idx)), shape=(k, model.n)), np.zeros(k)
-
-
 def _team_limit(
     problem: Problem, ar: dict[str, IntArray], gkeys: IntArray, gcount: IntArray, n_p: int
 ) -> IntArray:

@@ -105,7 +105,6 @@ class Relaxation:
     """
 
     def __init__(self, model: Model) -> None:
-        self.model = model
         self.rows = [sp.vstack([model.a_eq, model.a_ub], format="csr")]
         self.lo = [model.b_eq, np.full(len(model.b_ub), -np.inf)]
         self.hi = [model.b_eq, model.b_ub]

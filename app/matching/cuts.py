@@ -45,17 +45,24 @@ def _y_values(model: Model, z: FloatArray) -> FloatArray:
     return y
 
 
-def _xy(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
-    x = z[: model.n_x]
+def xy_rows(model: Model, cols: IntArray | None = None) -> tuple[sp.csr_matrix, FloatArray]:
+    """Rows ``x[s,a] - y[a] <= 0`` for the x columns ``cols`` (all that have a ``y`` if None)."""
     ycol = model.y_col[model.pa]
-    has = ycol >= 0
-    yv = np.where(has, z[np.maximum(ycol, 0)], np.inf)
-    cols = np.nonzero(has & (x > yv + _VIOLATION))[0].astype(np.int64)
+    if cols is None:
+        cols = np.nonzero(ycol >= 0)[0].astype(np.int64)
     k = len(cols)
     rows = np.repeat(np.arange(k, dtype=np.int64), 2)
     idx = np.column_stack([cols, ycol[cols]]).ravel()
     vals = np.tile([1.0, -1.0], k)
     return sp.csr_matrix((vals, (rows, idx)), shape=(k, model.n)), np.zeros(k)
+
+
+def _xy(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
+    x = z[: model.n_x]
+    ycol = model.y_col[model.pa]
+    has = ycol >= 0
+    yv = np.where(has, z[np.maximum(ycol, 0)], np.inf)
+    return xy_rows(model, np.nonzero(has & (x > yv + _VIOLATION))[0].astype(np.int64))
 
 
 def _residual(

@@ -22,6 +22,11 @@ from app.matching.model import FloatArray, IntArray
 OPTIMAL, INFEASIBLE, LIMIT = "optimal", "infeasible", "limit"
 
 
+def _seconds(time_limit: float) -> float:
+    """A time limit HiGHS accepts: finite and not negative."""
+    return float(min(max(time_limit, 0.0), 1e9))
+
+
 class LinearProgram:
     """``min c @ z`` subject to ``row_lo <= A z <= row_hi``, ``col_lo <= z <= col_hi``.
 
@@ -72,7 +77,7 @@ class LinearProgram:
 
     def solve(self, time_limit: float = math.inf) -> str:
         """Solve from the current basis; ``optimal``, ``infeasible`` or ``limit``."""
-        self._h.setOptionValue("time_limit", float(min(max(time_limit, 0.0), 1e9)))
+        self._h.setOptionValue("time_limit", _seconds(time_limit))
         self._h.setOptionValue("simplex_strategy", 4 if self._primal_next else 1)
         self._primal_next = False
         self._h.run()
@@ -173,7 +178,7 @@ def solve_mip(
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("presolve", "on")
     h.setOptionValue("solver", "choose")
-    h.setOptionValue("time_limit", float(min(max(time_limit, 0.0), 1e9)))
+    h.setOptionValue("time_limit", _seconds(time_limit))
     if start is not None:
         sol = _hc.HighsSolution()
         sol.col_value = np.asarray(start, dtype=np.float64)

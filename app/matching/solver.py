@@ -62,7 +62,7 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
             inf = np.array([np.inf])
             lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
             relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
-    core = minimise(model, model.base_cost(), relaxation, deadline, accept)
+    core = minimise(model, cost, relaxation, deadline, accept)
     _merge(timings, core.timings)
     core.timings = timings
     return core
@@ -74,7 +74,7 @@ def _tie_weight(model: Model, cost: FloatArray) -> float:
     spread = np.zeros(len(model.index.sids))
     lowest = np.full(len(model.index.sids), np.inf)
     students = np.concatenate([model.ps, model.u_students])
-    costs = np.concatenate([cost[: model.n_x], cost[model.n_x : model.n_x + model.n_u]])
+    costs = cost[: model.n_x + model.n_u]  # x then u columns, in the order of ``students``
     np.maximum.at(spread, students, costs)
     np.minimum.at(lowest, students, costs)
     placed = np.isfinite(lowest)

@@ -18,7 +18,7 @@ Strategy (see ``docs/matching.md``, "How optimality is proven"):
    LP``: a restricted optimum below ``U`` is optimal, none means ``U`` is. Without an
    incumbent, ``delta`` starts at the rounded-up LP bound and widens; a restricted optimum
    ``V`` with ``V - 1 <= LP + delta`` is optimal (costs are integers).
-5. Pure assignment models (no team rules) go to the sparse bipartite matcher.
+5. Pure assignment models (no team rules) go to the sparse bipartite matcher (``pure.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from app.matching.cuts import separate
 from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram, solve_mip
@@ -48,8 +46,6 @@ Accept = Callable[[FloatArray], "FloatArray | None"]
 # raises the bound by less than this.
 _MAX_CUT_ROUNDS = 20
 _CUT_PROGRESS = 1e-3
-# Expanding the slot graph beyond this many edges costs more than the LP it replaces.
-_MAX_MATCHING_EDGES = 20_000_000
 
 
 @dataclass
@@ -96,6 +92,13 @@ def _as_solution(model: Model, z: FloatArray, accept: Accept | None) -> FloatArr
     return accept(z)
 
 
+def _model_rows(model: Model) -> tuple[sp.csr_matrix, FloatArray, FloatArray]:
+    """The model's equality and inequality rows as one matrix with lower/upper limits."""
+    a = sp.vstack([model.a_eq, model.a_ub], format="csr")
+    lo = np.concatenate([model.b_eq, np.full(len(model.b_ub), -np.inf)])
+    return a, lo, np.concatenate([model.b_eq, model.b_ub])
+
+
 class Relaxation:
     """The LP relaxation of a model with every row added so far (cuts, profile stages).
 
@@ -105,17 +108,9 @@ class Relaxation:
     """
 
     def __init__(self, model: Model) -> None:
-        self.rows = [sp.vstack([model.a_eq, model.a_ub], format="csr")]
-        self.lo = [model.b_eq, np.full(len(model.b_ub), -np.inf)]
-        self.hi = [model.b_eq, model.b_ub]
-        self.lp = LinearProgram(
-            np.zeros(model.n),
-            self.rows[0],
-            np.concatenate(self.lo),
-            np.concatenate(self.hi),
-            model.lb,
-            model.ub,
-        )
+        a, lo, hi = _model_rows(model)
+        self.rows, self.lo, self.hi = [a], [lo], [hi]
+        self.lp = LinearProgram(np.zeros(model.n), a, lo, hi, model.lb, model.ub)
 
     def add_rows(self, rows: sp.csr_matrix, lo: FloatArray, hi: FloatArray) -> None:
         """Rows ``lo <= rows @ z <= hi`` valid for every solution still of interest."""
@@ -414,65 +409,6 @@ def feasible(model: Model) -> bool:
     """Whether the model has an integer solution (one MILP call, no objective)."""
     if model.n == 0:
         return not np.any(model.b_eq)
-    cons = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
-    if model.a_ub.shape[0]:
-        cons.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
-    res = milp(
-        np.zeros(model.n),
-        constraints=cons,
-        integrality=model.integrality,
-        bounds=Bounds(model.lb, model.ub),
-    )
+    a, lo, hi = _model_rows(model)
+    res = solve_mip(np.zeros(model.n), a, lo, hi, model.lb, model.ub, model.integrality)
     return res.x is not None
-
-
-def match_pure(model: Model) -> Core:
-    """Exact solve of a model without team rules as a min-weight full bipartite matching.
-
-    Each assignment becomes ``teams * max_size`` slots; an unplaced student takes a private
-    dummy slot. Weights are shifted by +1 because the sparse matcher ignores zero entries.
-    """
-    out = Core("unknown")
-    t = time.perf_counter()
-    n_s = len(model.index.sids)
-    cap_rows = model.b_ub[: len(model.index.aids)].astype(np.int64)
-    demand = np.bincount(model.pa, minlength=len(cap_rows))
-    cap = np.minimum(cap_rows, demand)
-    rep = cap[model.pa]
-    n_edges = int(rep.sum()) + model.n_u
-    n_slots = int(cap.sum())
-    if n_edges > _MAX_MATCHING_EDGES:
-        return out
-    if n_slots + model.n_u < n_s:
-        out.status = "infeasible"
-        return out
-    start = np.concatenate([[0], np.cumsum(cap)[:-1]]) if len(cap) else np.zeros(0, np.int64)
-    first = np.repeat(np.cumsum(rep) - rep, rep)
-    e_col = np.repeat(start[model.pa], rep) + (np.arange(int(rep.sum())) - first)
-    e_row = np.repeat(model.ps, rep)
-    e_w = np.repeat(model.cost, rep) + 1.0
-    u_cols = n_slots + np.arange(model.n_u)
-    rows = np.concatenate([e_row, model.u_students])
-    cols = np.concatenate([e_col, u_cols])
-    weights = np.concatenate([e_w, np.full(model.n_u, model.unplaced_cost + 1.0)])
-    graph = sp.csr_matrix((weights, (rows, cols)), shape=(n_s, n_slots + model.n_u))
-    try:
-        row_ind, col_ind = min_weight_full_bipartite_matching(graph)
-    except ValueError:
-        out.status = "infeasible"
-        out.tick("matching", t)
-        return out
-    out.tick("matching", t)
-    slot_assign = np.repeat(np.arange(len(cap)), cap)
-    z = np.zeros(model.n)
-    placed = col_ind < n_slots
-    # Pairs are sorted by (student, assignment), so their keys are sorted too.
-    n_a = len(cap)
-    keys = model.ps * n_a + model.pa
-    z[np.searchsorted(keys, row_ind[placed] * n_a + slot_assign[col_ind[placed]])] = 1.0
-    upos = np.full(n_s, -1, dtype=np.int64)
-    upos[model.u_students] = np.arange(model.n_u)
-    z[model.n_x + upos[row_ind[~placed]]] = 1.0
-    val = round(float(model.base_cost() @ z))
-    out.status, out.z, out.objective, out.bound = "optimal", z, val, val
-    return out

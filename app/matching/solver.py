@@ -8,11 +8,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.build import build_model
-from app.matching.core import Accept, Core, Relaxation, match_pure, minimise
+from app.matching.core import Accept, Core, Relaxation, minimise
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
 from app.matching.problem import Problem
+from app.matching.pure import match_pure
 from app.matching.result import Result, Team, histograms
 from app.matching.teams import deal, team_count
 

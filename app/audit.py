@@ -37,6 +37,9 @@ def record(
     return event
 
 
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]  # the table: no ORM path
+
+
 def record_now(
     session: Session,
     *,
@@ -52,7 +55,7 @@ def record_now(
     """``record``, sent to the database at once as one INSERT without an ORM object: for
     paths that run often (the ranking save). The caller's transaction commits it."""
     session.execute(
-        insert(AuditEvent.__table__),  # type: ignore[attr-defined]  # the table: no ORM path
+        _INSERT,
         {
             "at": utcnow(),
             "actor_id": actor.id if actor else None,

@@ -72,15 +72,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request. Made in the event loop (no I/O until the first query); closed
-    in a worker thread, since closing may roll back on the server. A plain generator would
-    cost a thread hop for each of the two."""
+    """A session per request. Made in the event loop (no I/O until the first query). Closed
+    in a worker thread while a transaction is open, since closing rolls it back on the
+    server; after a commit the connection is already back in the pool and closing is plain
+    Python, done here. A plain generator would cost a thread hop for each of the two."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        with anyio.CancelScope(shield=True):  # a client that went away still frees it
-            await anyio.to_thread.run_sync(session.close)
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):  # a client that went away still frees it
+                await anyio.to_thread.run_sync(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

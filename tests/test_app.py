@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -65,4 +67,28 @@ def test_no_two_routes_claim_the_same_method_and_path():
                 clashes.append((key, seen[key], route.name))
             seen[key] = route.name
     assert len(seen) > 50  # the walk reaches the routes of included routers
+    assert clashes == []
+
+
+def test_no_request_path_matches_routes_of_two_routers():
+    """app/main.py puts the busiest routers first (FastAPI tries routes in order); the order
+    of routers may only change speed, never which route answers."""
+    from starlette.routing import compile_path
+
+    from app.main import create_app
+
+    app = create_app(Settings(environment="test", database_url="sqlite://"))
+    routes = []  # (router number, path, methods)
+    for number, route in enumerate(app.routes):
+        for r in getattr(route, "effective_route_contexts", lambda r=route: [r])():
+            if getattr(r, "methods", None):
+                routes.append((number, r.path, set(r.methods)))
+    clashes = []
+    for number, path, methods in routes:
+        example = re.sub(r"{[^}]+}", "1", path)  # a request path the route answers
+        for other, other_path, other_methods in routes:
+            regex = compile_path(other_path)[0]
+            if other != number and methods & other_methods and regex.match(example):
+                clashes.append((path, other_path))
+    assert len({number for number, _, _ in routes}) > 10  # routes of every router were seen
     assert clashes == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select, update
 
 from app.config import Settings
@@ -66,17 +67,21 @@ def end_all_sessions(*, session: Session, user_id: int) -> None:
     session.commit()
 
 
+# Built once: it runs for every request with a session cookie.
+_SESSION_AND_USER = (
+    select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, User)
+    .join(User, col(User.id) == UserSession.user_id, isouter=True)
+    .where(col(UserSession.token_hash) == bindparam("token_hash"))
+)
+
+
 def user_for_token(*, session: Session, token: str, settings: Settings) -> User | None:
     """The user of a live session; expired or orphaned sessions are removed.
 
     Runs for every request with a session cookie: one query reads the session and its user
     together (an outer join, so a session whose user is gone is still found and removed).
     """
-    row = session.exec(
-        select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, User)
-        .join(User, col(User.id) == UserSession.user_id, isouter=True)
-        .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    row = session.exec(_SESSION_AND_USER, params={"token_hash": token_hash(token)}).first()
     if row is None:
         return None
     session_id, created_at, last_seen_at, user = row

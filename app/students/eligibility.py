@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -69,14 +69,19 @@ def eligible_opdrachten(
 def eligible_ids(session: Session, semester: Semester, profile: StudentProfile) -> set[int]:
     """The ids of ``eligible_opdrachten``, read as three plain columns (no full rows): what a
     ranking save checks against."""
-    stmt = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_id).where(
-        *_approved(semester)
-    )
+    rows = session.exec(_APPROVED_IDS, params={"semester_id": semester.id})
     return {
         opdracht_id
-        for opdracht_id, years, leerkring_id in session.exec(stmt)
+        for opdracht_id, years, leerkring_id in rows
         if opdracht_id is not None and _open_to(years, leerkring_id, semester, profile)
     }
+
+
+# Built once: every ranking save runs it.
+_APPROVED_IDS = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_id).where(
+    col(Opdracht.semester_id) == bindparam("semester_id"),
+    col(Opdracht.status) == OpdrachtStatus.APPROVED,
+)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, true
 from sqlmodel import Session, col, delete, select
 
 from app.audit import record_now
@@ -55,6 +55,37 @@ def ranking_semester(session: Session) -> Semester:
 
 def student_and_semester(session: Session, user: User) -> tuple[StudentProfile, Semester]:
     return own_profile(session, user), ranking_semester(session)
+
+
+# The deadline rush runs these for every save: built once, so no request pays for building
+# the statement or its cache key.
+_PROFILE_AND_RANKED_SEMESTER = (
+    select(StudentProfile, Semester)
+    .join(Semester, true())  # one profile beside the newest semester being ranked
+    .where(col(StudentProfile.user_id) == bindparam("user_id"), Semester.phase == Phase.RANKING)
+    .order_by(col(Semester.code).desc())
+    .limit(1)
+    # Saves of one student wait for each other (two tabs, a double click): each then sees
+    # the rows the other wrote, instead of both inserting beside them (a unique violation).
+    # SQLite needs no lock: its transactions write one at a time.
+    .with_for_update(of=StudentProfile)
+)
+_DELETE_RANKING = (
+    delete(Preference)
+    .where(
+        col(Preference.semester_id) == bindparam("semester_id"),
+        col(Preference.student_id) == bindparam("student_id"),
+    )
+    .returning(col(Preference.rank), col(Preference.opdracht_id))
+)
+_INSERT_PREFERENCE = insert(Preference.__table__)  # type: ignore[attr-defined]
+
+
+def _student_and_ranked_semester(session: Session, user: User) -> tuple[StudentProfile, Semester]:
+    """``student_and_semester`` in one query when a semester is being ranked (the case of
+    every save that can succeed); otherwise the two queries, which give the right refusal."""
+    row = session.exec(_PROFILE_AND_RANKED_SEMESTER, params={"user_id": user.id}).first()
+    return row if row is not None else student_and_semester(session, user)
 
 
 def stored_order(session: Session, semester: Semester, profile: StudentProfile) -> list[int]:
@@ -146,24 +177,24 @@ def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
 def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
     """``save_order``, also answering the number of ranks. The deadline rush comes here, so
     it reads only the columns it checks and writes with plain statements (no ORM objects):
-    the new rows in one INSERT, the audit event in another."""
-    profile, semester = student_and_semester(session, user)
+    the old rows go with one DELETE that answers what they were, the new rows come in one
+    INSERT, the audit event in another."""
+    profile, semester = _student_and_ranked_semester(session, user)
     required = semester.number_of_ranks
     require_phase(semester, Phase.RANKING)
     require_before(semester.ranking_deadline, lazy("The ranking deadline has passed."))
     problems = _check(order, eligible_ids(session, semester, profile), required)
     if problems:
         raise InvalidInput(problems[0], errors=problems, n=required)
-    before = stored_order(session, semester, profile)
-    if before == order:
-        return Saved(order, required)
     assert semester.id is not None
     assert profile.id is not None
-    session.exec(
-        delete(Preference).where(
-            col(Preference.semester_id) == semester.id, col(Preference.student_id) == profile.id
-        )
-    )
+    old = session.execute(
+        _DELETE_RANKING, {"semester_id": semester.id, "student_id": profile.id}
+    ).all()
+    before = [opdracht_id for _rank, opdracht_id in sorted(old)]
+    if before == order:
+        session.rollback()  # nothing changes: the old rows stay, no audit event
+        return Saved(order, required)
     # The old rows are gone (the unique student-and-rank rows) before the new ones go in.
     if order:
         now = utcnow()
@@ -177,7 +208,7 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
             }
             for r, i in enumerate(order, start=1)
         ]
-        session.execute(insert(Preference.__table__), rows)  # type: ignore[attr-defined]
+        session.execute(_INSERT_PREFERENCE, rows)
     record_now(
         session,
         actor=user,

@@ -257,6 +257,25 @@ def test_every_change_is_audited(anon: TestClient, session: Session):
     assert timedelta(0) <= utcnow() - event.at < timedelta(minutes=1)
 
 
+def test_a_new_order_is_audited_with_the_old_and_the_same_order_changes_nothing(
+    anon: TestClient, session: Session
+):
+    w = world(session)
+    client = as_student(anon, session, w)
+    first, second = ids(w.open[:3]), ids(w.open[:3])[::-1]
+    for order in (first, second, second):
+        response = client.post("/student/ranking/order", json={"order": order})
+        assert response.json() == {"order": order, "required": 3, "complete": True}
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "ranking.save").order_by(col(AuditEvent.id))
+    ).all()
+    assert [(e.before, e.after) for e in events] == [
+        ({"order": []}, {"order": first}),
+        ({"order": first}, {"order": second}),  # the third save, the same order, is not one
+    ]
+    assert stored(session, w) == second
+
+
 def test_csrf_is_required(anon: TestClient, session: Session):
     w = world(session)
     client = as_student(anon, session, w)

@@ -24,7 +24,9 @@ connection of its own:
 
 Each case runs for at most ``--seconds`` or ``--requests``, whichever comes first, after a
 short warm-up; every request has a 30 s timeout. A response with another status than
-expected, or a failed request, counts as an error.
+expected, or a failed request, counts as an error. Beside the rate and the latencies, each
+case reports the CPU time per request of the server's processes and of PostgreSQL (all its
+processes, read from /proc): on a shared machine a steadier figure than the rate.
 
 The load comes from a small HTTP/1.1 client on asyncio streams (``RawUser``): it writes
 each request whole, reads the whole response (``Content-Length`` or chunked), keeps the
@@ -104,6 +106,8 @@ class Result:
     errors: int = 0
     seconds: float = 0.0
     client_cpu: float = 0.0  # CPU seconds of this process (the client) during the case
+    server_cpu: float = 0.0  # CPU seconds of the uvicorn processes during the case
+    db_cpu: float = 0.0  # CPU seconds of all PostgreSQL processes during the case
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -116,9 +120,11 @@ class Result:
         rate = n / self.seconds if self.seconds else 0.0
         p50, p95, p99 = (self.percentile(p) for p in (50, 95, 99))
         client = 100 * self.client_cpu / self.seconds if self.seconds else 0.0
+        per = 1000 / (n + self.errors) if n + self.errors else 0.0  # ms of CPU per request
         return (
             f"| {self.scenario} | {self.users} | {n} | {rate:.0f} | {p50:.0f} | {p95:.0f} "
-            f"| {p99:.0f} | {self.errors} | {client:.0f} % |"
+            f"| {p99:.0f} | {self.errors} | {client:.0f} % | {self.server_cpu * per:.1f} "
+            f"| {self.db_cpu * per:.1f} |"
         )
 
 
@@ -257,6 +263,46 @@ class RawUser:
             self.reader = self.writer = None
 
 
+class CpuMeter:
+    """CPU seconds used so far by a uvicorn server (the process listening on ``base``'s port
+    and its workers) and by the PostgreSQL server (every ``postgres`` process), read from
+    Linux's /proc. Per request, a steadier figure than the rate on a shared machine."""
+
+    def __init__(self, base: str) -> None:
+        self.port = base.rsplit(":", 1)[1]
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def read(self) -> tuple[float, float]:
+        table: dict[int, tuple[int, str, float]] = {}  # pid: parent, name, CPU seconds
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                except OSError:  # gone meanwhile
+                    continue
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                fields = stat[stat.rindex(")") + 2 :].split()
+                cpu = (int(fields[11]) + int(fields[12])) / self.tick  # user + system
+                table[int(entry.name)] = (int(fields[1]), name, cpu)
+        server = {pid for pid in table if self._is_server(pid)}
+        grown = True
+        while grown:  # add the children of what is in (workers, their helpers)
+            before = len(server)
+            server |= {pid for pid, (parent, _, _) in table.items() if parent in server}
+            grown = len(server) > before
+        return (
+            sum(table[pid][2] for pid in server),
+            sum(cpu for _, name, cpu in table.values() if name == "postgres"),
+        )
+
+    def _is_server(self, pid: int) -> bool:
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        return b"uvicorn" in args and self.port.encode() in args
+
+
 # A virtual user's request: it returns the HTTP status.
 Call = Callable[[VirtualUser, int, int], Awaitable[int]]  # user, its index, its count
 
@@ -347,7 +393,12 @@ def get_call(path: str, headers: dict[str, str] | None = None) -> Call:
 
 
 async def run_scenario(
-    name: str, users: list[VirtualUser], call: Call, args: argparse.Namespace, probe: str
+    name: str,
+    users: list[VirtualUser],
+    call: Call,
+    args: argparse.Namespace,
+    probe: str,
+    meter: CpuMeter,
 ) -> list[Result]:
     """Warm up, then measure at each number of users; ``probe`` is a GET path that answers
     200, used to open the connections."""
@@ -356,10 +407,12 @@ async def run_scenario(
     await drive(users[:8], call, 200, seconds=1.0, limit=200)  # warm-up, not counted
     for n in args.users:
         await connect(users[:n], probe)
-        cpu = time.process_time()
+        cpu, (server, db) = time.process_time(), meter.read()
         latencies, errors, seconds = await drive(users[:n], call, 200, args.seconds, args.requests)
-        cpu = time.process_time() - cpu
-        results.append(Result(name, n, latencies, errors, seconds, cpu))
+        cpu, (server_after, db_after) = time.process_time() - cpu, meter.read()
+        results.append(
+            Result(name, n, latencies, errors, seconds, cpu, server_after - server, db_after - db)
+        )
         print(results[-1].row(), flush=True)
     return results
 
@@ -403,8 +456,11 @@ async def measure(
     with serve("app.asgi:app", env, ROOT, *options) as base:
         users = await log_in(base, students[: max(args.users)], args.client)
         try:
-            results += await run_scenario("ranking", users, ranking_call(students), args, HEALTH)
-            results += await run_scenario("catalogue", users, get_call("/catalogue"), args, HEALTH)
+            meter = CpuMeter(base)
+            call = ranking_call(students)
+            results += await run_scenario("ranking", users, call, args, HEALTH, meter)
+            call = get_call("/catalogue")
+            results += await run_scenario("catalogue", users, call, args, HEALTH, meter)
             engine = make_engine(Settings(environment="test", database_url=url))
             publish_demo(engine)
             engine.dispose()
@@ -416,7 +472,7 @@ async def measure(
             api = anonymous(base, args.client, len(users))
             try:
                 call = get_call(teams_path, token)
-                results += await run_scenario("api teams", api, call, args, HEALTH)
+                results += await run_scenario("api teams", api, call, args, HEALTH, meter)
             finally:
                 await asyncio.gather(*(u.aclose() for u in api))
         finally:
@@ -424,17 +480,20 @@ async def measure(
     (tmp / "bare_app.py").write_text(BARE_APP.format(path=str(tmp / "teams.json")))
     with serve("bare_app:app", {"PYTHONPATH": str(ROOT)}, tmp, *options) as base:
         users = anonymous(base, args.client, max(args.users))
+        meter = CpuMeter(base)
         try:
-            results += await run_scenario("bare small", users, get_call("/small"), args, "/small")
-            results += await run_scenario("bare teams", users, get_call("/teams"), args, "/small")
+            for name, path in (("bare small", "/small"), ("bare teams", "/teams")):
+                call = get_call(path)
+                results += await run_scenario(name, users, call, args, "/small", meter)
         finally:
             await asyncio.gather(*(u.aclose() for u in users))
     return results
 
 
 HEADER = (
-    "| scenario | users | requests | req/s | p50 ms | p95 ms | p99 ms | errors | client CPU |\n"
-    "|---|---|---|---|---|---|---|---|---|"
+    "| scenario | users | requests | req/s | p50 ms | p95 ms | p99 ms | errors | client CPU "
+    "| server CPU ms/req | PostgreSQL CPU ms/req |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 

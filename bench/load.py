@@ -71,6 +71,7 @@ PROTOCOLS = {
     "plain-h11": ["--loop", "asyncio", "--http", "h11"],
 }
 SEMESTER = "2026-S2"
+SCENARIOS = ("ranking", "catalogue", "api", "bare")  # --only; bare: both bare endpoints
 TIMEOUT = 30.0  # seconds, per request
 HEALTH = "/healthz"
 JSON = {"Content-Type": "application/json"}
@@ -457,10 +458,12 @@ async def measure(
         users = await log_in(base, students[: max(args.users)], args.client)
         try:
             meter = CpuMeter(base)
-            call = ranking_call(students)
-            results += await run_scenario("ranking", users, call, args, HEALTH, meter)
-            call = get_call("/catalogue")
-            results += await run_scenario("catalogue", users, call, args, HEALTH, meter)
+            if "ranking" in args.only:
+                call = ranking_call(students)
+                results += await run_scenario("ranking", users, call, args, HEALTH, meter)
+            if "catalogue" in args.only:
+                call = get_call("/catalogue")
+                results += await run_scenario("catalogue", users, call, args, HEALTH, meter)
             engine = make_engine(Settings(environment="test", database_url=url))
             publish_demo(engine)
             engine.dispose()
@@ -469,14 +472,17 @@ async def measure(
             (tmp / "teams.json").write_text(page.text)
             print(f"API team page: {len(page.json()['items'])} teams, {len(page.content)} bytes")
             # The timetabling system has a token, no login: clients without cookies.
-            api = anonymous(base, args.client, len(users))
+            api = anonymous(base, args.client, len(users) if "api" in args.only else 0)
             try:
                 call = get_call(teams_path, token)
-                results += await run_scenario("api teams", api, call, args, HEALTH, meter)
+                if "api" in args.only:
+                    results += await run_scenario("api teams", api, call, args, HEALTH, meter)
             finally:
                 await asyncio.gather(*(u.aclose() for u in api))
         finally:
             await asyncio.gather(*(u.aclose() for u in users))
+    if "bare" not in args.only:
+        return results
     (tmp / "bare_app.py").write_text(BARE_APP.format(path=str(tmp / "teams.json")))
     with serve("bare_app:app", {"PYTHONPATH": str(ROOT)}, tmp, *options) as base:
         users = anonymous(base, args.client, max(args.users))
@@ -520,7 +526,15 @@ def main(argv: list[str] | None = None) -> int:
         default="raw",
         help="the load client: asyncio streams (RawUser) or httpx (about ten times its CPU)",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"scenarios to run, comma separated, of {', '.join(SCENARIOS)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    args.only = set(args.only.split(","))
+    if not args.only <= set(SCENARIOS):
+        parser.error(f"--only takes {', '.join(SCENARIOS)}")
     args.users = [int(u) for u in args.users.split(",")]
     with tempfile.TemporaryDirectory() as tmp, fresh_database("bench", server=args.postgres) as url:
         students, secret = prepare(url)

@@ -12,8 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from app.api.auth import URL_TOKEN_PARAMETERS
 
 
-def known_query_only(request: Request) -> None:
-    """422 for a query parameter the operation does not declare."""
+async def known_query_only(request: Request) -> None:
+    """422 for a query parameter the operation does not declare. (``async``: no I/O, so no
+    worker thread is needed.)"""
     route: Any = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:

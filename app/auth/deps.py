@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth import services
 from app.config import Settings
@@ -26,7 +27,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # The dependencies below that do no I/O are ``async def``: FastAPI runs a plain ``def``
 # dependency in a worker thread, a hop per dependency and request that costs more than the
-# check itself.
+# check itself. ``load_user`` hops only when it has a query to make.
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -37,12 +38,16 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def load_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
-    """Runs for every request: finds the session user and the language to speak."""
+async def load_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """Runs for every request: finds the session user and the language to speak. Only a
+    request with a session cookie has a query to make, in a worker thread; the others (the
+    API, the login page, static files) skip the hop."""
     token = request.cookies.get(SESSION_COOKIE)
     user = None
     if token:
-        user = services.user_for_token(session=session, token=token, settings=settings)
+        user = await run_in_threadpool(
+            services.user_for_token, session=session, token=token, settings=settings
+        )
     request.state.user = user
     cookie_lang = request.cookies.get(LANG_COOKIE, "")
     if user is not None:

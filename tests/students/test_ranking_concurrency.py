@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 from sqlmodel import Session, col, select
 
@@ -50,7 +51,7 @@ def test_concurrent_saves_of_one_student_all_succeed_one_after_another():
                         assert user is not None
                         try:
                             save_ranking(session=session, user=user, order=order)
-                        except Exception as exc:  # noqa: BLE001  # any failure is the finding
+                        except Exception as exc:  # any failure is the finding
                             failures.append(f"{type(exc).__name__}: {exc}"[:200])
                 return failures
 
@@ -74,7 +75,7 @@ def test_concurrent_saves_of_one_student_all_succeed_one_after_another():
             # nothing, so there may be fewer events than saves).
             assert events
             assert events[0].before == {"order": []}
-            for earlier, later in zip(events, events[1:], strict=False):
+            for earlier, later in pairwise(events):
                 assert later.before == earlier.after
             assert events[-1].after == {"order": stored}
         finally:

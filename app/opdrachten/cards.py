@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from sqlalchemy import Select
 from sqlmodel import Session, SQLModel, col, select
 
 from app.models import (
@@ -88,7 +89,7 @@ class Filters:
 
     def query(self, **changes: object) -> str:
         """The filters as a query string (``theme_id`` as ``theme``), with ``changes``."""
-        values = {**asdict(self), **changes}
+        values = {**{f.name: getattr(self, f.name) for f in fields(self)}, **changes}
         pairs = {k.removesuffix("_id"): v for k, v in values.items() if v not in (None, "")}
         return urlencode(pairs)
 
@@ -102,10 +103,10 @@ def _by_id(session: Session, model: type[M], ids: Iterable[int | None]) -> dict[
 
 
 def _links(
-    session: Session, model: type[SQLModel], column: str, ids: list[int]
+    session: Session, model: type[SQLModel], column: str, ids: list[int] | Select[Any]
 ) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
-    if ids:
+    if not isinstance(ids, list) or ids:
         # Two plain columns, not link objects: building models dominated the catalogue page.
         key = col(model.opdracht_id)  # type: ignore[attr-defined]
         stmt = select(key, col(getattr(model, column))).where(key.in_(ids))
@@ -118,13 +119,19 @@ def _pick(table: dict[int, M], keys: list[int]) -> list[M]:
     return [table[k] for k in keys if k in table]
 
 
-def cards(session: Session, opdrachten: Iterable[Opdracht]) -> list[Card]:
+def cards(
+    session: Session, opdrachten: Iterable[Opdracht], scope: Select[Any] | None = None
+) -> list[Card]:
+    """Cards of ``opdrachten``. ``scope``, the ids of the same opdrachten as a query, lets the
+    tags be read with it as a subquery instead of a list of ids (which SQLAlchemy expands
+    into one bound parameter per id on every execution)."""
     rows = list(opdrachten)
     ids = [o.id for o in rows if o.id is not None]
-    co = _links(session, OpdrachtCopartner, "partner_id", ids)
-    th = _links(session, OpdrachtTheme, "theme_id", ids)
-    tg = _links(session, OpdrachtTargetGroup, "target_group_id", ids)
-    rp = _links(session, OpdrachtRequiredProgramme, "programme_id", ids)
+    keys = scope if scope is not None and ids else ids
+    co = _links(session, OpdrachtCopartner, "partner_id", keys)
+    th = _links(session, OpdrachtTheme, "theme_id", keys)
+    tg = _links(session, OpdrachtTargetGroup, "target_group_id", keys)
+    rp = _links(session, OpdrachtRequiredProgramme, "programme_id", keys)
     partners = _by_id(
         session, Partner, [o.owner_partner_id for o in rows] + [p for v in co.values() for p in v]
     )
@@ -150,8 +157,9 @@ def cards(session: Session, opdrachten: Iterable[Opdracht]) -> list[Card]:
 
 
 def semester_cards(session: Session, semester_id: int, statuses: Iterable[str] = ()) -> list[Card]:
-    stmt = select(Opdracht).where(Opdracht.semester_id == semester_id)
+    where = [col(Opdracht.semester_id) == semester_id]
     wanted = list(statuses)
     if wanted:
-        stmt = stmt.where(col(Opdracht.status).in_(wanted))
-    return cards(session, session.exec(stmt.order_by(Opdracht.title)))
+        where.append(col(Opdracht.status).in_(wanted))
+    rows = session.exec(select(Opdracht).where(*where).order_by(Opdracht.title))
+    return cards(session, rows, scope=select(col(Opdracht.id)).where(*where))

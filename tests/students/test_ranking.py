@@ -276,6 +276,22 @@ def test_a_new_order_is_audited_with_the_old_and_the_same_order_changes_nothing(
     assert stored(session, w) == second
 
 
+def test_htmx_saving_the_same_order_again_answers_the_region_unchanged(
+    anon: TestClient, session: Session
+):
+    w = world(session)
+    client = as_student(anon, session, w)
+    order = ids(w.open[1:3])
+    form = {"order": [str(i) for i in order]}
+    for _ in range(2):  # the second save changes nothing and is rolled back
+        response = client.post("/student/ranking/order", data=form, headers=HTMX)
+        assert response.status_code == 200
+        assert "2 van 3 gekozen" in response.text
+        positions = [response.text.index(f'name="order" value="{i}"') for i in order]
+        assert positions == sorted(positions)
+    assert stored(session, w) == order
+
+
 def test_csrf_is_required(anon: TestClient, session: Session):
     w = world(session)
     client = as_student(anon, session, w)

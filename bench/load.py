@@ -26,7 +26,7 @@ Each case runs for at most ``--seconds`` or ``--requests``, whichever comes firs
 short warm-up; every request has a 30 s timeout. A response with another status than
 expected, or a failed request, counts as an error. Beside the rate and the latencies, each
 case reports the CPU time per request of the server's processes and of PostgreSQL (all its
-processes, read from /proc): on a shared machine a steadier figure than the rate.
+processes, read from /proc): where a request's cost lies, whatever the rate.
 
 The load comes from a small HTTP/1.1 client on asyncio streams (``RawUser``): it writes
 each request whole, reads the whole response (``Content-Length`` or chunked), keeps the
@@ -267,7 +267,7 @@ class RawUser:
 class CpuMeter:
     """CPU seconds used so far by a uvicorn server (the process listening on ``base``'s port
     and its workers) and by the PostgreSQL server (every ``postgres`` process), read from
-    Linux's /proc. Per request, a steadier figure than the rate on a shared machine."""
+    Linux's /proc: per request, where the cost lies whatever the rate."""
 
     def __init__(self, base: str) -> None:
         self.port = base.rsplit(":", 1)[1]

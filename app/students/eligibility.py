@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
-from sqlalchemy import ColumnElement, bindparam
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -51,18 +51,22 @@ def _open_to(
     )
 
 
-def _approved(semester: Semester) -> tuple[ColumnElement[bool], ...]:
-    return (
-        col(Opdracht.semester_id) == semester.id,
-        col(Opdracht.status) == OpdrachtStatus.APPROVED,
-    )
+# The approved opdrachten of a semester (bound as ``semester_id``), for both queries below;
+# built once: every ranking save runs the second.
+_APPROVED = (
+    col(Opdracht.semester_id) == bindparam("semester_id"),
+    col(Opdracht.status) == OpdrachtStatus.APPROVED,
+)
+_APPROVED_ROWS = select(Opdracht).where(*_APPROVED).order_by(col(Opdracht.title), col(Opdracht.id))
+_APPROVED_IDS = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_id).where(
+    *_APPROVED
+)
 
 
 def eligible_opdrachten(
     session: Session, semester: Semester, profile: StudentProfile
 ) -> list[Opdracht]:
-    stmt = select(Opdracht).where(*_approved(semester))
-    rows = session.exec(stmt.order_by(col(Opdracht.title), col(Opdracht.id)))
+    rows = session.exec(_APPROVED_ROWS, params={"semester_id": semester.id})
     return [o for o in rows if is_eligible(o, semester, profile)]
 
 
@@ -75,13 +79,6 @@ def eligible_ids(session: Session, semester: Semester, profile: StudentProfile) 
         for opdracht_id, years, leerkring_id in rows
         if opdracht_id is not None and _open_to(years, leerkring_id, semester, profile)
     }
-
-
-# Built once: every ranking save runs it.
-_APPROVED_IDS = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_id).where(
-    col(Opdracht.semester_id) == bindparam("semester_id"),
-    col(Opdracht.status) == OpdrachtStatus.APPROVED,
-)
 
 
 @dataclass

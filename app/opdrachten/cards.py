@@ -106,12 +106,11 @@ def _links(
     session: Session, model: type[SQLModel], column: str, ids: list[int] | Select[Any]
 ) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
-    if not isinstance(ids, list) or ids:
-        # Two plain columns, not link objects: building models dominated the catalogue page.
-        key = col(model.opdracht_id)  # type: ignore[attr-defined]
-        stmt = select(key, col(getattr(model, column))).where(key.in_(ids))
-        for opdracht_id, value in session.exec(stmt):
-            found[opdracht_id].append(value)
+    # Two plain columns, not link objects: building models dominated the catalogue page.
+    key = col(model.opdracht_id)  # type: ignore[attr-defined]
+    stmt = select(key, col(getattr(model, column))).where(key.in_(ids))
+    for opdracht_id, value in session.exec(stmt):
+        found[opdracht_id].append(value)
     return found
 
 
@@ -126,8 +125,10 @@ def cards(
     tags be read with it as a subquery instead of a list of ids (which SQLAlchemy expands
     into one bound parameter per id on every execution)."""
     rows = list(opdrachten)
+    if not rows:
+        return []
     ids = [o.id for o in rows if o.id is not None]
-    keys = scope if scope is not None and ids else ids
+    keys = ids if scope is None else scope
     co = _links(session, OpdrachtCopartner, "partner_id", keys)
     th = _links(session, OpdrachtTheme, "theme_id", keys)
     tg = _links(session, OpdrachtTargetGroup, "target_group_id", keys)

@@ -324,13 +324,7 @@ async def drive(
             t0 = time.perf_counter()
             try:
                 status = await call(client, index, n)
-            except (
-                httpx.HTTPError,
-                OSError,
-                TimeoutError,
-                ValueError,
-                asyncio.IncompleteReadError,
-            ):
+            except FAILURES:
                 status = 0
             n += 1
             if status == expected:

@@ -17,7 +17,7 @@ import numpy as np
 from app.matching.build import build_model
 from app.matching.codes import Explanation, Param, explanation
 from app.matching.core import feasible
-from app.matching.model import Model
+from app.matching.model import Model, candidate_pairs, make_index
 from app.matching.problem import Assignment, Problem
 
 SUMMARY = "*"
@@ -99,7 +99,9 @@ def _assignment_conflicts(
 def _static(problem: Problem, model: Model) -> tuple[dict[str, Explanation], list[Explanation]]:
     """Explanations per student and the conflicts found without solving."""
     out: dict[str, Explanation] = {}
-    options = np.bincount(model.ps, minlength=len(model.index.sids))
+    # Options before groups narrowed them (a group's conflict is told as the group's).
+    ps = candidate_pairs(problem, make_index(problem))[0]
+    options = np.bincount(ps, minlength=len(model.index.sids))
     must = problem.costs.unplaced is None
     locks = dict(problem.locks)
     for i, sid in enumerate(model.index.sids):
@@ -116,6 +118,7 @@ def _static(problem: Problem, model: Model) -> tuple[dict[str, Explanation], lis
     for sid, aid in sorted(locks.items()):
         if sid in named and sid not in out:
             out[sid] = explanation("locked_conflict", assignment=aid)
+    msgs.extend(_group_conflicts(problem, model, out))
     if must:
         places = sum(
             a.teams * (a.max_size if a.max_size is not None else len(prog))
@@ -129,6 +132,35 @@ def _static(problem: Problem, model: Model) -> tuple[dict[str, Explanation], lis
 def _students_of(e: Explanation) -> list[str]:
     value = e.params.get("students")
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _group_conflicts(
+    problem: Problem, model: Model, out: dict[str, Explanation]
+) -> list[Explanation]:
+    """Groups that must be placed (everyone must be, or a member is locked) but that no
+    assignment can take whole: not every member can go there, or no team holds them all."""
+    options = np.bincount(model.ps, minlength=len(model.index.sids))
+    sidx = {s: i for i, s in enumerate(model.index.sids)}
+    locks = dict(problem.locks)
+    msgs = []
+    for g in problem.groups:
+        locked = sorted(m for m in g.members if m in locks)
+        if problem.costs.unplaced is not None and not locked:
+            continue
+        if options[sidx[g.members[0]]] > 0:
+            continue
+        msgs.append(
+            explanation(
+                "group_fits_nowhere",
+                group=g.id,
+                size=len(g.members),
+                students=list(g.members),
+                locked=locked,
+            )
+        )
+        for m in g.members:
+            out.setdefault(m, explanation("group_conflict", group=g.id))
+    return msgs
 
 
 def _relaxations(problem: Problem) -> dict[str, Problem]:

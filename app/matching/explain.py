@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import combinations
 
 from app.matching.codes import Explanation, Param, explanation
-from app.matching.problem import Assignment, Problem, Student
+from app.matching.problem import Assignment, Group, Problem, Student
 from app.matching.result import Team
 from app.matching.teams import team_count
 
@@ -135,15 +136,73 @@ def _reason(
     current: str | None,
     state: _Teams,
     banned: set[tuple[str, str]],
+    grouped: bool = False,
 ) -> Explanation:
+    """Why ``s`` is not on ``b``; ``alone`` when ``b`` is open to ``s`` and ``s`` is in a group
+    (the group's own test follows)."""
     closed = _closed(s, b, banned)
     if closed:
         return closed
+    if grouped:
+        return explanation("alone")
     blocked = state.join(b.id, (s.programme,))
     if blocked:
         return blocked
     if current is not None:
         kept = state.leave(current, (s.programme,))
+        if kept:
+            return explanation("needed", current=current, **_rule(state.by_id[current], kept))
+    return explanation("no_gain")
+
+
+def _group_reason(
+    problem: Problem,
+    s: Student,
+    group: Group,
+    b: Assignment,
+    current: str | None,
+    state: _Teams,
+    banned: set[tuple[str, str]],
+) -> Explanation:
+    """Why the group of ``s`` is not on ``b`` together (``b`` is open to ``s`` alone)."""
+    students = {t.id: t for t in problem.students}
+    locks = dict(problem.locks)
+    for m in group.members:
+        other = students[m]
+        closed = _closed(other, b, banned)
+        if closed is None and locks.get(m, b.id) != b.id:
+            closed = explanation("locked", assignment=locks[m])
+        if closed is None and b.id not in other.ranking and problem.costs.unranked is None:
+            closed = explanation("unranked")
+        if closed is not None and m != s.id:
+            return explanation("group_closed", member=m, closed=closed.code)
+    progs = tuple(sorted(students[m].programme for m in group.members))
+    top = max(Counter(progs).values())
+    if (b.max_size is not None and len(progs) > b.max_size) or (
+        b.max_per_programme is not None and top > b.max_per_programme
+    ):
+        return explanation(
+            "group_too_big",
+            size=len(progs),
+            max_size=b.max_size,
+            max_per_programme=b.max_per_programme,
+        )
+    blocked = state.join(b.id, progs)
+    if blocked:
+        room = next(
+            (
+                k
+                for k in range(len(progs) - 1, 0, -1)
+                if any(state.join(b.id, c) is None for c in set(combinations(progs, k)))
+            ),
+            0,
+        )
+        return Explanation(
+            "group_room",
+            {"room": room, "size": len(progs), "blocked": blocked.code, **blocked.params},
+        )
+    if current is not None:
+        kept = state.leave(current, progs)
         if kept:
             return explanation("needed", current=current, **_rule(state.by_id[current], kept))
     return explanation("no_gain")
@@ -178,6 +237,7 @@ def explain(
     state = _Teams(problem, teams)
     banned = set(problem.bans)
     locks = dict(problem.locks)
+    group_of = problem.group_of()
     out: dict[str, Explanation] = {}
     for s in problem.students:
         current = placement.get(s.id)
@@ -195,9 +255,14 @@ def explain(
         else:
             code, params = "unranked", {"assignment": current}
         higher = s.ranking if current not in s.ranking else s.ranking[: s.ranking.index(current)]
-        reasons = tuple(
-            _at(i + 1, b, _reason(s, state.by_id[b], current, state, banned))
-            for i, b in enumerate(higher)
-        )
-        out[s.id] = Explanation(code, params, reasons)
+        group = group_of.get(s.id)
+        if group is not None:
+            params.update(group=group.id, size=len(group.members))
+        reasons = []
+        for i, b in enumerate(higher):
+            why = _reason(s, state.by_id[b], current, state, banned, group is not None)
+            if group is not None and why.code == "alone":
+                why = _group_reason(problem, s, group, state.by_id[b], current, state, banned)
+            reasons.append(_at(i + 1, b, why))
+        out[s.id] = Explanation(code, params, tuple(reasons))
     return out

@@ -20,9 +20,9 @@ _REASONS = {
     "programme_full": "already has the most {programme} students it allows",
     "no_team": "formed no team: too few students could meet its rules",
     "rule": "cannot take another student without breaking its {rule} rule",
-    "group_rule": "cannot take the whole group without breaking its {rule} rule",
+    "group_too_big": "cannot hold the {size} members of the group in one team",
     "group_room": "had room for {room} of the {size} members of the group",
-    "group_closed": "is closed to group member {member}",
+    "group_closed": "is closed to group member {member} ({closed})",
     "needed": "has room, but {current} needs this student for its {rule} rule",
     "no_gain": "has room, but the move would not lower the objective",
 }
@@ -65,6 +65,8 @@ def _where(e: Explanation) -> str:
         return text
     if e.code == "no_option":
         return "must be placed but no opdracht is open to them"
+    if e.code == "group_conflict":
+        return f"the group {p.get('group')} fits in no team, see the summary"
     if e.code == "locked_conflict":
         return f"locked to {p.get('assignment')}, see the summary"
     return e.code

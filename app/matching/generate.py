@@ -58,18 +58,21 @@ def _groups(
     rng: np.random.Generator, students: list[dict[str, Any]], share: float
 ) -> list[dict[str, Any]]:
     """Groups of 2-3 covering about ``share`` of the students; members adopt the first
-    member's ranking (friends who rank together)."""
+    member's ranking (friends who rank together). At most 2 members share a programme, as
+    no generated team holds 3 (the app refuses such a group when it is formed)."""
     order = rng.permutation(len(students)).tolist()
-    target = round(share * len(students))
+    target = min(round(share * len(students)), len(order))
     out: list[dict[str, Any]] = []
     used = 0
-    while used + 2 <= min(target, len(order)):
+    while used + 2 <= target:
         size = min(int(rng.choice([2, 3])), target - used)
         members = [students[i] for i in order[used : used + size]]
+        if size == 3 and len({m["programme"] for m in members}) == 1:
+            members = members[:2]
         for m in members[1:]:
             m["ranking"] = list(members[0]["ranking"])
         out.append({"id": f"g{len(out) + 1}", "members": sorted(m["id"] for m in members)})
-        used += size
+        used += len(members)
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.build import build_model
-from app.matching.core import Accept, Core, Relaxation, minimise
+from app.matching.core import Accept, Core, Relaxation, minimise, settled
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
@@ -63,6 +63,8 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
             inf = np.array([np.inf])
             lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
             relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
+            # Columns that every solution keeping that count has at their LP value.
+            relaxation.fix(*settled(model, core))
     core = minimise(model, cost, relaxation, deadline, accept)
     _merge(timings, core.timings)
     core.timings = timings

@@ -207,9 +207,7 @@ def minimise(
             relaxed = (lp.x, lp.objective, lp.reduced_costs)
             break  # tailing off: the MILP rounds do the rest
     t = out.tick("cuts", t)
-    incumbent = (
-        _dive(model, c, rel, relaxed[0], accept, deadline) if status == OPTIMAL else None
-    )
+    incumbent = _dive(model, c, rel, relaxed[0], accept, deadline) if status == OPTIMAL else None
     out.tick("dive", t)
     out.relaxed = relaxed
     return _restricted_rounds(model, c, rel, relaxed, incumbent, deadline, out)

@@ -26,7 +26,7 @@ from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[impor
 # transport errors come from whichever it uses.
 from authlib.integrations.httpx_client._compat import httpx2 as _http  # type: ignore[import-untyped]
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import BadSignatureError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from app.config import Settings
@@ -186,7 +186,9 @@ class Provider:
         try:
             try:
                 token = jwt.decode(id_token, self._key_set(), algorithms=algorithms)
-            except ValueError:  # joserfc: no key with this kid; the keys may have rotated
+            except (InvalidKeyIdError, BadSignatureError):
+                # The provider may have rotated its keys (a token without a kid shows that
+                # only as a bad signature): read them again, at most once a minute.
                 token = jwt.decode(id_token, self._key_set(refresh=True), algorithms=algorithms)
         except JoseError as exc:
             raise SignInRefused(f"ID token signature: {exc}") from exc

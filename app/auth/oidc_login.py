@@ -179,13 +179,12 @@ def user_for_identity(*, session: Session, identity: Identity) -> User:
         _refuse_inactive(user)
         assert user.id is not None
         link = OidcIdentity(issuer=identity.issuer, subject=identity.subject, user_id=user.id)
-        session.add(link)
         try:
-            session.flush()
+            with session.begin_nested():
+                session.add(link)
         except IntegrityError:
             # Either the same person signing in twice at once (their link is there now) or
             # an account already linked to another provider account.
-            session.rollback()
             user = _linked(session, identity)
             if user is None:
                 raise SignInFailed(

@@ -358,3 +358,20 @@ def test_demo_student_signs_in_and_lands_on_their_dashboard(
     dashboard = browser.get("/dashboard")
     assert dashboard.status_code == 200
     assert student.name in dashboard.text
+
+
+def test_an_account_links_to_one_han_account_only(
+    browser: TestClient, session: Session, provider: RunningProvider
+):
+    user, profile = _student(session)
+    claims = {"schac_personal_unique_code": _studentid(profile.student_number)}
+    first = provider.add_user(**claims)
+    assert browser.get(sign_in_at_provider(browser, first)).status_code == 303
+    browser.cookies.delete(SESSION_COOKIE)
+    # Another HAN account that claims the same student number is not linked as well.
+    second = provider.add_user(**claims)
+    response = browser.get(sign_in_at_provider(browser, second))
+    assert response.status_code == 400
+    assert "gekoppeld aan een ander HAN-account" in response.text
+    links = session.exec(select(OidcIdentity).where(OidcIdentity.user_id == user.id)).all()
+    assert [link.subject for link in links] == [first]

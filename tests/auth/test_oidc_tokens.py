@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
 from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
+from joserfc.jwk import KeySet, RSAKey
 
-from app.auth.oidc import Provider, SignInRefused
+from app.auth.oidc import KEY_REFRESH_SECONDS, Provider, SignInRefused, _Cached
 from app.config import Settings
 from tests.auth.conftest import CLIENT_ID, RunningProvider, oidc_settings
 
@@ -89,3 +91,27 @@ def test_unsigned_token_is_refused(relying_party: Provider, provider):
     none_header = "eyJhbGciOiJub25lIn0"  # {"alg":"none"}
     with pytest.raises(SignInRefused):
         relying_party.verify_id_token(f"{none_header}.{payload}.", nonce=NONCE)
+
+
+def _foreign_keys_cached(relying_party: Provider, age_seconds: float) -> None:
+    """Stand in for keys the provider has since rotated away: a cached set without the
+    provider's current key, fetched ``age_seconds`` ago."""
+    old = KeySet([RSAKey.generate_key(2048, parameters={"kid": "rotated-away"})])
+    relying_party._keys = _Cached(old.as_dict(), time.monotonic() - age_seconds)
+
+
+def test_an_unknown_key_id_refreshes_the_keys_once(relying_party: Provider, provider):
+    token = _id_token(provider.issuer, provider.add_user())
+    _foreign_keys_cached(relying_party, age_seconds=KEY_REFRESH_SECONDS + 1)
+    before = provider.requests["/jwks"]
+    assert relying_party.verify_id_token(token, nonce=NONCE)["sub"]
+    assert provider.requests["/jwks"] == before + 1
+
+
+def test_keys_are_not_refetched_for_every_unknown_key_id(relying_party: Provider, provider):
+    token = _id_token(provider.issuer, provider.add_user())
+    _foreign_keys_cached(relying_party, age_seconds=1)
+    before = provider.requests["/jwks"]
+    with pytest.raises(SignInRefused, match="signature"):
+        relying_party.verify_id_token(token, nonce=NONCE)
+    assert provider.requests["/jwks"] == before

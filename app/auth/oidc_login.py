@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select, update
 
+from app.audit import record
 from app.auth.oidc import AuthorizationRequest
 from app.config import Settings
 from app.errors import AppError
@@ -134,7 +135,8 @@ def take_request(*, session: Session, state: str) -> OidcLogin | None:
     return OidcLogin(state_hash="", nonce=row[0], code_verifier=row[1], next_path=row[2])
 
 
-def _match(session: Session, identity: Identity) -> User | None:
+def _match(session: Session, identity: Identity) -> tuple[User, str] | None:
+    """The existing account this person is, and by what: the student number first."""
     if identity.student_number:
         stmt = (
             select(User)
@@ -143,9 +145,11 @@ def _match(session: Session, identity: Identity) -> User | None:
         )
         user = session.exec(stmt).first()
         if user is not None:
-            return user
+            return user, "student_number"
     if identity.email and identity.email_verified:
-        return session.exec(select(User).where(User.email == identity.email)).first()
+        user = session.exec(select(User).where(User.email == identity.email)).first()
+        if user is not None:
+            return user, "email"
     return None
 
 
@@ -164,32 +168,47 @@ def _refuse_inactive(user: User) -> User:
     return user
 
 
+def _link(session: Session, identity: Identity, user: User, matched_by: str) -> User:
+    """Link the provider account to ``user`` (audited); a race or a second provider account
+    for the same user meets the unique constraints, inside a savepoint."""
+    assert user.id is not None
+    link = OidcIdentity(issuer=identity.issuer, subject=identity.subject, user_id=user.id)
+    try:
+        with session.begin_nested():
+            session.add(link)
+            record(
+                session,
+                actor=user,
+                action="user.oidc_link",
+                entity="user",
+                entity_id=user.id,
+                after={"issuer": identity.issuer, "matched_by": matched_by},
+            )
+    except IntegrityError:
+        # Either the same person signing in twice at once (their link is there now) or an
+        # account already linked to another provider account.
+        linked = _linked(session, identity)
+        if linked is None:
+            raise SignInFailed(
+                lazy("Your account is linked to another HAN account. Ask the beheerder.")
+            ) from None
+        return linked
+    return user
+
+
 def user_for_identity(*, session: Session, identity: Identity) -> User:
     """The linked user, or the existing account this first sign-in links to; never a new
     account and never a role from the claims."""
     user = _linked(session, identity)
     if user is None:
-        user = _match(session, identity)
-        if user is None:
+        match = _match(session, identity)
+        if match is None:
             log.info("OIDC sign-in without a matching account (issuer %s)", identity.issuer)
             raise NoAccount(
                 staff=identity.looks_like_staff,
                 unverified_email=bool(identity.email) and not identity.email_verified,
             )
-        _refuse_inactive(user)
-        assert user.id is not None
-        link = OidcIdentity(issuer=identity.issuer, subject=identity.subject, user_id=user.id)
-        try:
-            with session.begin_nested():
-                session.add(link)
-        except IntegrityError:
-            # Either the same person signing in twice at once (their link is there now) or
-            # an account already linked to another provider account.
-            user = _linked(session, identity)
-            if user is None:
-                raise SignInFailed(
-                    lazy("Your account is linked to another HAN account. Ask the beheerder.")
-                ) from None
+        user = _link(session, identity, _refuse_inactive(match[0]), match[1])
     _refuse_inactive(user)
     now = utcnow()
     session.exec(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from app.auth.deps import SESSION_COOKIE
 from app.auth.oidc_logout import OIDC_MARK_COOKIE
 from app.config import Settings
-from app.models import OidcIdentity, OidcLogin, Role, StudentProfile, User, UserSession
+from app.models import AuditEvent, OidcIdentity, OidcLogin, Role, StudentProfile, User, UserSession
 from tests import factories as f
 from tests.auth.conftest import (
     RunningProvider,
@@ -86,6 +86,9 @@ def test_student_signs_in_by_student_number(
     assert browser.get("/account").status_code == 200
     link = session.exec(select(OidcIdentity).where(OidcIdentity.subject == sub)).one()
     assert (link.user_id, link.issuer) == (user.id, provider.issuer)
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "user.oidc_link")).one()
+    assert (event.actor_id, event.entity_id) == (user.id, str(user.id))
+    assert event.after == {"issuer": provider.issuer, "matched_by": "student_number"}
     # The request in flight is gone: nothing of the exchange outlives the login.
     assert session.exec(select(OidcLogin)).first() is None
     # The linked subject is enough the next time, whatever the claims say then.
@@ -109,6 +112,8 @@ def test_wijkdocent_signs_in_by_verified_email_and_keeps_the_role(
     session.refresh(docent)
     assert docent.role == Role.WIJKDOCENT
     assert docent.last_login_at is not None
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "user.oidc_link")).one()
+    assert event.after == {"issuer": provider.issuer, "matched_by": "email"}
 
 
 def test_claims_never_grant_a_staff_role(

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+# Authlib's httpx client is built on httpx2 (a runtime dependency, so production and the tests
+# use the same client); its transport errors are httpx2's.
+import httpx2 as _http
 from authlib.common.security import generate_token  # type: ignore[import-untyped]
 from authlib.integrations.base_client.errors import OAuthError  # type: ignore[import-untyped]
 from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
-
-# Authlib's httpx client is built on httpx2 when it is installed and on httpx otherwise; its
-# transport errors come from whichever it uses.
-from authlib.integrations.httpx_client._compat import httpx2 as _http  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet

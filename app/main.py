@@ -21,6 +21,7 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import RequestGuardMiddleware, SecurityMiddleware
+from app.notifications.routes import router as notifications_router
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        notifications_router,
     ):
         app.include_router(router)
     api_openapi.install(app)

@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.notification import Notification
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -53,6 +54,7 @@ __all__ = [
     "LoginAttempt",
     "MatchRun",
     "Member",
+    "Notification",
     "Opdracht",
     "OpdrachtCopartner",
     "OpdrachtRequiredProgramme",

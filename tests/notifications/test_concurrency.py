@@ -106,6 +106,7 @@ def test_two_transactions_writing_the_same_mails_at_once_write_them_once(ready):
     assert set(mails.values()) == {1}
 
 
+@pytest.mark.slow
 def test_two_publish_requests_at_once_send_each_mail_once(ready):
     live, admin_id, people = ready
     with Session(live.engine) as session:

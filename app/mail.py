@@ -69,7 +69,7 @@ def _email(settings: Settings, message: OutboxMessage) -> EmailMessage:
 
 def connect(settings: Settings) -> smtplib.SMTP:
     """An SMTP connection as ``OM_SMTP_SECURITY`` says, logged in when a user is set."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
     smtp: smtplib.SMTP
     if settings.smtp_security == "tls":
         smtp = smtplib.SMTP_SSL(

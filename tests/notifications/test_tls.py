@@ -24,6 +24,9 @@ from app.mail import deliver_pending, queue_mail
 from app.models import OutboxMessage
 from tests.notifications.conftest import PASSWORD, USER, Inbox, free_port
 
+# The implicit-TLS server is TLS throughout, which aiosmtpd does not count for AUTH.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:

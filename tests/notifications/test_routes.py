@@ -74,7 +74,7 @@ def test_the_dashboard_lists_a_users_latest_notifications(anon: TestClient, sess
     session.flush()
     f.login(anon, session, student)
     page = anon.get("/dashboard").text
-    assert "Je laatste berichten" in page
+    assert "Mijn laatste berichten" in page
     assert page.count('href="/student/ranking">Geef je voorkeuren op') == 1  # their own only
     f.login(anon, session, f.user(session, Role.PARTNER))
     assert "Nog geen berichten." in anon.get("/dashboard").text

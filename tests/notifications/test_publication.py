@@ -206,3 +206,31 @@ def test_preview_counts_each_kind_and_shows_an_example(
     assert _outbox(session) == []  # a preview sends nothing
     f.login(anon, session, world.wijkdocent)
     assert anon.get("/admin/outbox/preview").status_code == 403
+
+
+def test_the_link_in_the_mail_opens_the_team_page_after_login(
+    anon: TestClient, session: Session, world: World, published, base_url: str
+):
+    run, _colleague = published
+    member = session.exec(select(Member).where(Member.run_id == run.id)).first()
+    assert member is not None
+    user = _student_users(session, world)[member.student_id]
+    mail = next(m for m in _outbox(session) if m.to == user.email)
+    found = re.search(rf"{re.escape(base_url)}(/login\?next=(\S+))", mail.body)
+    assert found is not None
+    link, target = found.group(1), found.group(2)
+    assert target == "/student/team"
+    anon.cookies.clear()
+    anon.get("/healthz")
+    anon.headers["X-CSRF-Token"] = anon.cookies["om_csrf"]
+    form = anon.get(link)
+    assert form.status_code == 200
+    assert 'name="next" value="/student/team"' in form.text
+    data = {"email": user.email, "password": f.PASSWORD, "next": target}
+    logged_in = anon.post("/login", data=data)
+    assert logged_in.status_code == 303
+    assert logged_in.headers["location"] == "/student/team"
+    page = anon.get("/student/team")
+    assert page.status_code == 200
+    assert "Begeleidende wijkdocent" in page.text
+    assert anon.get(link).headers["location"] == "/student/team"  # already logged in

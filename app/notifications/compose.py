@@ -154,10 +154,25 @@ def _partner_publication(facts: Facts) -> tuple[str, list[str], list[tuple[str, 
     if again:
         subject = _("The teams for your opdrachten have changed")
         text = _("The teams of semester {semester} were published again; yours changed.")
-    else:
-        subject = _("Teams published")
-        text = _("The student teams for your opdrachten in semester {semester} are published.")
+        paragraphs = [text.format(semester=facts["semester"]), *_changed_teams(facts)]
+        return subject, paragraphs, sections
+    subject = _("Teams published")
+    text = _("The student teams for your opdrachten in semester {semester} are published.")
     return subject, [text.format(semester=facts["semester"])], sections
+
+
+def _changed_teams(facts: Facts) -> list[str]:
+    """One line per team that is new, gone or has other members than in the last mail."""
+
+    def teams(side: Facts) -> dict[tuple[str, int], list[Any]]:
+        return {(t["title"], t["number"]): t["members"] for t in side["teams"]}
+
+    before, now = teams(facts["before"]), teams(facts["now"])
+    changed = [k for k in sorted(before.keys() | now.keys()) if before.get(k) != now.get(k)]
+    names = ", ".join(
+        _("{title}, team {number}").format(title=title, number=number) for title, number in changed
+    )
+    return [_("Changed: {teams}.").format(teams=names)] if changed else []
 
 
 def _opdracht_event(facts: Facts) -> tuple[str, list[str], list[tuple[str, list[str]]]]:

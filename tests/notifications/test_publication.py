@@ -185,6 +185,16 @@ def test_republishing_after_a_move_mails_only_the_people_of_the_two_teams(
     left = next(m for m in new if m.to == users[stayer.student_id].email)
     moved_name = users[moved.student_id].name
     assert f"Niet meer in je team: {moved_name}." in left.body
+    partner = next(m for m in new if m.to == world.partner_user.email)
+    assert partner.subject == "De teams voor je opdrachten zijn gewijzigd"
+    two = sorted(
+        (t.opdracht_id, t.index) for t in session.exec(select(Team)) if t.id in (source, target)
+    )
+    titles = {ident(o): o.title for o in world.opdrachten}
+    changed = ", ".join(
+        f"{titles[o]}, team {n}" for o, n in sorted(two, key=lambda p: (titles[p[0]], p[1]))
+    )
+    assert f"Gewijzigd: {changed}." in partner.body
 
 
 def test_preview_counts_each_kind_and_shows_an_example(

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # A CA bundle (PEM) to verify the SMTP server with, e.g. an internal relay; default: the
     # system's trusted certificates.
     smtp_ca_file: str = ""
+    # With SMTP configured, each server process delivers the outbox this often (0: only
+    # ``python -m app.ops deliver`` does).
+    mail_interval_seconds: float = 30
     mail_from: str = "opdrachtmatch@localhost"
     retention_months: int = 12
     # JSON API: requests per minute and token; counted in each server process.

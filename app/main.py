@@ -22,6 +22,7 @@ from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
+from app.notifications.worker import delivery
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Runs left queued or running by a process that died (a crash, a kill) end as failed.
         if settings.recover_runs_at_startup:
             recover_interrupted_runs(app.state.engine)
-        yield
+        async with delivery(app.state.engine, settings):
+            yield
         app.state.engine.dispose()
 
     app = FastAPI(

@@ -15,10 +15,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from app.config import Settings
@@ -84,7 +86,18 @@ def connect(settings: Settings) -> smtplib.SMTP:
     return smtp
 
 
-def _claim(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class _Claimed:
+    """A message taken for one delivery attempt: plain values, so sending it needs no
+    database access (on SQLite a read would start a transaction and hold the write lock)."""
+
+    id: int
+    to: str
+    attempts: int
+    email: EmailMessage
+
+
+def _claim(session: Session, settings: Settings, now: datetime, limit: int) -> list[_Claimed]:
     """Lock the due messages and push their next attempt past a lease, then commit: another
     worker skips them, and a worker that dies leaves them to be tried after the lease."""
     stmt = (
@@ -103,22 +116,30 @@ def _claim(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
         .with_for_update(skip_locked=True)
     )
     due = list(session.exec(stmt))
+    claimed = [_Claimed(m.id or 0, m.to, m.attempts, _email(settings, m)) for m in due]
     for message in due:
         message.next_attempt_at = now + LEASE
         session.add(message)
     session.commit()
-    return due
+    return claimed
 
 
-def _failed(message: OutboxMessage, error: str, now: datetime) -> None:
-    message.attempts += 1
-    message.last_error = error[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        message.failed_at = now
-        message.next_attempt_at = None
+def _record(session: Session, claimed: _Claimed, now: datetime, error: str = "") -> None:
+    """Write one attempt's outcome in a short transaction of its own."""
+    attempts = claimed.attempts + 1
+    values: dict[str, object] = {"attempts": attempts}
+    if not error:
+        values.update(sent_at=now, last_error="", next_attempt_at=None)
+    elif attempts >= MAX_ATTEMPTS:
+        values.update(last_error=error[:2000], failed_at=now, next_attempt_at=None)
     else:
-        message.next_attempt_at = now + pause_after(message.attempts)
-    log.warning("mail to=%s attempt %s failed: %s", message.to, message.attempts, error)
+        values.update(last_error=error[:2000], next_attempt_at=now + pause_after(attempts))
+    if error:
+        log.warning("mail to=%s attempt %s failed: %s", claimed.to, attempts, error)
+    session.execute(
+        sa.update(OutboxMessage).where(col(OutboxMessage.id) == claimed.id).values(**values)
+    )
+    session.commit()
 
 
 def deliver_pending(
@@ -127,34 +148,30 @@ def deliver_pending(
     """Send the messages that are due; returns how many were sent (0 without SMTP).
 
     Each message's outcome is committed on its own, so a crash loses at most the record of
-    one message. A connection that cannot be made counts as a failed attempt for every due
-    message, so an SMTP server that stays down ends in visible failures, not silence.
+    one message (sent again after the lease). A connection that cannot be made counts as a
+    failed attempt for every due message, so an SMTP server that stays down ends in visible
+    failures, not silence.
     """
     if not settings.smtp_host:
         return 0
     now = now or utcnow()
-    due = _claim(session, now, limit)
+    due = _claim(session, settings, now, limit)
     if not due:
         return 0
     try:
         smtp = connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        for message in due:
-            _failed(message, f"{type(exc).__name__}: {exc}", now)
-            session.add(message)
-        session.commit()
+        for claimed in due:
+            _record(session, claimed, now, f"{type(exc).__name__}: {exc}")
         return 0
     sent = 0
     with smtp:
-        for message in due:
+        for claimed in due:
             try:
-                smtp.send_message(_email(settings, message))
+                smtp.send_message(claimed.email)
             except (OSError, smtplib.SMTPException) as exc:
-                _failed(message, f"{type(exc).__name__}: {exc}", now)
+                _record(session, claimed, now, f"{type(exc).__name__}: {exc}")
             else:
-                message.sent_at, message.attempts = now, message.attempts + 1
-                message.last_error, message.next_attempt_at = "", None
+                _record(session, claimed, now)
                 sent += 1
-            session.add(message)
-            session.commit()
     return sent

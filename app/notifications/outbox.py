@@ -7,7 +7,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from app.audit import record
+from app.audit import record, record_access
 from app.errors import Conflict, NotFound
 from app.i18n import lazy
 from app.models import OutboxMessage, User
@@ -33,22 +33,36 @@ def _where(state: State) -> list[sa.ColumnElement[bool]]:
 
 
 def listing(
-    *, session: Session, state: State | None, limit: int = 200
+    *, session: Session, state: State | None, actor: User, limit: int = 200
 ) -> tuple[list[OutboxMessage], dict[str, int]]:
-    """The newest messages (of one state), and how many there are of each state."""
+    """The newest messages (of one state), and how many there are of each state; the
+    admin's look at their addresses is audited."""
     stmt = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
     if state is not None:
         stmt = stmt.where(*_where(state))
     counts: dict[str, int] = {
         s: session.exec(select(func.count()).where(*_where(s))).one() for s in STATES
     }
-    return list(session.exec(stmt)), counts
+    messages = list(session.exec(stmt))
+    record_access(
+        session, actor=actor, action="outbox.view", entity="outbox", after={"state": state}
+    )
+    return messages, counts
 
 
 def get(*, session: Session, message_id: int) -> OutboxMessage:
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound()
+    return message
+
+
+def read(*, session: Session, message_id: int, actor: User) -> OutboxMessage:
+    """One message with its text, for the admin (audited: it holds personal data)."""
+    message = get(session=session, message_id=message_id)
+    record_access(
+        session, actor=actor, action="outbox.read", entity="outbox_message", entity_id=message_id
+    )
     return message
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.audit import record_access
 from app.models import (
     LeerkringWijkdocent,
     MatchRun,
@@ -193,9 +194,20 @@ class PreviewKind:
     to: str
 
 
-def preview(*, session: Session, semester: Semester, run: MatchRun) -> list[PreviewKind]:
-    """How many mails of each kind publishing would send, with one rendered example each."""
+def preview(
+    *, session: Session, semester: Semester, run: MatchRun, actor: User
+) -> list[PreviewKind]:
+    """How many mails of each kind publishing would send, with one rendered example each
+    (audited: the examples show students' teams and addresses)."""
     planned = plan(session=session, semester=semester, run=run)
+    record_access(
+        session,
+        actor=actor,
+        action="publication.preview",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+    )
     counts = Counter(p.kind for p in planned)
     out = []
     for kind, count in sorted(counts.items()):

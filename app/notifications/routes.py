@@ -27,7 +27,7 @@ def list_outbox(
     admin: AdminUser,
     state: Annotated[outbox.State | None, Query()] = None,
 ) -> Response:
-    messages, counts = outbox.listing(session=session, state=state)
+    messages, counts = outbox.listing(session=session, state=state, actor=admin)
     ctx = {"messages": messages, "counts": counts, "state": state, "state_of": outbox.state_of}
     return render(request, "notifications/outbox.html", ctx)
 
@@ -36,7 +36,11 @@ def list_outbox(
 def preview_publication(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     semester = semester_or_404(session)
     run = current_run(session, semester)
-    kinds = [] if run is None else publication.preview(session=session, semester=semester, run=run)
+    kinds = (
+        []
+        if run is None
+        else publication.preview(session=session, semester=semester, run=run, actor=admin)
+    )
     ctx = {"semester": semester, "run": run, "kinds": kinds}
     return render(request, "notifications/preview.html", ctx)
 
@@ -45,7 +49,7 @@ def preview_publication(request: Request, session: SessionDep, admin: AdminUser)
 def show_message(
     request: Request, session: SessionDep, admin: AdminUser, message_id: int
 ) -> Response:
-    message = outbox.get(session=session, message_id=message_id)
+    message = outbox.read(session=session, message_id=message_id, actor=admin)
     ctx = {"message": message, "message_state": outbox.state_of(message)}
     return render(request, "notifications/message.html", ctx)
 

@@ -4,7 +4,7 @@ Existing outbox rows get empty defaults for the new columns (server defaults, so
 upgrade works on a table that already holds mail).
 
 Revision ID: 0008_notices
-Revises: 0002_api
+Revises: 0009_oidc
 Create Date: 2026-12-01 22:02:02.843414
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008_notices"
-down_revision: str | None = "0002_api"
+down_revision: str | None = "0009_oidc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

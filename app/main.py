@@ -22,6 +22,7 @@ from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import RequestGuardMiddleware, SecurityMiddleware
 from app.opdrachten.routes import router as opdrachten_router
+from app.outcomes.routes import router as outcomes_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
 from app.runs.routes import router as runs_router
@@ -60,7 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     errors.install(app)
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
-    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.upload_max_bytes,
+        upload_prefix="/outcomes/",
+    )
     app.add_middleware(SecurityMiddleware, https=settings.https)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -83,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        outcomes_router,
     ):
         app.include_router(router)
     api_openapi.install(app)

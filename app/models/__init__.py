@@ -20,6 +20,14 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.outcomes import (
+    Deliverable,
+    DeliverableKind,
+    LearningEffect,
+    PartnerPlan,
+    TeamOutcome,
+    TeamOutcomeEffect,
+)
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -46,8 +54,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Ban",
+    "Deliverable",
+    "DeliverableKind",
     "Invitation",
     "Language",
+    "LearningEffect",
     "Leerkring",
     "LeerkringWijkdocent",
     "LoginAttempt",
@@ -63,6 +74,7 @@ __all__ = [
     "Partner",
     "PartnerKind",
     "PartnerLeerkring",
+    "PartnerPlan",
     "PartnerUser",
     "Phase",
     "Preference",
@@ -75,6 +87,8 @@ __all__ = [
     "StudentProfile",
     "TargetGroup",
     "Team",
+    "TeamOutcome",
+    "TeamOutcomeEffect",
     "TeamStatus",
     "Theme",
     "User",

@@ -17,9 +17,10 @@ from sqlmodel import Session, select
 from app.api_tokens.services import issue_token
 from app.auth.services import create_invitation
 from app.config import Settings
-from app.models import Member, Role, Team, User, utcnow
+from app.models import Deliverable, Member, Programme, Role, Team, TeamOutcome, User, utcnow
 from app.runs.routes import get_worker
 from tests import factories as f
+from tests.outcomes.builders import published_team
 from tests.runs.conftest import World, ident, worker_for
 from tests.runs.conftest import world as world  # the fixture, reused
 from tests.runs.helpers import run_now
@@ -71,6 +72,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
         "code": world.semester.code,
         "student_number": student.student_number,
     }
+    params |= _outcome(session, world, student_user)
     private = [s.student_number for s in world.students] + [o.title for o in world.opdrachten]
     actors = {
         Role.STUDENT: student_user,
@@ -87,3 +89,29 @@ def as_role(client: TestClient, session: Session, matrix: Matrix, role: Role | N
     if role is not None:
         f.login(client, session, matrix.actors[role])
     return client
+
+
+def _outcome(session: Session, world: World, student_user: User) -> dict[str, object]:
+    """A published team of the first opdracht with the student actor in it, its outcome and
+    a deliverable: the outcome routes find real objects for the actors allowed to see them."""
+    student = world.students[0]
+    programme = session.get(Programme, student.programme_id)
+    assert programme is not None
+    team = published_team(
+        session,
+        world.semester,
+        world.opdrachten[0],
+        world.partner,
+        [(student, student_user, programme)],
+    )
+    outcome = TeamOutcome(
+        published_team_id=ident(team),
+        semester_id=ident(world.semester),
+        opdracht_id=ident(world.opdrachten[0]),
+    )
+    session.add(outcome)
+    session.flush()
+    deliverable = Deliverable(outcome_id=ident(outcome), kind_id=1, title="Adviesrapport")
+    session.add(deliverable)
+    session.flush()
+    return {"published_team_id": ident(team), "deliverable_id": ident(deliverable)}

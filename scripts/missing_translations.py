@@ -25,7 +25,8 @@ def used_messages() -> dict[str, str]:
     """Message id -> first place it is used."""
     found: dict[str, str] = {}
     for filename, _lineno, message, _comments, _ctx in _extract():
-        ids = message if isinstance(message, tuple) else (message,)
+        # ngettext: the catalogue keys a plural by its singular id (and the form's index).
+        ids = message[:1] if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:
                 found.setdefault(msgid, filename)
@@ -43,7 +44,8 @@ def _extract() -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str
 
 
 def missing(language: str = "nl") -> dict[str, str]:
-    known = getattr(translations(language), "_catalog", {})
+    catalogue = getattr(translations(language), "_catalog", {})
+    known = {key[0] if isinstance(key, tuple) else key for key in catalogue}
     return {msgid: where for msgid, where in used_messages().items() if msgid not in known}
 
 

@@ -9,11 +9,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.auth.deps import CurrentUser, PartnerUser, SettingsDep, StaffUser, require_role
 from app.db import SessionDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Role, User
-from app.opdrachten.fields import FieldError, FormData, see_other
-from app.outcomes import listing, services
+from app.opdrachten.fields import FieldError, FormData, parse_id, see_other
+from app.outcomes import exports, impact, listing, overview, services
 from app.outcomes.forms import DeliverableForm, EvaluationForm
 from app.templating import render
 
@@ -182,3 +182,35 @@ def confirm(
             request, session, user, published_team_id, status=422, note_errors=errors, note=note
         )
     return see_other(_team_url(published_team_id), lazy("The outcome is confirmed."))
+
+
+def _filters(request: Request) -> overview.Filters:
+    q = request.query_params
+    return overview.Filters(
+        leerkring_id=parse_id(q.get("leerkring", "")),
+        theme_id=parse_id(q.get("theme", "")),
+        target_group_id=parse_id(q.get("target_group", "")),
+    )
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def impact_overview(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    """Filters as a plain GET form; htmx swaps only the results."""
+    view = overview.overview(session=session, filters=_filters(request))
+    ctx = {"view": view, "charts": impact.charts(view), **overview.choices(session)}
+    ctx["query"] = request.url.query
+    return render(request, "outcomes/overview.html", ctx)
+
+
+@router.get("/overview.{fmt}")
+def export_overview(request: Request, session: SessionDep, user: StaffUser, fmt: str) -> Response:
+    view = overview.overview(session=session, filters=_filters(request))
+    if fmt == "csv":
+        body, media = exports.to_csv(view), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(view)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise NotFound()
+    disposition = f'attachment; filename="impact.{fmt}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})

@@ -13,7 +13,7 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Role, User
 from app.opdrachten.fields import FieldError, FormData, parse_id, see_other
-from app.outcomes import exports, impact, listing, overview, services
+from app.outcomes import exports, impact, listing, overview, services, showcase
 from app.outcomes.forms import DeliverableForm, EvaluationForm
 from app.templating import render
 
@@ -214,3 +214,23 @@ def export_overview(request: Request, session: SessionDep, user: StaffUser, fmt:
         raise NotFound()
     disposition = f'attachment; filename="impact.{fmt}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+@router.get("/showcase", response_class=HTMLResponse, openapi_extra={"x-roles": "public"})
+def public_showcase(request: Request, session: SessionDep) -> Response:
+    """Results by theme: only deliverables the team and the partner both chose to share."""
+    theme_id = parse_id(request.query_params.get("theme", ""))
+    ctx = {
+        "groups": showcase.showcase(session=session, theme_id=theme_id),
+        "themes": showcase.themes_shown(session),
+        "theme_id": theme_id,
+    }
+    return render(request, "outcomes/showcase.html", ctx)
+
+
+@router.get("/showcase/{deliverable_id}/file", openapi_extra={"x-roles": "public"})
+def public_file(session: SessionDep, settings: SettingsDep, deliverable_id: int) -> Response:
+    path, name = showcase.public_file(
+        session=session, deliverable_id=deliverable_id, folder=settings.upload_dir
+    )
+    return FileResponse(path, media_type="application/pdf", filename=name)

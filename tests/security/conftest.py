@@ -51,7 +51,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
     token, secret = issue_token(
         session=session,
         name="Timetabling",
-        scopes=["teams:read", "opdrachten:read"],
+        scopes=["teams:read", "opdrachten:read", "outcomes:read"],
         expires_at=utcnow() + timedelta(days=30),
     )
     session.flush()
@@ -114,4 +114,8 @@ def _outcome(session: Session, world: World, student_user: User) -> dict[str, ob
     deliverable = Deliverable(outcome_id=ident(outcome), kind_id=1, title="Adviesrapport")
     session.add(deliverable)
     session.flush()
-    return {"published_team_id": ident(team), "deliverable_id": ident(deliverable)}
+    return {
+        "published_team_id": ident(team),
+        "deliverable_id": ident(deliverable),
+        "outcome_id": ident(outcome),
+    }

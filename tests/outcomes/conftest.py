@@ -53,6 +53,10 @@ def _member(
 
 @pytest.fixture
 def closing(session: Session) -> Closing:
+    return build_closing(session)
+
+
+def build_closing(session: Session) -> Closing:
     sem = f.semester(session, Phase.CLOSING, code="2098-S1")
     kring, elsewhere = f.leerkring(session, "Overbetuwe"), f.leerkring(session, "Liemers")
     wd, other_wd = f.wijkdocent(session, kring), f.wijkdocent(session, elsewhere)

@@ -178,7 +178,7 @@ def add_deliverable(
             title=form.title,
             summary=form.summary,
             link=form.link,
-            file_name=file_name[:200] if stored else "",
+            file_name=uploads.safe_name(file_name) if stored else "",
             stored_name=stored.stored_name if stored else "",
             file_size=stored.size if stored else 0,
             created_by_id=user.id,

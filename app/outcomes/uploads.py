@@ -5,6 +5,7 @@ random name; the original name is kept in the database for the download."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import BinaryIO
 from app.i18n import lazy
 
 PDF_MAGIC = b"%PDF-"
+_UNSAFE = re.compile(r"[^\w .()-]")
 CHUNK = 64 * 1024
 NOT_PDF = lazy("The file is not a PDF. Upload a PDF file or give a link.")
 TOO_LARGE = lazy("The file is larger than %(mb)s MB.")
@@ -56,6 +58,13 @@ def store_pdf(stream: BinaryIO, *, folder: Path, max_bytes: int) -> StoredFile:
     finally:
         partial.unlink(missing_ok=True)
     return StoredFile(name, size)
+
+
+def safe_name(name: str) -> str:
+    """The uploaded file's name for the download header: letters, digits and a few marks."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).strip(" .")[:120]
+    return cleaned if cleaned.lower().endswith(".pdf") else f"{cleaned or 'deliverable'}.pdf"
 
 
 def path_of(folder: Path, stored_name: str) -> Path | None:

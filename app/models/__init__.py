@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.outcomes import (
     Deliverable,
     DeliverableKind,
@@ -64,6 +65,8 @@ __all__ = [
     "LoginAttempt",
     "MatchRun",
     "Member",
+    "OidcIdentity",
+    "OidcLogin",
     "Opdracht",
     "OpdrachtCopartner",
     "OpdrachtRequiredProgramme",
@@ -76,6 +79,7 @@ __all__ = [
     "PartnerLeerkring",
     "PartnerPlan",
     "PartnerUser",
+    "PasswordLogin",
     "Phase",
     "Preference",
     "Programme",

@@ -3,7 +3,7 @@
 Seeds the default kinds of deliverable (configurable data: rows, not code).
 
 Revision ID: 0010_outcomes
-Revises: 0002_api
+Revises: 0009_oidc
 Create Date: 2026-12-01 22:02:37.725243
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010_outcomes"
-down_revision: str | None = "0002_api"
+down_revision: str | None = "0009_oidc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -102,6 +102,10 @@ PAGES = [
     Visit(TEAM_OUTCOME, (ADMIN, WIJKDOCENT, PARTNER), CLOSING, url="/outcomes/teams/{past_team}"),
     Visit("/outcomes/overview", STAFF, CLOSING),
     Visit("/outcomes/showcase", (ANON, PARTNER), CLOSING),
+    Visit("/admin/login-methods", (ADMIN,), RANKING),
+    # This site has no OpenID Connect provider: the callback is the error page. The pages of
+    # a sign-in through a provider are scanned in test_oidc.py.
+    Visit("/oidc/callback", (ANON,), RANKING, status=404),
 ]
 
 

@@ -22,6 +22,14 @@ from app.models.enums import (
 from app.models.matching import Ban, MatchRun, Member, Team
 from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
+from app.models.outcomes import (
+    Deliverable,
+    DeliverableKind,
+    LearningEffect,
+    PartnerPlan,
+    TeamOutcome,
+    TeamOutcomeEffect,
+)
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -48,8 +56,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Ban",
+    "Deliverable",
+    "DeliverableKind",
     "Invitation",
     "Language",
+    "LearningEffect",
     "Leerkring",
     "LeerkringWijkdocent",
     "LoginAttempt",
@@ -68,6 +79,7 @@ __all__ = [
     "Partner",
     "PartnerKind",
     "PartnerLeerkring",
+    "PartnerPlan",
     "PartnerUser",
     "PasswordLogin",
     "Phase",
@@ -81,6 +93,8 @@ __all__ = [
     "StudentProfile",
     "TargetGroup",
     "Team",
+    "TeamOutcome",
+    "TeamOutcomeEffect",
     "TeamStatus",
     "Theme",
     "User",

@@ -20,7 +20,7 @@ from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
-from app.middleware import RequestGuardMiddleware, SecurityMiddleware
+from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ErrorMiddleware)  # inside SecurityMiddleware: errors get the headers
     app.add_middleware(SecurityMiddleware, https=settings.https)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

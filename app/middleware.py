@@ -1,9 +1,10 @@
 """Per-response concerns: security headers, the CSRF cookie and one-shot flash messages;
-and a guard on request input (body size, NUL characters)."""
+a guard on request input (body size, NUL characters); request ids and unexpected errors."""
 
 from __future__ import annotations
 
 import json
+import logging
 
 from fastapi import Request, Response
 from starlette.datastructures import Headers, MutableHeaders
@@ -11,9 +12,18 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import CSRF_COOKIE
-from app.errors import invalid_input, too_large
+from app.errors import (
+    REQUEST_ID_HEADER,
+    invalid_input,
+    new_request_id,
+    too_deep,
+    too_large,
+    unexpected,
+)
+from app.parsing import ascii_int, json_too_deep
 from app.security import new_token
 
+log = logging.getLogger(__name__)
 FLASH_COOKIE = "om_flash"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -109,7 +119,8 @@ class RequestGuardMiddleware:
 
     413 for a body over ``max_bytes``: at once when Content-Length says so, else as soon as
     the streamed body passes the limit (before a form parser holds it all). 422 for a NUL
-    character in the URL, a form or a JSON body (uploads are checked by their parser).
+    character in the URL, a form or a JSON body (uploads are checked by their parser),
+    and for JSON nested deeper than ``app.parsing.MAX_JSON_DEPTH``.
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
@@ -123,11 +134,11 @@ class RequestGuardMiddleware:
         headers = Headers(scope=scope)
         length = headers.get("content-length", "")
         url = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
+        if (ascii_int(length) or 0) > self.max_bytes:
             await too_large(Request(scope))(scope, receive, send)
         elif _has_nul(url):
             await invalid_input(Request(scope))(scope, receive, send)
-        elif headers.get("content-type", "").startswith(_READ_WHOLE):
+        elif _reads_whole(headers.get("content-type", "")):
             await self._whole_body(scope, receive, send)
         else:
             await self.app(scope, self._limited(receive), send)
@@ -156,8 +167,12 @@ class RequestGuardMiddleware:
                 return
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
-        if _has_nul(b"".join(m.get("body", b"") for m in messages)):
+        body = b"".join(m.get("body", b"") for m in messages)
+        if _has_nul(body):
             await invalid_input(Request(scope))(scope, receive, send)
+            return
+        if _is_json(Headers(scope=scope).get("content-type", "")) and json_too_deep(body):
+            await too_deep(Request(scope))(scope, receive, send)
             return
 
         async def replay() -> Message:
@@ -166,6 +181,51 @@ class RequestGuardMiddleware:
         await self.app(scope, replay, send)
 
 
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _reads_whole(content_type: str) -> bool:
+    return content_type.startswith(_READ_WHOLE) or _is_json(content_type)
+
+
 def _has_nul(data: bytes) -> bool:
     lowered = data.lower()
     return any(mark in lowered for mark in _NUL_MARKS)
+
+
+class ErrorMiddleware:
+    """Gives every request an id (``X-Request-ID`` on the response) and turns an exception
+    nothing else handled into the app's error page or problem (``app.errors.unexpected``).
+
+    It runs inside ``SecurityMiddleware``, so that answer carries every security header;
+    Starlette's own last resort (``ServerErrorMiddleware``, outside all middleware) answered
+    bare text without them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request_id = request.state.request_id = new_request_id()
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if started:  # too late for an error page: the server closes the connection
+                log.exception("error after the response started request_id=%s", request_id)
+                raise
+            await unexpected(request, exc)(scope, receive, send_with_id)

@@ -17,6 +17,7 @@ from app.opdrachten.fields import (
     parse_int,
     require_int,
 )
+from app.parsing import parse_id
 
 YEARS = (1, 2, 3, 4)
 LIMITS = {"title": 200, "location": 200, "contact_name": 200, "contact_email": 254}
@@ -229,7 +230,7 @@ def describe(form: OpdrachtForm, options: Options) -> dict[str, list[Any]]:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _text(value: int | None) -> str:

@@ -13,14 +13,25 @@ from email.message import EmailMessage
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.errors import InvalidInput
+from app.i18n import lazy
 from app.models import OutboxMessage, utcnow
+from app.parsing import normalise_email
 
 log = logging.getLogger(__name__)
 
 
 def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction."""
-    message = OutboxMessage(to=to, subject=subject, body=body)
+    """Add a message to the outbox in the caller's transaction.
+
+    ``to`` must be an address an e-mail header can carry (``app.parsing.normalise_email``):
+    one with CR/LF would make ``EmailMessage`` refuse it and stop the whole delivery batch.
+    Forms check addresses first; this refuses whatever slipped past them."""
+    address = normalise_email(to)
+    if address is None:
+        raise InvalidInput(lazy("Enter a valid e-mail address."))
+    subject = " ".join(subject.split())  # a header holds one line
+    message = OutboxMessage(to=address, subject=subject, body=body)
     session.add(message)
     log.info("mail queued to=%s subject=%s", to, subject)
     return message

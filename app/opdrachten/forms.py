@@ -17,7 +17,7 @@ from app.opdrachten.fields import (
     parse_int,
     require_int,
 )
-from app.parsing import parse_id
+from app.parsing import normalise_email, parse_id
 
 YEARS = (1, 2, 3, 4)
 LIMITS = {"title": 200, "location": 200, "contact_name": 200, "contact_email": 254}
@@ -173,8 +173,7 @@ class OpdrachtForm:
             e["description"] = FieldError(
                 lazy("Use at most %(limit)s characters."), {"limit": DESCRIPTION_LIMIT}
             )
-        email = self.contact_email
-        if email and ("@" not in email or "." not in email.split("@")[-1]):
+        if self.contact_email and normalise_email(self.contact_email) is None:
             e["contact_email"] = FieldError(lazy("Enter a valid e-mail address."))
 
     def _check_choices(self, options: Options, *, creating: bool) -> None:

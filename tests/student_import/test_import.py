@@ -134,7 +134,7 @@ def test_every_bad_row_is_reported_with_its_line_and_good_rows_are_imported(
         "3001;Student 101;other@example.org;SW;2;",  # 9: repeats line 2
         "3009;Student 109;taken@example.org;SW;2;",  # 10
         "3010;Student 110;s110@example.org;SW;²;",  # 11: a Unicode digit
-        "3011;Student 111;\"s111@example.org\r\nBcc: x@example.org\";SW;2;",  # 12: CR/LF
+        '3011;Student 111;"s111@example.org\r\nBcc: x@example.org";SW;2;',  # 12: CR/LF
     )
     response = upload(staff(anon, session), content)
     assert response.status_code == 200

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ErrorMiddleware)  # inside SecurityMiddleware: errors get the headers
-    app.add_middleware(SecurityMiddleware, https=settings.https)
+    app.add_middleware(SecurityMiddleware, https=settings.https, secret_key=settings.secret_key)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     # FastAPI tries routes in order, one by one (some 70 here): the busiest come first, the

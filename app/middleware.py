@@ -11,7 +11,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.auth.deps import CSRF_COOKIE
+from app import csrf
+from app.auth.deps import SESSION_COOKIE
 from app.errors import (
     REQUEST_ID_HEADER,
     invalid_input,
@@ -21,7 +22,6 @@ from app.errors import (
     unexpected,
 )
 from app.parsing import ascii_int, json_too_deep
-from app.security import new_token
 
 log = logging.getLogger(__name__)
 FLASH_COOKIE = "om_flash"
@@ -35,6 +35,16 @@ CSP = (
 def flash(response: Response, *messages: str) -> None:
     """Show English message ids (translated at render time) on the next page."""
     response.set_cookie(FLASH_COOKIE, json.dumps(list(messages)), httponly=True, samesite="lax")
+
+
+def _new_session_cookie(headers: MutableHeaders) -> str | None:
+    """The session token a response sets ("" when it deletes the cookie), else None."""
+    for value in headers.getlist("set-cookie"):
+        name, _eq, rest = value.partition("=")
+        if name.strip() == SESSION_COOKIE:
+            token = rest.split(";", 1)[0].strip().strip('"')
+            return "" if "max-age=0" in value.lower() else token
+    return None
 
 
 def _read_flashes(request: Request) -> list[str]:
@@ -53,40 +63,44 @@ class SecurityMiddleware:
     response through memory streams: a cost on every request.)
     """
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, secret_key: str) -> None:
         self.app = app
         self.https = https
+        self.secret_key = secret_key
+        self.csrf_cookie = csrf.cookie_name(https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        csrf = request.cookies.get(CSRF_COOKIE)
-        request.state.csrf_token = csrf or new_token()
+        token = request.cookies.get(self.csrf_cookie, "")
+        session_token = request.cookies.get(SESSION_COOKIE, "")
+        # A missing, forged or other session's token is replaced (it is refused anyway).
+        keep = csrf.valid(self.secret_key, session_token, token)
+        request.state.csrf_token = token if keep else csrf.issue(self.secret_key, session_token)
         request.state.flashes = _read_flashes(request)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                self._cookies(request, csrf, message["status"], headers)
+                self._cookies(request, keep, message["status"], headers)
                 self._headers(request, headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-    def _cookies(
-        self, request: Request, csrf: str | None, status: int, headers: MutableHeaders
-    ) -> None:
+    def _cookies(self, request: Request, keep: bool, status: int, headers: MutableHeaders) -> None:
         cookies = Response()
-        # Machine clients of the JSON API use no cookies; they get none.
-        if not csrf and not request.url.path.startswith("/api/"):
+        new_session = _new_session_cookie(headers)
+        token = ""
+        if new_session is not None:  # a login or logout: a new token goes with the session
+            token = csrf.issue(self.secret_key, new_session)
+        elif not keep and not request.url.path.startswith("/api/"):
+            token = request.state.csrf_token  # (the API's machine clients get no cookie)
+        if token:
             cookies.set_cookie(
-                CSRF_COOKIE,
-                request.state.csrf_token,
-                httponly=True,
-                samesite="lax",
-                secure=self.https,
+                self.csrf_cookie, token, httponly=True, samesite="lax", secure=self.https
             )
         new_flash = any(c.startswith(f"{FLASH_COOKIE}=") for c in headers.getlist("set-cookie"))
         if request.state.flashes and not new_flash and status < 300:

@@ -33,6 +33,7 @@ from app.models.people import (
     User,
 )
 from app.models.publication import PublishedMember, PublishedTeam
+from app.models.reset import PasswordReset, PasswordResetRequest
 from app.models.system import (
     ApiToken,
     AuditEvent,
@@ -64,6 +65,8 @@ __all__ = [
     "PartnerKind",
     "PartnerLeerkring",
     "PartnerUser",
+    "PasswordReset",
+    "PasswordResetRequest",
     "Phase",
     "Preference",
     "Programme",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -153,7 +154,7 @@ def test_two_concurrent_uses_of_one_link_set_one_password(engine: Engine, settin
         passwords = [f"wachtwoord-nummer-{i}-lang" for i in range(4)]
         responses = live.fire(
             [
-                lambda b=b, p=p: b.post(path, data={"password": p, "repeat": p})
+                partial(b.post, path, data={"password": p, "repeat": p})
                 for b, p in zip(browsers, passwords, strict=True)
             ]
         )

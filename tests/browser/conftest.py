@@ -72,16 +72,18 @@ class LiveServer:
 
 @contextmanager
 def serve_demo(
-    tmp: Path, prepare: Callable[[Engine], dict[str, Any]] | None = None
+    tmp: Path, prepare: Callable[[Engine], dict[str, Any]] | None = None, **overrides: Any
 ) -> Iterator[LiveServer]:
     """Migrate a fresh SQLite file in ``tmp``, load the demo data (then ``prepare``, if given)
-    and serve it with uvicorn in a thread on a free port until the block ends."""
+    and serve it with uvicorn in a thread on a free port until the block ends; ``overrides``
+    are added to the app's settings."""
     port = _free_port()
     settings = Settings(
         environment="test",
         database_url=f"sqlite:///{tmp / 'live.db'}",
         secret_key="browser-test-secret-key-0123456789abcdef",
         base_url=f"http://127.0.0.1:{port}",
+        **overrides,
     )
     engine = make_engine(settings)
     migrate(engine)

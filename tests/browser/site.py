@@ -60,6 +60,8 @@ PAGES = [
     Visit("/login", (ANON,), RANKING),
     Visit("/privacy", (ANON, STUDENT), RANKING),
     Visit("/invitation/{token}", (ANON,), RANKING, url="/invitation/{invitation}"),
+    Visit("/password/forgot", (ANON,), RANKING),
+    Visit("/password/reset/{token}", (ANON,), RANKING, url="/password/reset/unknown", status=404),
     Visit("/dashboard", EVERYONE, RANKING),
     Visit("/account", EVERYONE, RANKING),
     Visit("/catalogue", EVERYONE, RANKING),
@@ -90,6 +92,10 @@ PAGES = [
     Visit("/student/data", (STUDENT,), RANKING),
     Visit("/students/incomplete", STAFF, RANKING),
     Visit("/students/import", STAFF, RANKING, submit=SUBMIT, status=422),
+    Visit("/admin/login-methods", (ADMIN,), RANKING),
+    # This site has no OpenID Connect provider: the callback is the error page. The pages of
+    # a sign-in through a provider are scanned in test_oidc.py.
+    Visit("/oidc/callback", (ANON,), RANKING, status=404),
 ]
 
 

@@ -14,7 +14,15 @@ from sqlmodel import Session, col, func, select
 from app.auth import reset
 from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
-from app.models import OutboxMessage, PasswordReset, PasswordResetRequest, Role, User, UserSession
+from app.models import (
+    OutboxMessage,
+    PasswordLogin,
+    PasswordReset,
+    PasswordResetRequest,
+    Role,
+    User,
+    UserSession,
+)
 from app.security import token_hash, verify_password
 from tests import factories as f
 from tests.concurrent import served
@@ -68,6 +76,19 @@ def test_a_deactivated_account_gets_no_mail(anon: TestClient, session: Session):
     f.user(session, Role.PARTNER, email="weg@example.org", active=False)
     assert _ask(anon, "weg@example.org").status_code == 200
     assert _mails(session) == []
+
+
+def test_no_mail_where_password_login_is_switched_off_for_the_role(
+    anon: TestClient, session: Session
+):
+    student = f.user(session, Role.STUDENT, email="student@example.org")
+    session.add(PasswordLogin(role=Role.STUDENT, allowed=False))
+    session.flush()
+    assert _ask(anon, student.email).status_code == 200  # the same answer ...
+    assert _mails(session) == []  # ... and no link: students sign in with HAN
+    partner = f.user(session, Role.PARTNER)
+    assert _ask(anon, partner.email).status_code == 200
+    assert [m.to for m in _mails(session)] == [partner.email]
 
 
 def _link(anon: TestClient, session: Session, user: User) -> str:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, delete, func, select
 
 from app.audit import record
+from app.auth.password_login import password_login_allowed
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, TooManyRequests
 from app.i18n import lazy, translations
@@ -48,7 +49,13 @@ def request_reset(*, session: Session, email: str, address: str, settings: Setti
     recent_for_account = _recent(session, PasswordResetRequest.email, key)
     session.add(PasswordResetRequest(email=key, address=address[:64]))
     user = session.exec(select(User).where(User.email == normalised)).first()
-    if user is not None and user.active and recent_for_account < MAX_MAILS_PER_ACCOUNT:
+    if (
+        user is not None
+        and user.active
+        and recent_for_account < MAX_MAILS_PER_ACCOUNT
+        # No password to reset where the admin has switched password login off for the role.
+        and password_login_allowed(session=session, role=user.role)
+    ):
         assert user.id is not None
         token = new_token()
         session.add(

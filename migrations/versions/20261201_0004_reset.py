@@ -1,7 +1,7 @@
 """password reset: one-time links and the requests the throttle counts
 
 Revision ID: 0004_reset
-Revises: 0009_oidc (re-chained when main brought it)
+Revises: 0008_notices (re-chained onto main's head when merging main)
 Create Date: 2026-12-01 22:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0004_reset"
-down_revision: str | None = "0009_oidc"
+down_revision: str | None = "0008_notices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,13 +16,14 @@ from app.api.routes import router as api_router
 from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
 from app.auth.oidc_routes import router as oidc_router
+from app.auth.reset_routes import router as reset_router
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
 from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
-from app.middleware import RequestGuardMiddleware, SecurityMiddleware
+from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
 from app.opdrachten.routes import router as opdrachten_router
@@ -72,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_bytes=settings.upload_max_bytes,
         upload_prefix="/outcomes/",
     )
-    app.add_middleware(SecurityMiddleware, https=settings.https)
+    app.add_middleware(ErrorMiddleware)  # inside SecurityMiddleware: errors get the headers
+    app.add_middleware(SecurityMiddleware, https=settings.https, secret_key=settings.secret_key)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     # FastAPI tries routes in order, one by one (some 70 here): the busiest come first, the
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        reset_router,
         notifications_router,
         outcomes_router,
         oidc_router,

@@ -43,6 +43,7 @@ from app.models.people import (
     User,
 )
 from app.models.publication import PublishedMember, PublishedTeam
+from app.models.reset import PasswordReset, PasswordResetRequest
 from app.models.system import (
     ApiToken,
     AuditEvent,
@@ -82,6 +83,8 @@ __all__ = [
     "PartnerPlan",
     "PartnerUser",
     "PasswordLogin",
+    "PasswordReset",
+    "PasswordResetRequest",
     "Phase",
     "Preference",
     "Programme",

@@ -66,6 +66,8 @@ PAGES = [
     Visit("/login", (ANON,), RANKING),
     Visit("/privacy", (ANON, STUDENT), RANKING),
     Visit("/invitation/{token}", (ANON,), RANKING, url="/invitation/{invitation}"),
+    Visit("/password/forgot", (ANON,), RANKING),
+    Visit("/password/reset/{token}", (ANON,), RANKING, url="/password/reset/unknown", status=404),
     Visit("/dashboard", EVERYONE, RANKING),
     Visit("/account", EVERYONE, RANKING),
     Visit("/catalogue", EVERYONE, RANKING),

@@ -94,6 +94,9 @@ def as_role(client: TestClient, session: Session, matrix: Matrix, role: Role | N
     client.cookies.delete("om_session", domain="testserver.local")
     if role is not None:
         f.login(client, session, matrix.actors[role])
+    else:  # the CSRF token is bound to the session: an anonymous page gives a new one
+        client.get("/healthz")
+        client.headers["X-CSRF-Token"] = client.cookies["om_csrf"]
     return client
 
 

@@ -87,7 +87,8 @@ class Live:
     def login(self, user: User | int, page: str = "/account") -> httpx.Client:
         """A browser logged in as ``user`` (a new server-side session, as the login form
         makes), holding the CSRF cookie and token of ``page``."""
-        user_id = user if isinstance(user, int) else user.id
+        # The primary key, even of a row whose attributes expired with its session.
+        user_id = user if isinstance(user, int) else sa.inspect(user).identity[0]
         with self.session() as session:
             row = session.get(User, user_id)
             assert row is not None, f"no user {user_id}: commit it first"

@@ -103,8 +103,6 @@ def decide(
     opdracht, semester = get_for_review(session=session, user=user, opdracht_id=opdracht_id)
     require_phase(semester, Phase.INTAKE)
     sources, target, needs_comment = DECISIONS[decision]
-    if version != str(opdracht.version):
-        raise Conflict(STALE)
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
     comment = comment.strip()
@@ -113,8 +111,8 @@ def decide(
     if len(comment) > COMMENT_LIMIT:
         raise InvalidInput(lazy("Use at most %(limit)s characters."), limit=COMMENT_LIMIT)
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    opdracht.review_comment = comment
-    bump(opdracht, target)
+    if not bump(session, opdracht, target, version=version, review_comment=comment):
+        raise Conflict(STALE)
     after = {"status": str(target), "version": opdracht.version, "comment": comment}
     record(
         session,

@@ -23,6 +23,7 @@ from app.models import (
 from app.opdrachten.fields import FieldError
 from app.semester_admin.forms import SemesterForm
 from app.semesters import PhaseClosed, deadline_passed
+from app.versioning import claim
 
 PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
 AUDITED: tuple[str, ...] = (
@@ -102,12 +103,11 @@ def update_semester(
     if semester.phase == Phase.CLOSED:
         raise PhaseClosed(lazy("A closed semester cannot be changed; step it back first."))
     values = _validated(session, form, semester)
-    if form.version != str(semester.version):
-        raise Conflict()
     before = snapshot(semester)
+    if not claim(session, semester, version=form.version, updated_at=utcnow()):
+        raise Conflict()
     for name, value in values.items():
         setattr(semester, name, value)
-    _bump(semester)
     record(
         session,
         actor=admin,
@@ -120,11 +120,6 @@ def update_semester(
     )
     session.commit()
     return semester
-
-
-def _bump(semester: Semester) -> None:
-    semester.version += 1
-    semester.updated_at = utcnow()
 
 
 def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
@@ -169,8 +164,11 @@ def _move(
     session: Session, admin: User, semester: Semester, target: Phase, *, action: str, reason: str
 ) -> Semester:
     before = {"phase": str(semester.phase), "version": semester.version}
-    semester.phase = target
-    _bump(semester)
+    # Only from the phase this request saw: of two clicks at once, the second moves nothing.
+    if not claim(
+        session, semester, expect={"phase": semester.phase}, phase=target, updated_at=utcnow()
+    ):
+        raise Conflict(PHASE_CHANGED)
     record(
         session,
         actor=admin,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import record
@@ -64,12 +65,33 @@ def _programmes(session: Session) -> int:
 
 def _validated(session: Session, form: SemesterForm, semester: Semester | None) -> dict[str, Any]:
     values = form.validate(**vocabularies(session), programmes=_programmes(session))
-    clash = session.exec(select(Semester).where(Semester.code == form.code)).first()
+    code = str(values.get("code", form.code))
+    clash = session.exec(select(Semester).where(func.lower(Semester.code) == code.lower())).first()
     if clash is not None and clash is not semester:
-        form.errors["code"] = FieldError(lazy("There is already a semester with this code."))
+        _code_taken(form)
     if form.errors:
         raise InvalidInput()
     return values
+
+
+def _code_taken(form: SemesterForm) -> None:
+    form.errors["code"] = FieldError(lazy("There is already a semester with this code."))
+
+
+def _write(
+    session: Session, form: SemesterForm, semester: Semester, values: dict[str, Any]
+) -> None:
+    """Write the form's values to the semester in a savepoint: a code taken at the same
+    moment by another admin (the database's index on lower(code)) becomes the form's field
+    error, not a 500, and leaves nothing pending in the session."""
+    try:
+        with session.begin_nested():
+            for name, value in values.items():
+                setattr(semester, name, value)
+            session.add(semester)
+    except IntegrityError:
+        _code_taken(form)
+        raise InvalidInput() from None
 
 
 def snapshot(semester: Semester) -> dict[str, Any]:
@@ -81,8 +103,7 @@ def snapshot(semester: Semester) -> dict[str, Any]:
 
 def create_semester(*, session: Session, admin: User, form: SemesterForm) -> Semester:
     semester = Semester(**_validated(session, form, None))
-    session.add(semester)
-    session.flush()
+    _write(session, form, semester, {})
     record(
         session,
         actor=admin,
@@ -106,8 +127,7 @@ def update_semester(
     before = snapshot(semester)
     if not claim(session, semester, version=form.version, updated_at=utcnow()):
         raise Conflict()
-    for name, value in values.items():
-        setattr(semester, name, value)
+    _write(session, form, semester, values)
     record(
         session,
         actor=admin,

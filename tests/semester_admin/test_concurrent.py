@@ -72,3 +72,30 @@ def test_five_advance_clicks_at_once_move_one_phase_with_one_audit_event(
             assert [(e.before, e.after) for e in events] == [
                 ({"phase": "concept", "version": 1}, {"phase": "intake", "version": 2})
             ]
+
+
+def test_one_code_in_two_cases_at_once_gives_one_semester_and_a_field_error(
+    engine: Engine, settings: Settings
+) -> None:
+    with served(engine, settings) as live:
+        with live.session() as session:
+            f.programme(session)
+            f.programme(session)
+            admins = [f.user(session, Role.ADMIN) for _ in range(3)]
+            session.commit()
+        clients = [live.login(admin) for admin in admins]
+        codes = ["2098-S5", "2098-s5", "2098-S5"]
+        responses = live.fire(
+            [
+                partial(c.post, "/admin/semesters/new", data=_form(code=code))
+                for c, code in zip(clients, codes, strict=True)
+            ]
+        )
+        statuses = [r.status_code for r in responses]
+        assert sorted(statuses) == [303, 422, 422], statuses
+        for response in responses:
+            if response.status_code == 422:
+                assert "Er is al een semester met deze code" in response.text
+        with live.session() as session:
+            stored = session.exec(select(Semester.code)).all()
+            assert stored == [codes[statuses.index(303)]]

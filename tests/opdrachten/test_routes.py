@@ -94,6 +94,9 @@ def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World)
         ({"min_programmes": "6", "max_size": "5"}, "niet meer opleidingen bevatten"),
         ({"contact_email": "geen-adres"}, "geldig e-mailadres"),
         ({"theme_ids": ["999999"]}, "Kies uit de getoonde mogelijkheden"),
+        ({"title": "\u200b\u200d\u2060\ufeff \u00a0"}, "Vul een titel in"),  # nothing visible
+        ({"eligible_years": ["x"]}, "Kies uit de getoonde mogelijkheden"),  # not "all years"
+        ({"eligible_years": ["2", "x"]}, "Kies uit de getoonde mogelijkheden"),
     ],
 )
 def test_invalid_input_is_refused_with_the_form_kept(

@@ -13,14 +13,13 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import lazy
-from app.memberships import leerkring_ids_of
+from app.memberships import staff_scope
 from app.models import (
     Leerkring,
     Opdracht,
     OpdrachtStatus,
     Partner,
     Phase,
-    Role,
     Semester,
     TargetGroup,
     Theme,
@@ -54,11 +53,8 @@ class Queue:
 
 
 def scope(session: Session, user: User) -> set[int | None] | None:
-    """The leerkringen a user reviews (None: all). Opdrachten without a leerkring are
-    reviewable by every wijkdocent, so none falls between two stools."""
-    if user.role == Role.ADMIN:
-        return None
-    return {*leerkring_ids_of(session, user), None}
+    """The leerkringen a user reviews (None: all): app.memberships.staff_scope."""
+    return staff_scope(session, user)
 
 
 def queue(*, session: Session, user: User, semester_id: int | None, filters: Filters) -> Queue:

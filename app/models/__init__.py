@@ -21,6 +21,7 @@ from app.models.enums import (
 )
 from app.models.integrity import LoginCounter
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -55,6 +56,8 @@ __all__ = [
     "LoginCounter",
     "MatchRun",
     "Member",
+    "OidcIdentity",
+    "OidcLogin",
     "Opdracht",
     "OpdrachtCopartner",
     "OpdrachtRequiredProgramme",
@@ -66,6 +69,7 @@ __all__ = [
     "PartnerKind",
     "PartnerLeerkring",
     "PartnerUser",
+    "PasswordLogin",
     "Phase",
     "Preference",
     "Programme",

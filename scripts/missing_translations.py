@@ -25,7 +25,8 @@ def used_messages() -> dict[str, str]:
     """Message id -> first place it is used."""
     found: dict[str, str] = {}
     for filename, _lineno, message, _comments, _ctx in _extract():
-        ids = message if isinstance(message, tuple) else (message,)
+        # ngettext's (singular, plural): the catalogue keys the entry by the singular.
+        ids = message[:1] if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:
                 found.setdefault(msgid, filename)
@@ -43,7 +44,9 @@ def _extract() -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str
 
 
 def missing(language: str = "nl") -> dict[str, str]:
-    known = getattr(translations(language), "_catalog", {})
+    catalog = getattr(translations(language), "_catalog", {})
+    # Plural entries are stored as (singular, index).
+    known = {key[0] if isinstance(key, tuple) else key for key in catalog}
     return {msgid: where for msgid, where in used_messages().items() if msgid not in known}
 
 

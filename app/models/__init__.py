@@ -21,6 +21,7 @@ from app.models.enums import (
 )
 from app.models.integrity import LoginCounter
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.people import (
     Leerkring,
@@ -56,6 +57,7 @@ __all__ = [
     "LoginCounter",
     "MatchRun",
     "Member",
+    "Notification",
     "OidcIdentity",
     "OidcLogin",
     "Opdracht",

@@ -28,6 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.events import opdracht_submitted
 from app.opdrachten import access
 from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import OpdrachtForm, Options
@@ -197,6 +198,8 @@ def create_opdracht(
         semester_id=semester_id,
         after=after,
     )
+    if submit:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht
 
@@ -240,6 +243,8 @@ def update_opdracht(
         before=before,
         after=snapshot(session, opdracht),
     )
+    if submit:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht
 
@@ -278,5 +283,7 @@ def change_status(
         before=before,
         after={"status": str(target), "version": opdracht.version},
     )
+    if target == OpdrachtStatus.SUBMITTED:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht

@@ -21,6 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.reminders import ranking_opened
 from app.opdrachten.fields import FieldError
 from app.semester_admin.forms import SemesterForm
 from app.semesters import PhaseClosed, deadline_passed
@@ -200,5 +201,7 @@ def _move(
         after={"phase": str(target), "version": semester.version},
         reason=reason.strip(),
     )
+    if target == Phase.RANKING:
+        ranking_opened(session=session, semester=semester)
     session.commit()
     return semester

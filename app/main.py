@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import errors
 from app.api import openapi as api_openapi
+from app.api.outcomes import router as api_outcomes_router
 from app.api.routes import router as api_router
 from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
@@ -25,6 +26,7 @@ from app.middleware import RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
 from app.opdrachten.routes import router as opdrachten_router
+from app.outcomes.routes import router as outcomes_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
 from app.runs.routes import router as runs_router
@@ -64,7 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     errors.install(app)
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
-    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.upload_max_bytes,
+        upload_prefix="/outcomes/",
+    )
     app.add_middleware(SecurityMiddleware, https=settings.https)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_router,
         catalogue_router,
         api_router,
+        api_outcomes_router,
         auth_router,
         dashboard_router,
         users_router,
@@ -88,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         student_import_router,
         api_tokens_router,
         notifications_router,
+        outcomes_router,
         oidc_router,
     ):
         app.include_router(router)

@@ -102,6 +102,7 @@ class SecurityMiddleware:
 # store one in text (an error instead of an answer).
 _NUL_MARKS = (b"\x00", b"%00", b"\\u0000")
 _READ_WHOLE = ("application/x-www-form-urlencoded", "application/json")
+UPLOAD_FORM_SLACK = 256 * 1024
 
 
 class RequestGuardMiddleware:
@@ -112,9 +113,16 @@ class RequestGuardMiddleware:
     character in the URL, a form or a JSON body (uploads are checked by their parser).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, upload_bytes: int = 0, upload_prefix: str = ""
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # A file upload (multipart) under ``upload_prefix`` may carry a file of
+        # ``upload_bytes`` and its form; the route checks the file's own size and says so
+        # next to the field.
+        self.upload_limit = max(max_bytes, upload_bytes + UPLOAD_FORM_SLACK)
+        self.upload_prefix = upload_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,24 +130,27 @@ class RequestGuardMiddleware:
             return
         headers = Headers(scope=scope)
         length = headers.get("content-length", "")
+        upload = bool(self.upload_prefix) and scope["path"].startswith(self.upload_prefix)
+        upload = upload and headers.get("content-type", "").startswith("multipart/form-data")
+        limit = self.upload_limit if upload else self.max_bytes
         url = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
+        if length.isdigit() and int(length) > limit:
             await too_large(Request(scope))(scope, receive, send)
         elif _has_nul(url):
             await invalid_input(Request(scope))(scope, receive, send)
         elif headers.get("content-type", "").startswith(_READ_WHOLE):
             await self._whole_body(scope, receive, send)
         else:
-            await self.app(scope, self._limited(receive), send)
+            await self.app(scope, self._limited(receive, limit), send)
 
-    def _limited(self, receive: Receive) -> Receive:
+    def _limited(self, receive: Receive, limit: int) -> Receive:
         received = 0
 
         async def limited() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise HTTPException(413)  # the app's handler renders it
             return message
 

@@ -24,7 +24,7 @@ class SemesterOut(BaseModel):
     code: str = Field(description="Stable key of the semester, e.g. 2026-S2.")
     name: str
     phase: str = Field(
-        description="concept, intake, ranking, matching, review, published or closed."
+        description="concept, intake, ranking, matching, review, published, closing or closed."
     )
     starts_on: datetime | None
     intake_deadline: datetime | None

@@ -23,6 +23,14 @@ from app.models.integrity import LoginCounter
 from app.models.matching import Ban, MatchRun, Member, Team
 from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
+from app.models.outcomes import (
+    Deliverable,
+    DeliverableKind,
+    LearningEffect,
+    PartnerPlan,
+    TeamOutcome,
+    TeamOutcomeEffect,
+)
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -49,8 +57,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Ban",
+    "Deliverable",
+    "DeliverableKind",
     "Invitation",
     "Language",
+    "LearningEffect",
     "Leerkring",
     "LeerkringWijkdocent",
     "LoginAttempt",
@@ -70,6 +81,7 @@ __all__ = [
     "Partner",
     "PartnerKind",
     "PartnerLeerkring",
+    "PartnerPlan",
     "PartnerUser",
     "PasswordLogin",
     "Phase",
@@ -83,6 +95,8 @@ __all__ = [
     "StudentProfile",
     "TargetGroup",
     "Team",
+    "TeamOutcome",
+    "TeamOutcomeEffect",
     "TeamStatus",
     "Theme",
     "User",

@@ -21,7 +21,7 @@ from app.models import (
 from app.runs.services import current_run
 from app.semesters import current_semester
 
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 
 
 @dataclass

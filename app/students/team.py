@@ -21,7 +21,7 @@ from app.models import (
     User,
 )
 
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """integrity under concurrency: login throttle counters, case-insensitive semester codes
 
 Revision ID: 0003_integrity
-Revises: 0008_notices (re-chained on main's head when merging main; written on 0002_api)
+Revises: 0010_outcomes (re-chained on main's head when merging main; written on 0002_api)
 Create Date: 2026-12-01 22:20:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_integrity"
-down_revision: str | None = "0008_notices"
+down_revision: str | None = "0010_outcomes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,12 +18,24 @@ class PhaseClosed(AppError):
     title = lazy("This is not possible in the current phase of the semester.")
 
 
+AT_WORK = (Phase.INTAKE, Phase.RANKING, Phase.MATCHING, Phase.REVIEW)
+
+
 def current_semester(session: Session) -> Semester | None:
-    """The semester people are working on: the newest open one, else the newest of all."""
-    open_phases = [p.value for p in Phase if p not in (Phase.CONCEPT, Phase.CLOSED)]
-    stmt = select(Semester).order_by(col(Semester.code).desc())
-    newest_open = session.exec(stmt.where(col(Semester.phase).in_(open_phases))).first()
-    return newest_open or session.exec(stmt).first()
+    """The semester people are working on, chosen by phase and dates, never by how its code
+    sorts (a semester named ``X13`` hid 2026-S2): of those between intake and review, the
+    one that starts first; else the published one that started last; else the newest.
+    Semesters without a start date come after those with one."""
+    starts, newest = col(Semester.starts_on), col(Semester.id).desc()
+    phase = col(Semester.phase)
+    working = select(Semester).where(phase.in_([p.value for p in AT_WORK]))
+    found = session.exec(working.order_by(starts.asc().nulls_last(), col(Semester.id))).first()
+    if found is None:
+        published = select(Semester).where(phase == Phase.PUBLISHED)
+        found = session.exec(published.order_by(starts.desc().nulls_last(), newest)).first()
+    if found is None:
+        found = session.exec(select(Semester).order_by(starts.desc().nulls_last(), newest)).first()
+    return found
 
 
 def deadline_passed(deadline: datetime | None, now: datetime | None = None) -> bool:

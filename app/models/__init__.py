@@ -19,6 +19,7 @@ from app.models.enums import (
     RunStatus,
     TeamStatus,
 )
+from app.models.integrity import LoginCounter
 from app.models.matching import Ban, MatchRun, Member, Team
 from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
@@ -65,6 +66,7 @@ __all__ = [
     "Leerkring",
     "LeerkringWijkdocent",
     "LoginAttempt",
+    "LoginCounter",
     "MatchRun",
     "Member",
     "Notification",

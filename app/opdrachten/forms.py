@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -90,6 +91,7 @@ class OpdrachtForm:
     owner_partner_id: str = ""
     version: str = ""
     errors: Errors = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # list fields sent with values not ours
 
     @classmethod
     def parse(cls, data: FormInput) -> OpdrachtForm:
@@ -99,6 +101,10 @@ class OpdrachtForm:
             setattr(form, name, data.text(name, limit))
         for name in LISTS:
             setattr(form, name, data.ids(name))
+            # A value that is not one of our ids (``eligible_years=x``) is refused with the
+            # field's message; dropped silently, it would turn into "all years".
+            if any(not _is_number(v) for v in data.values.get(name, [])):
+                form.unknown.add(name)
         return form
 
     @classmethod
@@ -164,7 +170,7 @@ class OpdrachtForm:
 
     def _check_text(self) -> None:
         e = self.errors
-        if not self.title:
+        if not visible(self.title):
             e["title"] = FieldError(lazy("Enter a title."))
         for name, limit in LIMITS.items():
             if len(getattr(self, name)) > limit:
@@ -186,7 +192,7 @@ class OpdrachtForm:
             "eligible_years": set(options.years),
         }
         for name, ids in allowed.items():
-            if not set(getattr(self, name)) <= ids:
+            if name in self.unknown or not set(getattr(self, name)) <= ids:
                 e[name] = FieldError(lazy("Choose from the options shown."))
         single: dict[str, set[int | None]] = {
             "leerkring_id": {lk.id for lk in options.leerkringen},
@@ -226,6 +232,17 @@ def describe(form: OpdrachtForm, options: Options) -> dict[str, list[Any]]:
             values = [rows[name].get(_int(str(v)) or 0, v) for v in values]
         shown[name] = values
     return shown
+
+
+def visible(text: str) -> bool:
+    """True when ``text`` shows something: not only spaces, zero-width or other format
+    characters (U+200B, U+2060, U+FEFF...), which ``str.strip`` keeps."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
+def _is_number(value: str) -> bool:
+    value = value.strip()
+    return value.isascii() and value.isdigit()
 
 
 def _int(value: str) -> int | None:

@@ -34,6 +34,7 @@ from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import OpdrachtForm, Options
 from app.parsing import parse_id
 from app.semesters import current_semester
+from app.versioning import claim
 
 # Link table, its column, and the form field that holds the ids.
 LINKS: tuple[tuple[type[SQLModel], str, str], ...] = (
@@ -227,12 +228,12 @@ def update_opdracht(
     )
     if form.errors:
         raise InvalidInput()
-    if form.version != str(opdracht.version):
-        raise StaleOpdracht(OpdrachtForm.from_card(card), _last_change(session, opdracht_id))
     before = snapshot(session, opdracht)
+    if not bump(session, opdracht, _status(submit), version=form.version):
+        current = card_of(session, opdracht)
+        raise StaleOpdracht(OpdrachtForm.from_card(current), _last_change(session, opdracht_id))
     for name, value in values.items():
         setattr(opdracht, name, value)
-    bump(opdracht, _status(submit))
     set_links(session, opdracht_id, form)
     record(
         session,
@@ -250,11 +251,13 @@ def update_opdracht(
     return opdracht
 
 
-def bump(opdracht: Opdracht, status: OpdrachtStatus) -> None:
-    """A change of content or status: a new version, so older forms become stale."""
-    opdracht.status = status
-    opdracht.version += 1
-    opdracht.updated_at = utcnow()
+def bump(
+    session: Session, opdracht: Opdracht, status: OpdrachtStatus, *, version: str, **values: Any
+) -> bool:
+    """A change of content or status: a new version, so older forms become stale. Written
+    only if the opdracht still has the ``version`` the form showed (one conditional
+    statement, app.versioning); False when someone else saved first."""
+    return claim(session, opdracht, version=version, status=status, updated_at=utcnow(), **values)
 
 
 def change_status(
@@ -267,12 +270,11 @@ def change_status(
         "withdraw": (set(OpdrachtStatus) - {OpdrachtStatus.WITHDRAWN}, OpdrachtStatus.WITHDRAWN),
     }
     sources, target = allowed[action]
-    if version != str(opdracht.version):
-        raise Conflict(STALE)
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    bump(opdracht, target)
+    if not bump(session, opdracht, target, version=version):
+        raise Conflict(STALE)
     record(
         session,
         actor=user,

@@ -13,14 +13,13 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import lazy
-from app.memberships import leerkring_ids_of
+from app.memberships import staff_scope
 from app.models import (
     Leerkring,
     Opdracht,
     OpdrachtStatus,
     Partner,
     Phase,
-    Role,
     Semester,
     TargetGroup,
     Theme,
@@ -55,11 +54,8 @@ class Queue:
 
 
 def scope(session: Session, user: User) -> set[int | None] | None:
-    """The leerkringen a user reviews (None: all). Opdrachten without a leerkring are
-    reviewable by every wijkdocent, so none falls between two stools."""
-    if user.role == Role.ADMIN:
-        return None
-    return {*leerkring_ids_of(session, user), None}
+    """The leerkringen a user reviews (None: all): app.memberships.staff_scope."""
+    return staff_scope(session, user)
 
 
 def queue(*, session: Session, user: User, semester_id: int | None, filters: Filters) -> Queue:
@@ -104,8 +100,6 @@ def decide(
     opdracht, semester = get_for_review(session=session, user=user, opdracht_id=opdracht_id)
     require_phase(semester, Phase.INTAKE)
     sources, target, needs_comment = DECISIONS[decision]
-    if version != str(opdracht.version):
-        raise Conflict(STALE)
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
     comment = comment.strip()
@@ -114,8 +108,8 @@ def decide(
     if len(comment) > COMMENT_LIMIT:
         raise InvalidInput(lazy("Use at most %(limit)s characters."), limit=COMMENT_LIMIT)
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    opdracht.review_comment = comment
-    bump(opdracht, target)
+    if not bump(session, opdracht, target, version=version, review_comment=comment):
+        raise Conflict(STALE)
     after = {"status": str(target), "version": opdracht.version, "comment": comment}
     record(
         session,

@@ -35,8 +35,14 @@ from app.notifications.publication import send_publication
 from app.runs.data import load_run
 from app.runs.services import RUN_PHASES, current_run
 from app.semesters import require_phase
+from app.versioning import claim
 
 NO_LEERKRING = 0  # teams of opdrachten without a leerkring; only an admin approves them
+
+CHANGED_SINCE = lazy(
+    "The teams of this leerkring changed since you opened the page. Check them and approve again."
+)
+PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
 
 
 @dataclass
@@ -93,17 +99,21 @@ def approve(
     if not group.may_approve:
         raise Forbidden(lazy("You can only approve the teams of your own leerkring."))
     if token != group.token:
-        raise Conflict(
-            lazy(
-                "The teams of this leerkring changed since you opened the page. "
-                "Check them and approve again."
-            )
-        )
+        raise Conflict(CHANGED_SINCE)
     now = utcnow()
     for team in group.teams:
-        team.status, team.approved_by_id, team.approved_at = TeamStatus.APPROVED, user.id, now
-        team.version += 1
-        session.add(team)
+        # Conditional on the version the page showed (the token): a team changed or
+        # approved by someone else at the same moment refuses the whole approval.
+        approved = claim(
+            session,
+            team,
+            version=team.version,
+            status=TeamStatus.APPROVED,
+            approved_by_id=user.id,
+            approved_at=now,
+        )
+        if not approved:
+            raise Conflict(CHANGED_SINCE)
     record(
         session,
         actor=user,
@@ -129,10 +139,12 @@ def publish(*, session: Session, semester: Semester, user: User) -> None:
             lazy("Not all teams are approved yet: {leerkringen}."), leerkringen=", ".join(pending)
         )
     before = semester.phase
-    semester.phase = Phase.PUBLISHED
-    semester.publication_at = utcnow()
-    semester.version += 1
-    session.add(semester)
+    # One statement, conditional on the phase read: of two publish clicks at once, the
+    # second publishes (and mails) nothing.
+    if not claim(
+        session, semester, expect={"phase": before}, phase=Phase.PUBLISHED, publication_at=utcnow()
+    ):
+        raise Conflict(PHASE_CHANGED)
     sync_publication(session=session, semester=semester)
     mails = send_publication(session=session, semester=semester, run=run)
     record(
@@ -154,9 +166,8 @@ def reopen(*, session: Session, semester: Semester, user: User, reason: str) -> 
     reason = reason.strip()[:500]
     if not reason:
         raise InvalidInput(lazy("Give a reason for reopening."))
-    semester.phase = Phase.REVIEW
-    semester.version += 1
-    session.add(semester)
+    if not claim(session, semester, expect={"phase": Phase.PUBLISHED}, phase=Phase.REVIEW):
+        raise Conflict(PHASE_CHANGED)
     record(
         session,
         actor=user,

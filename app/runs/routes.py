@@ -138,7 +138,8 @@ def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) ->
 
 
 @router.post("/{run_id}/adopt")
-def adopt(session: SessionDep, user: StaffUser, run_id: int) -> Response:
+def adopt(session: SessionDep, user: AdminUser, run_id: int) -> Response:
+    # Admins only: a run covers every leerkring, a wijkdocent answers for their own.
     services.adopt_run(session=session, run=services.get_run(session, run_id), user=user)
     return _redirect(f"/runs/{run_id}", lazy("This run now holds the teams."))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import record
@@ -24,6 +25,7 @@ from app.notifications.reminders import ranking_opened
 from app.opdrachten.fields import FieldError
 from app.semester_admin.forms import SemesterForm
 from app.semesters import PhaseClosed, deadline_passed
+from app.versioning import claim
 
 PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
 AUDITED: tuple[str, ...] = (
@@ -64,12 +66,33 @@ def _programmes(session: Session) -> int:
 
 def _validated(session: Session, form: SemesterForm, semester: Semester | None) -> dict[str, Any]:
     values = form.validate(**vocabularies(session), programmes=_programmes(session))
-    clash = session.exec(select(Semester).where(Semester.code == form.code)).first()
+    code = str(values.get("code", form.code))
+    clash = session.exec(select(Semester).where(func.lower(Semester.code) == code.lower())).first()
     if clash is not None and clash is not semester:
-        form.errors["code"] = FieldError(lazy("There is already a semester with this code."))
+        _code_taken(form)
     if form.errors:
         raise InvalidInput()
     return values
+
+
+def _code_taken(form: SemesterForm) -> None:
+    form.errors["code"] = FieldError(lazy("There is already a semester with this code."))
+
+
+def _write(
+    session: Session, form: SemesterForm, semester: Semester, values: dict[str, Any]
+) -> None:
+    """Write the form's values to the semester in a savepoint: a code taken at the same
+    moment by another admin (the database's index on lower(code)) becomes the form's field
+    error, not a 500, and leaves nothing pending in the session."""
+    try:
+        with session.begin_nested():
+            for name, value in values.items():
+                setattr(semester, name, value)
+            session.add(semester)
+    except IntegrityError:
+        _code_taken(form)
+        raise InvalidInput() from None
 
 
 def snapshot(semester: Semester) -> dict[str, Any]:
@@ -81,8 +104,7 @@ def snapshot(semester: Semester) -> dict[str, Any]:
 
 def create_semester(*, session: Session, admin: User, form: SemesterForm) -> Semester:
     semester = Semester(**_validated(session, form, None))
-    session.add(semester)
-    session.flush()
+    _write(session, form, semester, {})
     record(
         session,
         actor=admin,
@@ -103,12 +125,10 @@ def update_semester(
     if semester.phase == Phase.CLOSED:
         raise PhaseClosed(lazy("A closed semester cannot be changed; step it back first."))
     values = _validated(session, form, semester)
-    if form.version != str(semester.version):
-        raise Conflict()
     before = snapshot(semester)
-    for name, value in values.items():
-        setattr(semester, name, value)
-    _bump(semester)
+    if not claim(session, semester, version=form.version, updated_at=utcnow()):
+        raise Conflict()
+    _write(session, form, semester, values)
     record(
         session,
         actor=admin,
@@ -121,11 +141,6 @@ def update_semester(
     )
     session.commit()
     return semester
-
-
-def _bump(semester: Semester) -> None:
-    semester.version += 1
-    semester.updated_at = utcnow()
 
 
 def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
@@ -170,8 +185,11 @@ def _move(
     session: Session, admin: User, semester: Semester, target: Phase, *, action: str, reason: str
 ) -> Semester:
     before = {"phase": str(semester.phase), "version": semester.version}
-    semester.phase = target
-    _bump(semester)
+    # Only from the phase this request saw: of two clicks at once, the second moves nothing.
+    if not claim(
+        session, semester, expect={"phase": semester.phase}, phase=target, updated_at=utcnow()
+    ):
+        raise Conflict(PHASE_CHANGED)
     record(
         session,
         actor=admin,

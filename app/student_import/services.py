@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -140,15 +141,23 @@ def _changes(s: Student, profile: StudentProfile, user: User) -> bool:
 def import_students(
     *, session: Session, rows: list[RawRow], actor: User, settings: Settings, dry_run: bool
 ) -> ImportReport:
+    if not dry_run:
+        _one_import_at_a_time(session)
     look = _Lookups(session)
     report = ImportReport(dry_run=dry_run)
     _classify(rows, look, report)
     if dry_run:
         return report
-    for s in report.updated:
-        _update(session, look, s)
-    for s in report.created:
-        _create(session, s, actor, settings)
+    try:
+        with session.begin_nested():
+            for s in report.updated:
+                _update(session, look, s)
+            for s in report.created:
+                _create(session, s, actor, settings)
+    except IntegrityError as exc:
+        # Rows that swap e-mail addresses between students in one file, or an account made
+        # with one of these addresses by hand at this moment: nothing is written.
+        raise InvalidInput(lazy("Two students in the file swap e-mail addresses.")) from exc
     record(
         session,
         actor=actor,
@@ -161,13 +170,22 @@ def import_students(
             "errors": len(report.errors),
         },
     )
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        # Only possible when rows swap e-mail addresses between students in one file.
-        session.rollback()
-        raise InvalidInput(lazy("Two students in the file swap e-mail addresses.")) from exc
+    session.commit()
     return report
+
+
+# Any constant: the key of PostgreSQL's advisory lock that imports take in turn.
+_IMPORT_LOCK = 0x6F6D_1A0A
+
+
+def _one_import_at_a_time(session: Session) -> None:
+    """Imports run one after another, each reading what the one before committed: two
+    colleagues importing the same new students at once then create them once (the second
+    import finds them unchanged) instead of colliding on the unique e-mail and number.
+    PostgreSQL: an advisory lock held until this transaction ends. SQLite: its single
+    writer already does this (every transaction begins IMMEDIATE, app.db)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
 
 
 def _update(session: Session, look: _Lookups, s: Student) -> None:

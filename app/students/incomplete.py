@@ -39,11 +39,14 @@ class LeerkringGroup:
         return self.total - len(self.students)
 
 
-def incomplete_rankings(*, session: Session, semester: Semester) -> list[LeerkringGroup]:
+def incomplete_rankings(
+    *, session: Session, semester: Semester, leerkringen: set[int | None] | None = None
+) -> list[LeerkringGroup]:
     """Active students by leerkring, with those lacking a complete ranking listed.
 
     Complete means what the ranking page means: exactly ``number_of_ranks`` choices, all
-    still open to the student.
+    still open to the student. ``leerkringen`` limits the list to the students of those
+    leerkringen (None in it: students without one), as app.memberships.staff_scope gives.
     """
     approved = {
         o.id: o
@@ -60,7 +63,8 @@ def incomplete_rankings(*, session: Session, semester: Semester) -> list[Leerkri
         )
     ):
         prefs.setdefault(student_id, []).append(opdracht_id)
-    leerkringen = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
+    scope = leerkringen
+    names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     programmes = {p.id: p.name_nl for p in session.exec(select(Programme))}
     groups: dict[str, LeerkringGroup] = {}
     rows = session.exec(
@@ -70,7 +74,9 @@ def incomplete_rankings(*, session: Session, semester: Semester) -> list[Leerkri
         .order_by(col(User.name))
     )
     for profile, user in rows:
-        name = leerkringen.get(profile.leerkring_id or 0, "")
+        if scope is not None and profile.leerkring_id not in scope:
+            continue
+        name = names.get(profile.leerkring_id or 0, "")
         group = groups.setdefault(name, LeerkringGroup(name))
         group.total += 1
         chosen = prefs.get(profile.id or 0, [])

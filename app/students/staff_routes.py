@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
+from app.memberships import staff_scope
 from app.notifications.reminders import manual_count
 from app.students.deadline import time_left
 from app.students.incomplete import incomplete_rankings
@@ -20,7 +21,9 @@ router = APIRouter(prefix="/students")
 @router.get("/incomplete", response_class=HTMLResponse)
 def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
-    groups = incomplete_rankings(session=session, semester=semester)
+    # Least privilege: a wijkdocent sees the students of their own leerkringen only.
+    mine = staff_scope(session, staff)
+    groups = incomplete_rankings(session=session, semester=semester, leerkringen=mine)
     record_access(
         session,
         actor=staff,

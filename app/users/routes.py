@@ -30,12 +30,24 @@ def _form_context(session: SessionDep, form: services.InviteForm) -> dict[str, o
 def list_users(
     request: Request, session: SessionDep, admin: AdminUser, role: str = "", q: str = ""
 ) -> Response:
+    return _list_page(request, session, admin, role=role, q=q)
+
+
+def _list_page(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    *,
+    role: str = "",
+    q: str = "",
+    error: str = "",
+    status: int = 200,
+) -> Response:
     users = services.list_users(session=session, role=role, q=q[:100])
     after = {"role": role[:16], "q": q[:100], "shown": len(users)}
     record_access(session, actor=admin, action="user.list", entity="user", after=after)
-    return render(
-        request, "users/list.html", {"users": users, "roles": list(Role), "role": role, "q": q}
-    )
+    ctx = {"users": users, "roles": list(Role), "role": role, "q": q, "error": error}
+    return render(request, "users/list.html", ctx, status=status)
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -65,14 +77,18 @@ def invite_user(
     return render(request, "users/invited.html", {"invitee": user, "link": link})
 
 
-@router.post("/{user_id}/active")
+@router.post("/{user_id}/active", response_class=HTMLResponse)
 def set_active(
+    request: Request,
     session: SessionDep,
     admin: AdminUser,
     user_id: int,
     active: Annotated[bool, Form()] = False,
 ) -> Response:
-    services.set_active(session=session, user_id=user_id, active=active, admin=admin)
+    try:
+        services.set_active(session=session, user_id=user_id, active=active, admin=admin)
+    except services.LastAdmin as exc:
+        return _list_page(request, session, admin, error=exc.translated(), status=409)
     response = RedirectResponse("/admin/users", status_code=303)
     flash(response, lazy("Saved."))
     return response

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.auth.services import create_invitation, end_all_sessions
 from app.config import Settings
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.mail import queue_mail
 from app.models import Language, Partner, PartnerUser, Role, User
@@ -86,10 +86,49 @@ def invite_user(
     return user, link
 
 
+LAST_ADMIN = lazy(
+    "This is the last active admin account: it cannot be deactivated or lose its role. "
+    "Invite or activate another admin first."
+)
+
+
+class LastAdmin(Conflict):
+    title = LAST_ADMIN
+
+
+def keep_an_admin(*, session: Session, user: User, active: bool, role: Role, admin: User) -> None:
+    """Refuse a change that would leave no active admin (nobody could get in to repair it):
+    an audited refusal. Every active admin's row is locked first, in one order, so two
+    admins deactivating each other at the same moment take turns and the second is
+    refused."""
+    if user.role != Role.ADMIN or not user.active or (active and role == Role.ADMIN):
+        return
+    admins = session.exec(
+        select(User.id)
+        .where(col(User.role) == Role.ADMIN, col(User.active).is_(True))
+        .order_by(col(User.id))
+        .with_for_update()
+    ).all()
+    if any(other != user.id for other in admins):
+        return
+    record(
+        session,
+        actor=admin,
+        action="user.last_admin_refused",
+        entity="user",
+        entity_id=user.id,
+        before={"active": user.active, "role": str(user.role)},
+        after={"active": active, "role": str(role)},
+    )
+    session.commit()
+    raise LastAdmin(LAST_ADMIN)
+
+
 def set_active(*, session: Session, user_id: int, active: bool, admin: User) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound()
+    keep_an_admin(session=session, user=user, active=active, role=user.role, admin=admin)
     before = {"active": user.active}
     user.active = active
     user.version += 1

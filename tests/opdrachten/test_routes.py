@@ -106,6 +106,9 @@ def test_an_owner_in_unicode_digits_is_refused_not_a_500(
         ({"leerkring_id": "²"}, "Kies uit de getoonde mogelijkheden"),
         ({"continues_id": "١"}, "Kies uit de getoonde mogelijkheden"),
         ({"theme_ids": ["999999"]}, "Kies uit de getoonde mogelijkheden"),
+        ({"title": "\u200b\u200d\u2060\ufeff \u00a0"}, "Vul een titel in"),  # nothing visible
+        ({"eligible_years": ["x"]}, "Kies uit de getoonde mogelijkheden"),  # not "all years"
+        ({"eligible_years": ["2", "x"]}, "Kies uit de getoonde mogelijkheden"),
     ],
 )
 def test_invalid_input_is_refused_with_the_form_kept(

@@ -41,6 +41,11 @@ def test_a_rerun_shows_the_diff_and_replaces_the_teams_only_when_adopted(
     assert "Anders geplaatste studenten" in compared.text
     assert compared.text.count('role="img"') == 1
 
+    # A run covers every leerkring: only an admin may make it the current one.
+    assert "Alleen een beheerder kan de huidige teams vervangen" in page.text
+    assert anon.post(f"/runs/{second.id}/adopt").status_code == 403
+    f.login(anon, session, world.admin)
+    assert f'action="/runs/{second.id}/adopt"' in anon.get(f"/runs/{second.id}").text
     assert anon.post(f"/runs/{second.id}/adopt").status_code == 303
     session.refresh(first)
     session.refresh(second)

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.auth.deps import SESSION_COOKIE
-from app.auth.services import THROTTLE_WINDOW, create_invitation
+from app.auth.services import THROTTLE_WINDOW, count_attempt, create_invitation, throttle_keys
 from app.config import Settings
-from app.models import LoginAttempt, Role, UserSession, utcnow
+from app.models import LoginCounter, Role, UserSession, utcnow
 from app.security import hash_password, token_hash, verify_password
 from tests import factories as f
 
@@ -120,10 +120,12 @@ def test_login_is_throttled_per_account(app: FastAPI, anon: TestClient, session:
 
 
 def _failed_attempts(session: Session, n: int, *, address: str, email: str = "") -> None:
-    """``n`` recent failed logins, as the login form records them (without argon2's cost)."""
+    """``n`` recent failed logins, counted as the login form counts them (without argon2's
+    cost): against the address, and against one account or ``n`` guessed ones."""
     for i in range(n):
-        who = email or f"guess{i}@example.org"
-        session.add(LoginAttempt(email=who, address=address, succeeded=False))
+        account, client = throttle_keys(email or f"guess{i}@example.org", address)
+        count_attempt(session, account, utcnow())
+        count_attempt(session, client, utcnow())
     session.flush()
 
 
@@ -144,9 +146,9 @@ def test_the_throttle_lifts_after_its_window(anon: TestClient, session: Session)
     user = f.user(session, Role.STUDENT)
     _failed_attempts(session, 5, address="testclient", email=user.email)
     assert _login(anon, user.email) == 429
-    for attempt in session.exec(select(LoginAttempt).where(LoginAttempt.email == user.email)):
-        attempt.at = utcnow() - THROTTLE_WINDOW - timedelta(minutes=1)
-        session.add(attempt)
+    for counter in session.exec(select(LoginCounter)):
+        counter.window_start = utcnow() - THROTTLE_WINDOW - timedelta(minutes=1)
+        session.add(counter)
     session.flush()
     assert _login(anon, user.email) == 303
 

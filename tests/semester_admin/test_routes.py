@@ -159,3 +159,13 @@ def test_only_admins_manage_semesters(anon: TestClient, session: Session):
         assert advance.status_code == 403
     session.refresh(semester)
     assert semester.phase == Phase.INTAKE
+
+
+def test_a_code_differing_only_in_case_is_taken(anon: TestClient, session: Session):
+    _admin(anon, session)
+    f.programme(session)
+    f.programme(session)
+    f.semester(session, code="2098-S6")
+    response = anon.post("/admin/semesters/new", data=_form(code="2098-s6"))
+    assert response.status_code == 422
+    assert "Er is al een semester met deze code" in response.text

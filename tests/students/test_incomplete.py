@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Opdracht, OpdrachtStatus, Preference, Role, Semester, StudentProfile
+from app.models import Opdracht, OpdrachtStatus, Preference, Role, Semester, StudentProfile, User
 from tests import factories as f
 from tests.students import builders as b
 
@@ -35,7 +35,7 @@ def test_lists_incomplete_students_by_leerkring_with_counts(anon: TestClient, se
     rank(session, sem, done, [a, c])
     rank(session, sem, partial, [a])
     rank(session, sem, stale, [a, gone])
-    f.login(anon, session, b.wijkdocent(session))
+    f.login(anon, session, f.wijkdocent(session, kring))
     page = anon.get("/students/incomplete")
     assert page.status_code == 200
     text = page.text
@@ -55,3 +55,22 @@ def test_admin_may_see_it_students_and_partners_may_not(anon: TestClient, sessio
     for role in (Role.STUDENT, Role.PARTNER):
         f.login(anon, session, f.user(session, role))
         assert anon.get("/students/incomplete").status_code == 403
+
+
+def test_a_wijkdocent_sees_only_their_own_leerkringen(anon: TestClient, session: Session):
+    b.ranking_semester(session, number_of_ranks=2)
+    prog = f.programme(session)
+    mine, theirs = f.leerkring(session, "Overbetuwe"), f.leerkring(session, "Liemers")
+    own = f.student(session, prog, leerkring_id=mine.id)
+    other = f.student(session, prog, leerkring_id=theirs.id)
+    unassigned = f.student(session, prog)
+    f.login(anon, session, f.wijkdocent(session, mine))
+    text = anon.get("/students/incomplete").text
+    assert own.student_number in text
+    assert unassigned.student_number in text  # nobody else answers for them
+    assert other.student_number not in text
+    other_user = session.get(User, other.user_id)
+    assert other_user is not None
+    assert other_user.email not in text
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    assert other.student_number in anon.get("/students/incomplete").text

@@ -12,9 +12,10 @@ from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Role, User
-from app.opdrachten.fields import FieldError, FormData, parse_id, see_other
+from app.opdrachten.fields import FieldError, FormData, see_other
 from app.outcomes import exports, impact, listing, overview, services, showcase
 from app.outcomes.forms import DeliverableForm, EvaluationForm
+from app.parsing import parse_id
 from app.templating import render
 
 router = APIRouter(prefix="/outcomes")

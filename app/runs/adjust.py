@@ -43,7 +43,8 @@ class ChangeForm:
     student_id: int = 0
     from_team: int | None = None  # the team the form was rendered with, and its version
     from_version: int | None = None
-    target: str = ""  # "team:<id>:<version>", "new:<opdracht id>", "member:<student id>:<version>"
+    # "team:<id>:<version>", "new:<opdracht id>", "member:<student id>:<team id>:<version>"
+    target: str = ""
     opdracht_id: int | None = None  # for ban / unban
     override: bool = False
     reason: str = ""
@@ -81,7 +82,11 @@ def current_state(session: Session, run: MatchRun) -> tuple[SemesterData, RunSta
 
 
 def _target(form: ChangeForm, state: RunState) -> tuple[Dest, int | None, int | None]:
-    """Parse the target: (destination, team id to version-check, version)."""
+    """Parse the target: (destination, team id to version-check, version).
+
+    A swap names the other student together with the team and version the form showed, so
+    a student who moved since is a conflict, not a swap into a team nobody was shown.
+    """
     kind, _sep, rest = form.target.partition(":")
     try:
         parts = [int(p) for p in rest.split(":")] if rest else []
@@ -89,10 +94,17 @@ def _target(form: ChangeForm, state: RunState) -> tuple[Dest, int | None, int | 
         parts = []
     if kind == NEW and len(parts) == 1:
         return (NEW, parts[0]), None, None
-    if kind in ("team", "member") and len(parts) == 2:
-        team_id = parts[0] if kind == "team" else state.team_of.get(parts[0])
-        if team_id in state.teams:
-            return team_id, team_id, parts[1]
+    if kind == "team" and len(parts) == 2 and parts[0] in state.teams:
+        return parts[0], parts[0], parts[1]
+    if kind == "member" and len(parts) == 3 and parts[1] in state.teams:
+        if state.team_of.get(parts[0]) != parts[1]:
+            raise Conflict(
+                lazy(
+                    "The other student was moved by someone else in the meantime. "
+                    "Nothing was saved."
+                )
+            )
+        return parts[1], parts[1], parts[2]
     form.errors["target"] = lazy("Choose where the student goes.")
     raise InvalidInput(errors=list(form.errors.values()))
 

@@ -128,7 +128,7 @@ def student_context(
     team = state.teams.get(team_id or 0)
     swap = [
         (
-            f"member:{m.student_id}:{state.teams[tid].version}",
+            f"member:{m.student_id}:{tid}:{state.teams[tid].version}",
             f"{data.students[m.student_id].name} · {_title(data, state.teams[tid].opdracht_id)}",
         )
         for tid, members in state.members.items()

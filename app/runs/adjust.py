@@ -57,6 +57,9 @@ class Effect:
     cost_after: int
     broken: list[Violation]
     fixed: list[Violation]
+    # students the change puts on an opdracht they did not rank, which this semester gives no
+    # cost (the solver never does it): the cost change is unknown, not the number above
+    uncosted: list[str] = field(default_factory=list)
 
     @property
     def delta(self) -> int:
@@ -216,7 +219,14 @@ def evaluate(data: SemesterData, state: RunState, plan: Plan) -> Effect:
         data.bans = bans_before
     cost = sum(student_cost(data, s, _dest_opdracht(state, before.get(s))) for s in moved)
     cost_after = sum(student_cost(data, s, _dest_opdracht(state, after.get(s))) for s in moved)
-    return Effect(cost, cost_after, _minus(new, old), _minus(old, new))
+    uncosted = sorted(
+        data.students[s].name
+        for s in moved
+        if data.semester.unranked_cost is None
+        and (o := _dest_opdracht(state, after.get(s))) is not None
+        and data.students[s].rank_of(o) is None
+    )
+    return Effect(cost, cost_after, _minus(new, old), _minus(old, new), uncosted)
 
 
 def _minus(a: list[Violation], b: list[Violation]) -> list[Violation]:

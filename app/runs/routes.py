@@ -16,7 +16,7 @@ from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
 from app.memberships import partner_ids_of
 from app.middleware import flash
 from app.models import RunStatus, User
-from app.runs import adjust, exports, publish, published, services, views
+from app.runs import adjust, commit, exports, publish, published, services, views
 from app.runs.compare import compare
 from app.runs.data import load_run, load_semester
 from app.runs.worker import Worker
@@ -153,7 +153,7 @@ def lock_team(
     locked: Annotated[bool, Form()] = False,
 ) -> Response:
     run = services.get_run(session, run_id)
-    adjust.lock_team(
+    commit.lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )
     message = lazy("The team is locked.") if locked else lazy("The team is unlocked.")
@@ -191,7 +191,7 @@ def change(
         action, student_id, from_team, from_version, target, opdracht_id, override, reason
     )
     try:
-        outcome = adjust.apply_change(
+        outcome = commit.apply_change(
             session=session, run=run, form=form, user=user, preview=bool(check)
         )
     except (InvalidInput, Conflict) as exc:

@@ -12,8 +12,9 @@ from app.i18n import lazy
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, RunStatus, Semester, User
 from app.runs import services
-from app.runs.adjust import ChangeForm, Outcome
+from app.runs.adjust import ChangeForm
 from app.runs.charts import Series, bar_chart
+from app.runs.commit import Outcome
 from app.runs.compare import Comparison, compare
 from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups

@@ -58,8 +58,8 @@ def _check(args: argparse.Namespace) -> int:
     if not isinstance(data, dict):
         raise ProblemError([f"{args.result} is not a result object"])
     problems = check(problem, data)
-    for line in problems:
-        print(line)
+    for violation in problems:
+        print(violation)
     if not problems:
         print(f"ok: {data.get('status')}, objective {data.get('objective')}")
     return NO_SOLUTION if problems or data.get("status") not in ("optimal", "feasible") else OK

@@ -43,6 +43,14 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Students who are placed in the same team, or are all unplaced (members sorted)."""
+
+    id: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Costs:
     """Integer costs; ``None`` for unranked/unplaced forbids that outcome."""
 
@@ -63,6 +71,11 @@ class Problem:
     costs: Costs = field(default_factory=Costs)
     objective: str = "sum"
     previous: Mapping[str, str] = field(default_factory=dict)
+    groups: tuple[Group, ...] = ()
+
+    def group_of(self) -> dict[str, Group]:
+        """Student id to their group, for the students in one."""
+        return {m: g for g in self.groups for m in g.members}
 
 
 class _Errors:

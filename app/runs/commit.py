@@ -58,7 +58,9 @@ def claim(session: Session, state: RunState, plan: Plan) -> None:
             .values(**values)
         )
         if result.rowcount != 1:
-            session.rollback()
+            # No rollback here: the request's session ends without a commit, which drops the
+            # teams claimed so far; rolling back now would expire the signed-in user that the
+            # error page still shows. Callers that keep using the session roll back first.
             raise Conflict(
                 lazy(
                     "Someone else changed this team in the meantime. "

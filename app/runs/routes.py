@@ -195,6 +195,7 @@ def change(
             session=session, run=run, form=form, user=user, preview=bool(check)
         )
     except (InvalidInput, Conflict) as exc:
+        session.rollback()  # drop whatever the refused change had claimed
         ctx = views.student_context(session, run, student_id, form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/student.html", ctx, status=exc.status_code)

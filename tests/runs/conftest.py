@@ -62,6 +62,11 @@ def worker_for(session: Session, runner: Callable[[Job], None] = run_inline) -> 
 @pytest.fixture
 def world(session: Session) -> World:
     """Two leerkringen, three opdrachten (one required FT), eight students who ranked."""
+    return build_world(session)
+
+
+def build_world(session: Session) -> World:
+    """The ``world`` fixture's rows, in any session (the concurrency tests commit them)."""
     sem = f.semester(session, Phase.MATCHING, rank_costs=[0, 1, 3], unplaced_cost=100)
     progs = {code: f.programme(session, code) for code in ("FT", "VP", "SW")}
     north, south = f.leerkring(session, "Noord"), f.leerkring(session, "Zuid")

@@ -32,6 +32,7 @@
         filter: "a, button, summary, input, select",
         preventOnFilter: false,
         ghostClass: "chip-ghost",
+        forceFallback: true,  // mouse and touch events, the same on every browser
         onEnd: drop
       });
     });

@@ -3,7 +3,7 @@
 Filters are plain query parameters (leerkring, opdracht, programme, breaks a rule, got choice
 >= k, a search on name or student number). Team filters pick cards; student filters pick the
 cards with a matching member and mark those members. Unplaced students sit in a tray, each with
-up to three suggested placements that break no rule, cheapest first.
+up to three suggested placements, those that break no rule first, cheapest first.
 """
 
 from __future__ import annotations
@@ -161,7 +161,9 @@ def targets(data: SemesterData, state: RunState, opdracht_ids: list[int]) -> lis
 
 
 def suggestions(data: SemesterData, state: RunState, student_id: int) -> list[Suggestion]:
-    """The best placements of an unplaced student that break no rule, cheapest first."""
+    """The best placements of an unplaced student: those that break no rule, cheapest first;
+    when fewer than three do, the ones that break the fewest rules fill the list (those need
+    a reason, so they open the preview instead of saving at once)."""
     student = data.students[student_id]
     allowed = list(student.ranking)
     if data.semester.unranked_cost is not None:
@@ -172,10 +174,11 @@ def suggestions(data: SemesterData, state: RunState, student_id: int) -> list[Su
         team_id = int(rest.split(":")[0]) if kind == "team" else None
         dest: Dest = team_id if team_id is not None else (NEW, oid)
         effect = evaluate(data, state, Plan(dests={student_id: dest}, student_id=student_id))
-        if not effect.broken and not effect.uncosted:
+        if not effect.uncosted:
             index = state.teams[team_id].index if team_id is not None else None
             found.append(Suggestion(value, data.opdrachten[oid].opdracht.title, index, effect))
-    found.sort(key=lambda sug: sug.effect.delta)  # stable: existing teams before new ones
+    # stable: among equals, existing teams (listed first) before new ones
+    found.sort(key=lambda sug: (len(sug.effect.broken), sug.effect.delta))
     return found[:SUGGESTIONS]
 
 

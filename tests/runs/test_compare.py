@@ -65,24 +65,25 @@ def test_the_diff_lists_students_who_change_team_within_one_opdracht_and_into_un
     session: Session, world: World
 ):
     """Issue 14: the diff was counted per opdracht, so a split into a new team did not show."""
+    s0, s1 = ident(world.students[0]), ident(world.students[1])
     first = run_now(session, world)
     second = run_now(session, world)
     members = {
         m.student_id: m for m in session.exec(select(Member).where(Member.run_id == second.id))
     }
-    old = session.get(Team, members[world.students[0].id].team_id)
+    old = session.get(Team, members[s0].team_id)
     assert old is not None
     split = Team(run_id=ident(second), opdracht_id=old.opdracht_id, index=2)
     session.add(split)
     session.flush()
-    members[world.students[0].id].team_id = ident(split)  # same opdracht, another team
-    session.delete(members[world.students[1].id])  # into unplaced
+    members[s0].team_id = ident(split)  # same opdracht, another team
+    session.delete(members[s1])  # into unplaced
     session.flush()
     cmp = compare(session=session, a=first, b=second)
     moved = {m.student.id: m for m in cmp.moves}
-    assert set(moved) == {world.students[0].id, world.students[1].id}
-    assert (moved[world.students[0].id].team_before, moved[world.students[0].id].team_after) == (
+    assert set(moved) == {s0, s1}
+    assert (moved[s0].team_before, moved[s0].team_after) == (
         1,
         2,
     )
-    assert moved[world.students[1].id].after is None
+    assert moved[s1].after is None

@@ -156,6 +156,24 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
     )
 
 
+def load_titles(session: Session, semester: Semester) -> SemesterData:
+    """Only the semester's approved opdrachten and the programmes: enough to word a student's
+    own explanation without loading every student."""
+    opdrachten = session.exec(
+        select(Opdracht).where(
+            Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
+        )
+    )
+    return SemesterData(
+        semester=semester,
+        students={},
+        opdrachten={o.id: OpdrachtInfo(o, ()) for o in opdrachten if o.id is not None},
+        bans={},
+        leerkringen={},
+        programmes={p.code: p for p in session.exec(select(Programme))},
+    )
+
+
 def load_run(session: Session, run: MatchRun) -> RunState:
     teams = {
         t.id: t

@@ -18,7 +18,8 @@ from app.runs.commit import Outcome
 from app.runs.compare import Comparison, compare
 from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups
-from app.runs.results import Dashboard, GroupRow, dashboard, readable
+from app.runs.results import Dashboard, GroupRow, dashboard
+from app.runs.wording import explain
 
 
 def key_label(key: str) -> str:
@@ -62,7 +63,7 @@ def run_context(session: Session, run: MatchRun, user: User) -> dict[str, Any]:
     ctx["active"] = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     if run.status != RunStatus.SUCCEEDED:
         data = load_semester(session, semester)
-        ctx["explanations"] = [readable(data, text) for text in run.explanations.values()]
+        ctx["explanations"] = [explain(data, text) for text in run.explanations.values()]
         return ctx
     data, state = load_semester(session, semester), load_run(session, run)
     board: Dashboard = dashboard(data, state)
@@ -158,7 +159,14 @@ def student_context(
             ),
             key=lambda o: o.title,
         ),
-        "explanation": readable(data, explanation) if explanation else "",
+        "explanation": explain(
+            data,
+            explanation,
+            now_on=state.opdracht_of(student_id),
+            by_hand=getattr(state.member(student_id), "override_reason", ""),
+            check_stale=True,
+            first_choice=student.ranking[0] if student.ranking else None,
+        ),
         "form": form or ChangeForm(student_id=student_id),
         "outcome": outcome,
         "editable": run.is_current and semester.phase in services.RUN_PHASES,

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from app.auth.deps import StaffUser
 from app.db import SessionDep
@@ -18,7 +19,7 @@ from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.middleware import flash
-from app.models import MatchRun, RunStatus
+from app.models import MatchRun, RunStatus, Team
 from app.runs import commit, services
 from app.runs.adjust import ChangeForm, current_state
 from app.runs.board import BoardFilter, ascii_int, build_board
@@ -29,6 +30,21 @@ from app.runs.views import key_label, move_options
 from app.templating import render
 
 router = APIRouter(prefix="/runs", dependencies=[Depends(use_language)])
+
+
+def hidden_fields(
+    csrf: str, back: str, action: str, student_id: int, team: Team | None, direct: bool = False
+) -> Markup:
+    """The hidden inputs of a board change form (a context function, so that a block that
+    htmx renders alone has it too)."""
+    fields = {"csrf_token": csrf, "action": action, "student_id": student_id, "back": back}
+    if team is not None:
+        fields |= {"from_team": team.id, "from_version": team.version}
+    if not direct:
+        fields["check"] = 1
+    return Markup("").join(
+        Markup('<input type="hidden" name="{}" value="{}">').format(k, v) for k, v in fields.items()
+    )
 
 
 def _loaded(session: SessionDep, run: MatchRun) -> tuple[SemesterData, RunState]:
@@ -69,6 +85,9 @@ def _context(
         "editable": editable,
         "key_label": key_label,
         "back": f.query(),
+        "hidden": hidden_fields,
+        "actions_label": _(lazy("Move or change…")),
+        "swap_label": _(lazy("Swap with {name}")).format(name=picked.name) if picked else "",
         **extra,
     }
 

@@ -215,3 +215,12 @@ def test_a_stale_board_form_changes_nothing(anon: TestClient, session: Session, 
     assert response.status_code == 409
     assert _team_of(session, run, world.students[0].id) == team0.id
     assert _team(session, run, world, 1).version == team1.version
+
+
+def test_the_htmx_fragment_keeps_the_chip_links(anon: TestClient, session: Session, world: World):
+    run = run_now(session, world)
+    f.login(anon, session, world.wijkdocent)
+    fragment = anon.get(
+        f"/runs/{run.id}/board?q=2000", headers={"HX-Request": "true", "HX-Target": "board_main"}
+    )
+    assert "Verplaatsen of wijzigen…" in fragment.text

@@ -183,14 +183,23 @@ def suggestions(data: SemesterData, state: RunState, student_id: int) -> list[Su
 
 
 def build_board(
-    data: SemesterData, state: RunState, f: BoardFilter, names: dict[int, str]
+    data: SemesterData,
+    state: RunState,
+    f: BoardFilter,
+    names: dict[int, str],
+    only: set[int] | None = None,
 ) -> Board:
-    """The board for one run under a filter; ``names`` are leerkring names by id (0: none)."""
+    """The board for one run under a filter; ``names`` are leerkring names by id (0: none).
+
+    ``only`` limits it to these teams and leaves the tray out (a preview shows the teams a
+    change touches)."""
     lanes: dict[int, Lane] = {}
     views = team_views(data, state)
     shown = 0
     for view in views:
         card = _card(view, f)
+        if only is not None and view.team.id not in only:
+            continue
         if not card.chips or not _card_shown(card, f):
             continue
         lk = view.opdracht.leerkring_id or 0
@@ -201,7 +210,7 @@ def build_board(
     tray = [
         (Chip(s, None, None, f.on_students), suggestions(data, state, s.id))
         for s in sorted(unplaced, key=lambda s: s.name.lower())
-        if _tray_shown(s, f)
+        if only is None and _tray_shown(s, f)
     ]
     ordered = sorted(lanes.values(), key=lambda lane: (lane.leerkring_id == 0, lane.name.lower()))
     return Board(f, ordered, tray, sum(1 for v in views if v.members), shown, len(unplaced))

@@ -60,6 +60,7 @@ def _context(
     loaded: tuple[SemesterData, RunState],
     f: BoardFilter,
     pick: int | None = None,
+    only: set[int] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     data, state = loaded
@@ -71,7 +72,7 @@ def _context(
         "semester": data.semester,
         "data": data,
         "state": state,
-        "board": build_board(data, state, f, names),
+        "board": build_board(data, state, f, names, only),
         "names": names,
         "picked": picked,
         "picked_member": state.member(picked.id) if picked else None,
@@ -129,7 +130,10 @@ def _outcome_page(
         response = RedirectResponse(_back(run.id or 0, back) + "#board_top", status_code=303)
         flash(response, lazy("The change is saved."))
         return response
-    ctx = _context(session, run, loaded, f, preview=outcome, form=form, event_id=event_id)
+    touched = set(outcome.plan.versions) if outcome.plan else set()
+    ctx = _context(
+        session, run, loaded, f, only=touched, preview=outcome, form=form, event_id=event_id
+    )
     return render(request, "runs/board.html", ctx, status=422 if form.errors else 200)
 
 

@@ -19,6 +19,7 @@ from app.runs.compare import Comparison, compare
 from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups
 from app.runs.results import Dashboard, GroupRow, dashboard
+from app.runs.warnings import warnings_for
 from app.runs.wording import explain
 
 
@@ -176,9 +177,16 @@ def student_context(
 def approvals_context(session: Session, semester: Semester, user: User) -> dict[str, Any]:
     run = services.current_run(session, semester)
     found = groups(session, run, user) if run else []
+    loaded = None
+    if run is not None and run.status == RunStatus.SUCCEEDED:
+        loaded = load_semester(session, semester), load_run(session, run)
     return {
         "semester": semester,
         "run": run,
         "groups": found,
+        "warnings": {g.leerkring_id: warnings_for(*loaded, g.leerkring_id) for g in found}
+        if loaded
+        else {},
+        "all_warnings": warnings_for(*loaded, None) if loaded else None,
         "all_approved": bool(found) and all(g.approved == len(g.teams) for g in found),
     }

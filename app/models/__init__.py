@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -53,6 +54,8 @@ __all__ = [
     "LoginAttempt",
     "MatchRun",
     "Member",
+    "OidcIdentity",
+    "OidcLogin",
     "Opdracht",
     "OpdrachtCopartner",
     "OpdrachtRequiredProgramme",
@@ -64,6 +67,7 @@ __all__ = [
     "PartnerKind",
     "PartnerLeerkring",
     "PartnerUser",
+    "PasswordLogin",
     "Phase",
     "Preference",
     "Programme",

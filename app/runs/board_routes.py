@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
@@ -99,6 +100,14 @@ def show_board(request: Request, session: SessionDep, user: StaffUser, run_id: i
     params = dict(request.query_params)
     f = BoardFilter.parse(params)
     ctx = _context(session, run, _loaded(session, run), f, ascii_int(params.get("pick")))
+    record_access(  # staff saw students' data (AVG), as on the run page
+        session,
+        actor=user,
+        action="run.board",
+        entity="match_run",
+        entity_id=run.id,
+        semester_id=run.semester_id,
+    )
     return render(request, "runs/board.html", ctx)
 
 

@@ -30,6 +30,7 @@ from app.opdrachten.routes import router as opdrachten_router
 from app.outcomes.routes import router as outcomes_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
+from app.runs.board_routes import router as runs_board_router
 from app.runs.routes import router as runs_router
 from app.runs.routes import teams_router as runs_teams_router
 from app.runs.services import recover_interrupted_runs
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         semester_admin_router,
         opdrachten_router,
         review_router,
+        runs_board_router,
         runs_router,
         runs_teams_router,
         students_staff_router,

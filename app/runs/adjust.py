@@ -1,10 +1,8 @@
-"""Hand adjustments to the current run: move, swap, place, unplace, lock, ban.
+"""Hand adjustments to the current run: move, swap, place, unplace, lock, ban, as plans.
 
-Every change is checked with the solver's rules before it is saved: the rules it newly
-breaks and its cost change are shown, and breaking a rule needs an explicit override with a
-reason. Each team the change touches must still be at the version the form was rendered
-with (compare-and-set on ``Team.version``), so a stale form never overwrites someone else's
-change. Every change is audited.
+A form becomes a :class:`Plan` (where students go, the team versions the form saw) and the
+plan's :class:`Effect` (cost change, rules broken and mended) is worked out before anything is
+saved; ``app.runs.commit`` writes it.
 """
 
 from __future__ import annotations
@@ -12,14 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
-from app.models import Ban, MatchRun, Member, RunStatus, Team, TeamStatus, User, utcnow
+from app.models import Ban, MatchRun, RunStatus
 from app.parsing import parse_id
 from app.runs.data import RunState, SemesterData, load_run, load_semester
 from app.runs.rules import (
@@ -30,7 +25,6 @@ from app.runs.rules import (
     unplaced_violation,
 )
 from app.runs.services import RUN_PHASES, semester_or_404
-from app.runs.worker import supervisors_of
 from app.semesters import require_phase
 
 NEW = "new"
@@ -44,7 +38,8 @@ class ChangeForm:
     student_id: int = 0
     from_team: int | None = None  # the team the form was rendered with, and its version
     from_version: int | None = None
-    target: str = ""  # "team:<id>:<version>", "new:<opdracht id>", "member:<student id>:<version>"
+    # "team:<id>:<version>", "new:<opdracht id>", "member:<student id>:<team id>:<version>"
+    target: str = ""
     opdracht_id: int | None = None  # for ban / unban
     override: bool = False
     reason: str = ""
@@ -57,6 +52,9 @@ class Effect:
     cost_after: int
     broken: list[Violation]
     fixed: list[Violation]
+    # students the change puts on an opdracht they did not rank, which this semester gives no
+    # cost (the solver never does it): the cost change is unknown, not the number above
+    uncosted: list[str] = field(default_factory=list)
 
     @property
     def delta(self) -> int:
@@ -82,16 +80,27 @@ def current_state(session: Session, run: MatchRun) -> tuple[SemesterData, RunSta
 
 
 def _target(form: ChangeForm, state: RunState) -> tuple[Dest, int | None, int | None]:
-    """Parse the target: (destination, team id to version-check, version)."""
+    """Parse the target: (destination, team id to version-check, version).
+
+    A swap names the other student together with the team and version the form showed, so
+    a student who moved since is a conflict, not a swap into a team nobody was shown.
+    """
     kind, _sep, rest = form.target.partition(":")
     ids = [parse_id(p) for p in rest.split(":")] if rest else []
     parts = [] if None in ids else [i for i in ids if i is not None]
     if kind == NEW and len(parts) == 1:
         return (NEW, parts[0]), None, None
-    if kind in ("team", "member") and len(parts) == 2:
-        team_id = parts[0] if kind == "team" else state.team_of.get(parts[0])
-        if team_id in state.teams:
-            return team_id, team_id, parts[1]
+    if kind == "team" and len(parts) == 2 and parts[0] in state.teams:
+        return parts[0], parts[0], parts[1]
+    if kind == "member" and len(parts) == 3 and parts[1] in state.teams:
+        if state.team_of.get(parts[0]) != parts[1]:
+            raise Conflict(
+                lazy(
+                    "The other student was moved by someone else in the meantime. "
+                    "Nothing was saved."
+                )
+            )
+        return parts[1], parts[1], parts[2]
     form.errors["target"] = lazy("Choose where the student goes.")
     raise InvalidInput(errors=list(form.errors.values()))
 
@@ -145,7 +154,7 @@ def plan_change(form: ChangeForm, data: SemesterData, state: RunState) -> Plan:
     return plan
 
 
-def _dest_opdracht(state: RunState, dest: Dest) -> int | None:
+def dest_opdracht(state: RunState, dest: Dest) -> int | None:
     if dest is None:
         return None
     if isinstance(dest, tuple):
@@ -153,7 +162,7 @@ def _dest_opdracht(state: RunState, dest: Dest) -> int | None:
     return state.teams[dest].opdracht_id
 
 
-def _next_index(state: RunState, opdracht_id: int) -> int:
+def next_index(state: RunState, opdracht_id: int) -> int:
     used = {t.index for t in state.teams.values() if t.opdracht_id == opdracht_id}
     return next(i for i in range(1, len(used) + 2) if i not in used)
 
@@ -171,9 +180,9 @@ def _violations(
         if t is None:
             continue
         members = sorted(s for s, d in placement.items() if d == t)
-        opdracht_id = _dest_opdracht(state, t)
+        opdracht_id = dest_opdracht(state, t)
         assert opdracht_id is not None
-        index = _next_index(state, opdracht_id) if isinstance(t, tuple) else state.teams[t].index
+        index = next_index(state, opdracht_id) if isinstance(t, tuple) else state.teams[t].index
         out += team_violations(data, opdracht_id, index, members)
         for s in members:
             out += member_violations(data, s, opdracht_id, locked=locked.get(s, False))
@@ -201,9 +210,16 @@ def evaluate(data: SemesterData, state: RunState, plan: Plan) -> Effect:
         new = _violations(data, state, after, new_locked, teams, moved)
     finally:
         data.bans = bans_before
-    cost = sum(student_cost(data, s, _dest_opdracht(state, before.get(s))) for s in moved)
-    cost_after = sum(student_cost(data, s, _dest_opdracht(state, after.get(s))) for s in moved)
-    return Effect(cost, cost_after, _minus(new, old), _minus(old, new))
+    cost = sum(student_cost(data, s, dest_opdracht(state, before.get(s))) for s in moved)
+    cost_after = sum(student_cost(data, s, dest_opdracht(state, after.get(s))) for s in moved)
+    uncosted = sorted(
+        data.students[s].name
+        for s in moved
+        if data.semester.unranked_cost is None
+        and (o := dest_opdracht(state, after.get(s))) is not None
+        and data.students[s].rank_of(o) is None
+    )
+    return Effect(cost, cost_after, _minus(new, old), _minus(old, new), uncosted)
 
 
 def _minus(a: list[Violation], b: list[Violation]) -> list[Violation]:
@@ -215,164 +231,3 @@ def _minus(a: list[Violation], b: list[Violation]) -> list[Violation]:
         else:
             out.append(v)
     return out
-
-
-@dataclass
-class Outcome:
-    effect: Effect
-    saved: bool
-
-
-def _claim(session: Session, state: RunState, plan: Plan) -> None:
-    """Compare-and-set every touched team's version; a stale form changes nothing."""
-    reset = bool(plan.dests)  # a new line-up needs a new approval
-    for team_id, version in sorted(plan.versions.items()):
-        values: dict[str, object] = {"version": version + 1, "updated_at": utcnow()}
-        if reset:
-            values.update(status=TeamStatus.PROPOSED, approved_by_id=None, approved_at=None)
-        result = session.exec(
-            update(Team)
-            .where(
-                col(Team.id) == team_id,
-                col(Team.version) == version,
-                col(Team.run_id) == state.run.id,
-            )
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            session.rollback()
-            raise Conflict(
-                lazy(
-                    "Someone else changed this team in the meantime. "
-                    "Nothing was saved; the page now shows the current teams."
-                )
-            )
-
-
-def _team_for(session: Session, state: RunState, dest: Dest) -> int:
-    if isinstance(dest, int):
-        return dest
-    assert isinstance(dest, tuple)
-    opdracht_id = dest[1]
-    team = Team(
-        run_id=state.run.id or 0,
-        opdracht_id=opdracht_id,
-        index=_next_index(state, opdracht_id),
-        supervisor_id=supervisors_of(session, [opdracht_id]).get(opdracht_id),
-    )
-    session.add(team)
-    session.flush()
-    assert team.id is not None
-    return team.id
-
-
-def _move(session: Session, data: SemesterData, state: RunState, plan: Plan, reason: str) -> None:
-    for student_id, dest in plan.dests.items():
-        member = state.member(student_id)
-        opdracht_id = _dest_opdracht(state, dest)
-        if dest is None:
-            if member is not None:
-                session.delete(member)
-            continue
-        team_id = _team_for(session, state, dest)
-        if member is None:
-            member = Member(run_id=state.run.id or 0, team_id=team_id, student_id=student_id)
-        member.team_id = team_id
-        member.rank = data.students[student_id].rank_of(opdracht_id or 0)
-        member.override_reason = reason
-        session.add(member)
-
-
-def _describe(state: RunState, data: SemesterData, student_id: int) -> dict[str, object]:
-    member = state.member(student_id)
-    return {
-        "student": student_id,
-        "opdracht": state.opdracht_of(student_id),
-        "team": state.team_of.get(student_id),
-        "locked": bool(member and member.locked),
-        "bans": sorted(o for s, o in data.bans if s == student_id),
-    }
-
-
-def apply_change(
-    *, session: Session, run: MatchRun, form: ChangeForm, user: User, preview: bool = False
-) -> Outcome:
-    """Check a change; save it unless it is a preview or breaks a rule without an override."""
-    data, state = current_state(session, run)
-    plan = plan_change(form, data, state)
-    effect = evaluate(data, state, plan)
-    form.reason = form.reason.strip()[:500]
-    if preview:
-        return Outcome(effect, saved=False)
-    if effect.broken and not (form.override and form.reason):
-        form.errors["override"] = lazy(
-            "This change breaks a rule: tick the override box and give a reason."
-        )
-        return Outcome(effect, saved=False)
-    before = _describe(state, data, form.student_id)
-    _claim(session, state, plan)
-    try:
-        _move(session, data, state, plan, form.reason if effect.broken else "")
-        member = state.member(form.student_id)
-        if plan.lock is not None and member is not None:
-            member.locked = plan.lock
-            session.add(member)
-        for sid, oid in plan.bans:
-            session.add(
-                Ban(
-                    semester_id=data.semester.id or 0,
-                    student_id=sid,
-                    opdracht_id=oid,
-                    reason=form.reason,
-                    created_by_id=user.id,
-                )
-            )
-        for pair in plan.unbans:
-            if pair in data.bans:
-                session.delete(data.bans[pair])
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(lazy("Someone else changed this in the meantime.")) from None
-    after_state = load_run(session, run)
-    after_data = load_semester(session, data.semester)
-    record(
-        session,
-        actor=user,
-        action=f"run.{form.action}",
-        entity="match_run",
-        entity_id=run.id,
-        semester_id=data.semester.id,
-        before=before,
-        after={
-            **_describe(after_state, after_data, form.student_id),
-            "cost_change": effect.delta,
-            "broken": [v.message for v in effect.broken],
-        },
-        reason=form.reason,
-    )
-    session.commit()
-    return Outcome(effect, saved=True)
-
-
-def lock_team(
-    *, session: Session, run: MatchRun, team_id: int, version: int, locked: bool, user: User
-) -> None:
-    """Lock (or unlock) every member of a team, so a re-run keeps it as it is."""
-    data, state = current_state(session, run)
-    if team_id not in state.teams:
-        raise NotFound()
-    _claim(session, state, Plan(versions={team_id: version}))
-    for m in state.members[team_id]:
-        m.locked = locked
-        session.add(m)
-    record(
-        session,
-        actor=user,
-        action="run.lock_team" if locked else "run.unlock_team",
-        entity="team",
-        entity_id=team_id,
-        semester_id=data.semester.id,
-        after={"members": [m.student_id for m in state.members[team_id]], "locked": locked},
-    )
-    session.commit()

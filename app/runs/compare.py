@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.errors import InvalidInput
+from app.i18n import gettext as _
 from app.i18n import lazy
 from app.models import MatchRun, RunStatus
 from app.runs.data import RunState, SemesterData, StudentInfo, load_run, load_semester
@@ -21,6 +22,14 @@ class Move:
     after: int | None
     rank_before: str
     rank_after: str
+    team_before: int | None = None  # the team's number within its opdracht
+    team_after: int | None = None
+
+
+def _place(state: RunState, student_id: int) -> tuple[int | None, int | None]:
+    """(opdracht id, team number) of a student in a run; (None, None) when unplaced."""
+    team = state.teams.get(state.team_of.get(student_id, 0))
+    return (team.opdracht_id, team.index) if team else (None, None)
 
 
 @dataclass
@@ -32,9 +41,11 @@ class Comparison:
     moves: list[Move]
     data: SemesterData
 
-    def title(self, opdracht_id: int | None) -> str:
+    def title(self, opdracht_id: int | None, team: int | None = None) -> str:
         info = self.data.opdrachten.get(opdracht_id or 0)
-        return info.opdracht.title if info else "—"
+        if info is None:
+            return _(lazy("unplaced")) if opdracht_id is None else "—"
+        return f"{info.opdracht.title} · {_(lazy('team'))} {team}" if team else info.opdracht.title
 
 
 def _overall(data: SemesterData, state: RunState) -> GroupRow:
@@ -53,9 +64,10 @@ def compare(*, session: Session, a: MatchRun, b: MatchRun) -> Comparison:
     students = {s.id: s for s in run_students(data, sa) + run_students(data, sb)}
     moves = []
     for s in sorted(students.values(), key=lambda s: s.name):
-        before, after = sa.opdracht_of(s.id), sb.opdracht_of(s.id)
-        if before != after:
-            moves.append(Move(s, before, after, placement_key(s, before), placement_key(s, after)))
+        (before, tb), (after, ta) = _place(sa, s.id), _place(sb, s.id)
+        if (before, tb) != (after, ta):  # another team of the same opdracht counts too
+            keys = placement_key(s, before), placement_key(s, after)
+            moves.append(Move(s, before, after, *keys, team_before=tb, team_after=ta))
     return Comparison(
         a, b, histogram_keys(data), (_overall(data, sa), _overall(data, sb)), moves, data
     )

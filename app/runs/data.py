@@ -111,32 +111,42 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
         select(OpdrachtRequiredProgramme).where(col(OpdrachtRequiredProgramme.opdracht_id).in_(ids))
     ):
         required.setdefault(link.opdracht_id, []).append(programmes[link.programme_id].code)
+    # Plain column rows, not ORM objects: a semester has thousands of preferences.
     rankings: dict[int, list[int]] = {}
-    for pref in session.exec(
-        select(Preference)
+    for student_id, opdracht_id in session.exec(
+        select(Preference.student_id, Preference.opdracht_id)
         .where(Preference.semester_id == semester.id, col(Preference.opdracht_id).in_(ids))
         .order_by(col(Preference.student_id), col(Preference.rank))
     ):
-        rankings.setdefault(pref.student_id, []).append(pref.opdracht_id)
+        rankings.setdefault(student_id, []).append(opdracht_id)
     longest = len(semester.rank_costs)
     students = {}
-    for profile, user in session.exec(
-        select(StudentProfile, User)
+    for sid, user_id, number, programme_id, year, leerkring_id, name, email in session.exec(
+        select(  # type: ignore[call-overload]  # eight columns: beyond sqlmodel's overloads
+            StudentProfile.id,
+            StudentProfile.user_id,
+            StudentProfile.student_number,
+            StudentProfile.programme_id,
+            StudentProfile.year,
+            StudentProfile.leerkring_id,
+            User.name,
+            User.email,
+        )
         .join(User, col(User.id) == StudentProfile.user_id)
         .where(col(User.active).is_(True))
         .order_by(col(StudentProfile.id))
     ):
-        assert profile.id is not None
-        students[profile.id] = StudentInfo(
-            id=profile.id,
-            user_id=profile.user_id,
-            name=user.name,
-            email=user.email,
-            number=profile.student_number,
-            programme=programmes[profile.programme_id],
-            year=profile.year,
-            leerkring_id=profile.leerkring_id,
-            ranking=tuple(rankings.get(profile.id, [])[:longest]),
+        assert sid is not None
+        students[sid] = StudentInfo(
+            id=sid,
+            user_id=user_id,
+            name=name,
+            email=email,
+            number=number,
+            programme=programmes[programme_id],
+            year=year,
+            leerkring_id=leerkring_id,
+            ranking=tuple(rankings.get(sid, [])[:longest]),
         )
     bans = {
         (b.student_id, b.opdracht_id): b
@@ -153,6 +163,24 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
         bans=bans,
         leerkringen={lk.id: lk for lk in session.exec(select(Leerkring)) if lk.id is not None},
         programmes={p.code: p for p in programmes.values()},
+    )
+
+
+def load_titles(session: Session, semester: Semester) -> SemesterData:
+    """Only the semester's approved opdrachten and the programmes: enough to word a student's
+    own explanation without loading every student."""
+    opdrachten = session.exec(
+        select(Opdracht).where(
+            Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
+        )
+    )
+    return SemesterData(
+        semester=semester,
+        students={},
+        opdrachten={o.id: OpdrachtInfo(o, ()) for o in opdrachten if o.id is not None},
+        bans={},
+        leerkringen={},
+        programmes={p.code: p for p in session.exec(select(Programme))},
     )
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.models import Member, Opdracht, Team
 from app.runs.data import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
-from app.runs.explanations import as_text
 from app.runs.rules import (
     Violation,
     member_violations,
@@ -20,6 +17,7 @@ from app.runs.rules import (
     team_violations,
     unplaced_violation,
 )
+from app.runs.wording import explain
 from app.templating import localized_name
 
 UNRANKED, UNPLACED = "unranked", "unplaced"
@@ -162,19 +160,15 @@ def why_no_team(data: SemesterData, info: OpdrachtInfo, students: list[StudentIn
     ).format(count=len(eligible))
 
 
-def readable(data: SemesterData, stored: Any) -> str:
-    """A stored explanation as text, with solver ids (o12, s34) replaced by titles and names."""
-    text = as_text(stored)
-
-    def opdracht(m: re.Match[str]) -> str:
-        info = data.opdrachten.get(int(m.group(1)))
-        return f"«{info.opdracht.title}»" if info else m.group(0)
-
-    def student(m: re.Match[str]) -> str:
-        s = data.students.get(int(m.group(1)))
-        return s.name if s else m.group(0)
-
-    return re.sub(r"\bs(\d+)\b", student, re.sub(r"\bo(\d+)\b", opdracht, text))
+def _explain(data: SemesterData, state: RunState, student_id: int) -> str:
+    member = state.member(student_id)
+    return explain(
+        data,
+        state.run.explanations.get(f"s{student_id}"),
+        now_on=state.opdracht_of(student_id),
+        by_hand=member.override_reason if member else "",
+        check_stale=True,
+    )
 
 
 def dashboard(data: SemesterData, state: RunState) -> Dashboard:
@@ -187,7 +181,7 @@ def dashboard(data: SemesterData, state: RunState) -> Dashboard:
         t.opdracht_id for t in state.teams.values() if state.members.get(t.id or 0)
     }
     explanations = [
-        (s, placement_key(s, placed_on[s.id]), readable(data, state.run.explanations[f"s{s.id}"]))
+        (s, placement_key(s, placed_on[s.id]), _explain(data, state, s.id))
         for s in students
         if f"s{s.id}" in state.run.explanations
     ]

@@ -15,8 +15,8 @@ from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
 from app.memberships import partner_ids_of
 from app.middleware import flash
-from app.models import RunStatus, User
-from app.runs import adjust, exports, publish, published, services, views
+from app.models import RunStatus, Semester, User
+from app.runs import adjust, commit, exports, publish, published, services, views, warnings
 from app.runs.compare import compare
 from app.runs.data import load_run, load_semester
 from app.runs.worker import Worker
@@ -88,23 +88,46 @@ def approvals(request: Request, session: SessionDep, user: StaffUser) -> Respons
     return render(request, "runs/approvals.html", views.approvals_context(session, semester, user))
 
 
-@router.post("/approvals/{leerkring_id}")
+def _unacknowledged(
+    request: Request, session: Session, semester: Semester, user: User, exc: InvalidInput
+) -> Response:
+    ctx = views.approvals_context(session, semester, user)
+    ctx["refusal"] = exc.translated()
+    return render(request, "runs/approvals.html", ctx, status=exc.status_code)
+
+
+@router.post("/approvals/{leerkring_id}", response_class=HTMLResponse)
 def approve(
+    request: Request,
     session: SessionDep,
     user: StaffUser,
     leerkring_id: int,
     token: Annotated[str, Form(max_length=64)] = "",
+    acknowledged: Annotated[bool, Form()] = False,
 ) -> Response:
     semester = services.semester_or_404(session)
+    try:
+        warnings.require_acknowledged(session, semester, leerkring_id, acknowledged)
+    except InvalidInput as exc:
+        return _unacknowledged(request, session, semester, user, exc)
     publish.approve(
         session=session, semester=semester, leerkring_id=leerkring_id, token=token, user=user
     )
     return _redirect("/runs/approvals", lazy("The teams are approved."))
 
 
-@router.post("/publish")
-def publish_semester(session: SessionDep, admin: AdminUser) -> Response:
+@router.post("/publish", response_class=HTMLResponse)
+def publish_semester(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    acknowledged: Annotated[bool, Form()] = False,
+) -> Response:
     semester = services.semester_or_404(session)
+    try:
+        warnings.require_acknowledged(session, semester, None, acknowledged)
+    except InvalidInput as exc:
+        return _unacknowledged(request, session, semester, admin, exc)
     publish.publish(session=session, semester=semester, user=admin)
     return _redirect("/runs/approvals", lazy("The teams are published."))
 
@@ -154,7 +177,7 @@ def lock_team(
     locked: Annotated[bool, Form()] = False,
 ) -> Response:
     run = services.get_run(session, run_id)
-    adjust.lock_team(
+    commit.lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )
     message = lazy("The team is locked.") if locked else lazy("The team is unlocked.")
@@ -192,10 +215,11 @@ def change(
         action, student_id, from_team, from_version, target, opdracht_id, override, reason
     )
     try:
-        outcome = adjust.apply_change(
+        outcome = commit.apply_change(
             session=session, run=run, form=form, user=user, preview=bool(check)
         )
     except (InvalidInput, Conflict) as exc:
+        session.rollback()  # drop whatever the refused change had claimed
         ctx = views.student_context(session, run, student_id, form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/student.html", ctx, status=exc.status_code)

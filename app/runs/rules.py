@@ -96,15 +96,15 @@ def team_violations(
 def member_violations(
     data: SemesterData, student_id: int, opdracht_id: int, *, locked: bool
 ) -> list[Violation]:
-    """Rules on the pairing of one student with an opdracht (a lock overrides year and rank)."""
+    """Rules on the pairing of one student with an opdracht (a lock overrides them all)."""
     student, info = data.students.get(student_id), data.opdrachten.get(opdracht_id)
     if student is None or info is None:
+        return []
+    if locked:  # as in app.matching.check: a lock overrides ban, year and rank
         return []
     out = []
     if (student_id, opdracht_id) in data.bans:
         out.append(_v(lazy("{student} is banned from this opdracht"), student=student.name))
-    if locked:
-        return out
     years = sorted(info.opdracht.eligible_years)
     if years and student.year not in years:
         out.append(

@@ -12,12 +12,15 @@ from app.i18n import lazy
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, RunStatus, Semester, User
 from app.runs import services
-from app.runs.adjust import ChangeForm, Outcome
+from app.runs.adjust import ChangeForm
 from app.runs.charts import Series, bar_chart
+from app.runs.commit import Outcome
 from app.runs.compare import Comparison, compare
 from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups
-from app.runs.results import Dashboard, GroupRow, dashboard, readable
+from app.runs.results import Dashboard, GroupRow, dashboard
+from app.runs.warnings import warnings_for
+from app.runs.wording import explain
 
 
 def key_label(key: str) -> str:
@@ -61,7 +64,7 @@ def run_context(session: Session, run: MatchRun, user: User) -> dict[str, Any]:
     ctx["active"] = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     if run.status != RunStatus.SUCCEEDED:
         data = load_semester(session, semester)
-        ctx["explanations"] = [readable(data, text) for text in run.explanations.values()]
+        ctx["explanations"] = [explain(data, text) for text in run.explanations.values()]
         return ctx
     data, state = load_semester(session, semester), load_run(session, run)
     board: Dashboard = dashboard(data, state)
@@ -128,7 +131,7 @@ def student_context(
     team = state.teams.get(team_id or 0)
     swap = [
         (
-            f"member:{m.student_id}:{state.teams[tid].version}",
+            f"member:{m.student_id}:{tid}:{state.teams[tid].version}",
             f"{data.students[m.student_id].name} · {_title(data, state.teams[tid].opdracht_id)}",
         )
         for tid, members in state.members.items()
@@ -157,7 +160,14 @@ def student_context(
             ),
             key=lambda o: o.title,
         ),
-        "explanation": readable(data, explanation) if explanation else "",
+        "explanation": explain(
+            data,
+            explanation,
+            now_on=state.opdracht_of(student_id),
+            by_hand=getattr(state.member(student_id), "override_reason", ""),
+            check_stale=True,
+            first_choice=student.ranking[0] if student.ranking else None,
+        ),
         "form": form or ChangeForm(student_id=student_id),
         "outcome": outcome,
         "editable": run.is_current and semester.phase in services.RUN_PHASES,
@@ -167,9 +177,16 @@ def student_context(
 def approvals_context(session: Session, semester: Semester, user: User) -> dict[str, Any]:
     run = services.current_run(session, semester)
     found = groups(session, run, user) if run else []
+    loaded = None
+    if run is not None and run.status == RunStatus.SUCCEEDED:
+        loaded = load_semester(session, semester), load_run(session, run)
     return {
         "semester": semester,
         "run": run,
         "groups": found,
+        "warnings": {g.leerkring_id: warnings_for(*loaded, g.leerkring_id) for g in found}
+        if loaded
+        else {},
+        "all_warnings": warnings_for(*loaded, None) if loaded else None,
         "all_approved": bool(found) and all(g.approved == len(g.teams) for g in found),
     }

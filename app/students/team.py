@@ -20,6 +20,8 @@ from app.models import (
     Team,
     User,
 )
+from app.runs.data import load_titles
+from app.runs.wording import explain
 
 VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 
@@ -39,6 +41,7 @@ class TeamView:
     supervisor: User | None
     rank: int | None  # which of the student's choices this was; None: not ranked
     teammates: list[Teammate] = field(default_factory=list)
+    why: str = ""  # why they got this choice, from the solver's reason (or: changed by hand)
 
 
 def is_published(semester: Semester) -> bool:
@@ -71,7 +74,7 @@ def published_team(
     if not is_published(semester):
         return None
     row = session.exec(
-        select(Team, Member)
+        select(Team, Member, MatchRun)
         .join(Member, col(Member.team_id) == Team.id)
         .join(MatchRun, col(MatchRun.id) == Team.run_id)
         .where(
@@ -82,7 +85,7 @@ def published_team(
     ).first()
     if row is None:
         return None
-    team, member = row
+    team, member, run = row
     opdracht = session.get(Opdracht, team.opdracht_id)
     assert opdracht is not None
     preference = session.exec(
@@ -100,7 +103,26 @@ def published_team(
         supervisor=session.get(User, team.supervisor_id) if team.supervisor_id else None,
         rank=preference if preference is not None else member.rank,
         teammates=_teammates(session, team, profile),
+        why=explain(
+            load_titles(session, semester),
+            run.explanations.get(f"s{profile.id}"),
+            student=True,
+            now_on=team.opdracht_id,
+            by_hand=member.override_reason,
+            check_stale=True,
+            first_choice=_first_choice(session, semester, profile),
+        ),
     )
+
+
+def _first_choice(session: Session, semester: Semester, profile: StudentProfile) -> int | None:
+    return session.exec(
+        select(Preference.opdracht_id).where(
+            Preference.semester_id == semester.id,
+            Preference.student_id == profile.id,
+            Preference.rank == 1,
+        )
+    ).first()
 
 
 def _teammates(session: Session, team: Team, profile: StudentProfile) -> list[Teammate]:

@@ -90,6 +90,7 @@ PAGES = [
     Visit("/runs", STAFF, REVIEW),
     Visit("/runs/{run_id}", STAFF, REVIEW, url="/runs/{run}"),
     Visit("/runs/{run_id}", (ADMIN,), REVIEW, url="/runs/{candidate}"),
+    Visit("/runs/{run_id}/board", STAFF, REVIEW, url="/runs/{run}/board"),
     Visit("/runs/compare", STAFF, REVIEW, url="/runs/compare?a={run}&b={candidate}"),
     Visit("/runs/approvals", STAFF, REVIEW),
     Visit(

@@ -27,7 +27,8 @@ from app.models import (
     Team,
     User,
 )
-from app.runs.adjust import ChangeForm, apply_change
+from app.runs.adjust import ChangeForm
+from app.runs.commit import apply_change
 from app.runs.publish import approve, groups, publish, reopen
 from app.semesters import current_semester
 from tests.conftest import migrate

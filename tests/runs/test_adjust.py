@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Ban, MatchRun, Member, Team
+from app.models import AuditEvent, Ban, MatchRun, Member, Preference, Team
 from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
 from tests import factories as f
@@ -141,7 +143,7 @@ def test_a_swap_within_the_rules_is_saved_at_once(anon: TestClient, session: Ses
             "action": "swap",
             "from_team": team0.id,
             "from_version": team0.version,
-            "target": f"member:{b.id}:{team2.version}",
+            "target": f"member:{b.id}:{team2.id}:{team2.version}",
         },
     )
     assert response.status_code == 303
@@ -151,6 +153,96 @@ def test_a_swap_within_the_rules_is_saved_at_once(anon: TestClient, session: Ses
         team0.id,
     )
     assert _member(session, run, a.id).rank == 3  # opdracht 2 is student 0's third choice
+
+
+def _swap(client: TestClient, run: MatchRun, student_id: int | None, source: Team, target: str):
+    data = {
+        "action": "swap",
+        "from_team": source.id,
+        "from_version": source.version,
+        "target": target,
+        "override": "true",
+        "reason": "op verzoek",
+    }
+    return client.post(f"/runs/{run.id}/students/{student_id}", data=data)
+
+
+def test_a_stale_swap_form_is_refused_when_the_other_student_moved_teams(
+    anon: TestClient, session: Session, world: World
+):
+    """Issue 21 item 2: the form's version must be checked against the team it showed."""
+    run = run_now(session, world)
+    f.login(anon, session, world.wijkdocent)
+    team0 = _team(session, run, world, 0)
+    bump = anon.post(f"/runs/{run.id}/teams/{team0.id}/lock", data={"version": team0.version})
+    assert bump.status_code == 303  # team 0 is now one version ahead of team 1
+    page = anon.get(f"/runs/{run.id}/students/{world.students[5].id}")
+    other = world.students[3]  # on team 0
+    shown = _team(session, run, world, 0)
+    swaps = re.findall(r'value="(member:[^"]+)"', page.text)
+    target = next(v for v in swaps if v.split(":")[1] == str(other.id))
+    assert str(shown.version) in target.split(":")[2:]
+    moved = _move(
+        anon, run, other.id, shown, _team(session, run, world, 1), override="true", reason="x"
+    )
+    assert moved.status_code == 303  # the other student is now on team 1, at team 0's old version
+
+    stale = _swap(anon, run, world.students[5].id, _team(session, run, world, 2), target)
+    assert stale.status_code == 409
+    session.expire_all()
+    assert _member(session, run, other.id).team_id == _team(session, run, world, 1).id
+    assert _member(session, run, world.students[5].id).team_id == _team(session, run, world, 2).id
+
+
+def test_a_swap_onto_unranked_opdrachten_shows_no_made_up_cost(
+    anon: TestClient, session: Session, world: World
+):
+    """Issue 14: the preview said "-1 (1 → 0)" while neither student chose the new opdracht."""
+    run = run_now(session, world)
+    a, b = world.students[0], world.students[1]  # first choice each: opdracht 0 and opdracht 1
+    for student, opdracht in ((a, world.opdrachten[1]), (b, world.opdrachten[0])):
+        pref = session.exec(
+            select(Preference).where(
+                Preference.student_id == student.id, Preference.opdracht_id == opdracht.id
+            )
+        ).one()
+        session.delete(pref)
+    session.flush()
+    f.login(anon, session, world.wijkdocent)
+    team0, team1 = _team(session, run, world, 0), _team(session, run, world, 1)
+    response = anon.post(
+        f"/runs/{run.id}/students/{a.id}",
+        data={
+            "action": "swap",
+            "from_team": team0.id,
+            "from_version": team0.version,
+            "target": f"member:{b.id}:{team1.id}:{team1.version}",
+            "check": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "koos deze opdracht niet" in response.text
+    assert "(0 → 0)" not in response.text
+    assert "Kostenverandering: onbekend" in response.text
+
+
+def test_the_ban_form_keeps_its_opdracht_after_checking_the_effect(
+    anon: TestClient, session: Session, world: World
+):
+    run = run_now(session, world)
+    f.login(anon, session, world.wijkdocent)
+    student, team = world.students[0], _team(session, run, world, 0)
+    chosen = world.opdrachten[2]
+    data = {
+        "action": "ban",
+        "from_team": team.id,
+        "from_version": team.version,
+        "opdracht_id": chosen.id,
+        "check": "1",
+    }
+    checked = anon.post(f"/runs/{run.id}/students/{student.id}", data=data)
+    assert checked.status_code == 200
+    assert f'<option value="{chosen.id}" selected>' in checked.text
 
 
 def test_locked_teams_become_locks_of_the_next_run(

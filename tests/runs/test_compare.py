@@ -3,9 +3,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, Member
+from app.models import AuditEvent, Member, Team
+from app.runs.compare import compare
 from tests import factories as f
-from tests.runs.conftest import World
+from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
 
 
@@ -63,3 +64,31 @@ def test_runs_of_different_semesters_cannot_be_compared(
     session.add(b)
     session.flush()
     assert anon.get(f"/runs/compare?a={a.id}&b={b.id}").status_code == 422
+
+
+def test_the_diff_lists_students_who_change_team_within_one_opdracht_and_into_unplaced(
+    session: Session, world: World
+):
+    """Issue 14: the diff was counted per opdracht, so a split into a new team did not show."""
+    s0, s1 = ident(world.students[0]), ident(world.students[1])
+    first = run_now(session, world)
+    second = run_now(session, world)
+    members = {
+        m.student_id: m for m in session.exec(select(Member).where(Member.run_id == second.id))
+    }
+    old = session.get(Team, members[s0].team_id)
+    assert old is not None
+    split = Team(run_id=ident(second), opdracht_id=old.opdracht_id, index=2)
+    session.add(split)
+    session.flush()
+    members[s0].team_id = ident(split)  # same opdracht, another team
+    session.delete(members[s1])  # into unplaced
+    session.flush()
+    cmp = compare(session=session, a=first, b=second)
+    moved = {m.student.id: m for m in cmp.moves}
+    assert set(moved) == {s0, s1}
+    assert (moved[s0].team_before, moved[s0].team_after) == (
+        1,
+        2,
+    )
+    assert moved[s1].after is None

@@ -108,6 +108,7 @@ def test_publish_shows_teams_mails_everyone_and_fills_the_api_snapshot(
     f.login(anon, session, student_user)
     page = anon.get("/student/team").text
     assert "Welzijn op Recept" in page
+    assert "Waarom je in dit team zit:</strong> Je kreeg je eerste keuze." in page
     assert "Begeleidende wijkdocent" in page
     assert world.wijkdocent.name in page
     f.login(anon, session, world.partner_user)

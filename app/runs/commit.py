@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.audit import record
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import lazy
+from app.memberships import staff_scope
 from app.models import Ban, MatchRun, Member, Team, TeamStatus, User, utcnow
 from app.runs.adjust import (
     ChangeForm,
@@ -163,6 +164,19 @@ def _write(
     return created
 
 
+def require_student_scope(
+    *, session: Session, user: User, data: SemesterData, student_ids: set[int]
+) -> None:
+    """A wijkdocent changes the teams of students in their own leerkringen only (the rule of
+    app.memberships.staff_scope; docs/security.md, "Access"); an admin changes any."""
+    scope = staff_scope(session, user)
+    if scope is None:
+        return
+    known = (data.students[s] for s in student_ids if s in data.students)
+    if any(student.leerkring_id not in scope for student in known):
+        raise Forbidden(lazy("You can only change the teams of students of your own leerkring."))
+
+
 def commit_plan(
     *,
     session: Session,
@@ -174,6 +188,8 @@ def commit_plan(
     preview: bool = False,
 ) -> Outcome:
     """Check a plan; save it unless it is a preview or breaks a rule without an override."""
+    touched = {plan.student_id, *plan.dests, *(s for s, _o in plan.bans | plan.unbans)}
+    require_student_scope(session=session, user=user, data=data, student_ids=touched)
     effect = evaluate(data, state, plan)
     form.reason = form.reason.strip()[:500]
     if preview:
@@ -243,6 +259,8 @@ def lock_team(
     data, state = current_state(session, run)
     if team_id not in state.teams:
         raise NotFound()
+    members = {m.student_id for m in state.members[team_id]}
+    require_student_scope(session=session, user=user, data=data, student_ids=members)
     claim(session, state, Plan(versions={team_id: version}))
     for m in state.members[team_id]:
         m.locked = locked

@@ -5,7 +5,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Ban, MatchRun, Member, Preference, Team
+from app.models import AuditEvent, Ban, MatchRun, Member, Preference, Role, Team
 from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
 from tests import factories as f
@@ -104,7 +104,7 @@ def test_a_stale_adjustment_is_refused_without_losing_the_other_change(
     other = TestClient(app, follow_redirects=False)
     other.get("/healthz")
     other.headers["X-CSRF-Token"] = other.cookies["om_csrf"]
-    f.login(other, session, world.other_wijkdocent)
+    f.login(other, session, f.user(session, Role.ADMIN))
     f.login(anon, session, world.wijkdocent)
 
     first = _move(
@@ -326,3 +326,22 @@ def test_an_older_run_cannot_be_adjusted(anon: TestClient, session: Session, wor
         f"/runs/{candidate.id}/students/{world.students[0].id}", data={"action": "lock"}
     )
     assert response.status_code == 409
+
+
+def test_a_wijkdocent_cannot_change_students_of_another_leerkring(
+    anon: TestClient, session: Session, world: World
+):
+    # docs/security.md, "Access": a wijkdocent adjusts students of their own leerkringen only.
+    run = run_now(session, world)
+    f.login(anon, session, world.other_wijkdocent)  # of Zuid; every student is in Noord
+    student = world.students[0]
+    source, target = _team(session, run, world, 0), _team(session, run, world, 1)
+
+    refused = _move(anon, run, student.id, source, target)
+    assert refused.status_code == 403
+    assert _member(session, run, student.id).team_id == source.id
+    locked = anon.post(
+        f"/runs/{run.id}/teams/{source.id}/lock", data={"version": source.version, "locked": "1"}
+    )
+    assert locked.status_code in (403, 404)
+    assert not _member(session, run, student.id).locked

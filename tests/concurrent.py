@@ -5,8 +5,10 @@ request sees the same connection. Here the app is served by uvicorn in a thread,
 loopback port, against the suite's test database (the ``engine`` and ``settings`` fixtures:
 a SQLite file, or PostgreSQL when ``OM_TEST_DATABASE_URL`` says so; the schema comes from
 the migrations). The rows a test builds are committed, so every request's own connection
-sees them; when the test ends, the server stops and every row of every table is deleted, so
-the other tests (rolled back as usual) still start from an empty database.
+sees them; when the test ends, the server stops and the database is put back as it was:
+every row is deleted and the rows that were there before (what the migrations seed, such as
+the deliverable kinds) are written back, so the other tests (rolled back as usual) still start
+from the migrated database.
 
 Use::
 
@@ -134,7 +136,8 @@ def _take_token(client: httpx.Client, page: str) -> None:
 @contextmanager
 def served(engine: Engine, settings: Settings) -> Iterator[Live]:
     """Serve the app on a free loopback port against ``engine``'s database; afterwards stop
-    the server and delete every row (see the module docstring)."""
+    the server and put the database back as it was (see the module docstring)."""
+    seeded = _rows_before(engine)
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -160,6 +163,25 @@ def served(engine: Engine, settings: Settings) -> Iterator[Live]:
         sock.close()
         app.state.engine.dispose()
         delete_all_rows(engine)
+        _restore(engine, seeded)
+
+
+def _rows_before(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """The rows already in the database (the migrations' seeds), per table."""
+    with engine.connect() as conn:
+        found = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in _tables()}
+    return {name: rows for name, rows in found.items() if rows}
+
+
+def _restore(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
+    with engine.begin() as conn:
+        for table in _tables():  # parents first
+            if rows.get(table.name):
+                conn.execute(table.insert(), rows[table.name])
+
+
+def _tables() -> list[sa.Table]:
+    return list(SQLModel.metadata.sorted_tables)
 
 
 def delete_all_rows(engine: Engine) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -60,3 +61,19 @@ def test_posts_carry_the_csrf_token_of_their_page(engine: Engine, settings: Sett
             stored = session.get(User, user.id)
             assert stored is not None
             assert stored.preferred_language == "en"
+
+
+def test_the_rows_the_migrations_seed_are_there_afterwards(engine, settings):
+    # Emptying every table once removed the deliverable kinds, and later tests failed on them.
+    def kinds() -> list[tuple[int, str]]:
+        with engine.connect() as conn:
+            return [
+                tuple(r) for r in conn.execute(sa.text("SELECT id, code FROM deliverable_kind"))
+            ]
+
+    before = kinds()
+    with served(engine, settings) as live, live.session() as session:
+        session.execute(sa.text("DELETE FROM deliverable_kind WHERE code = 'spel'"))
+        session.commit()
+    assert before  # the migrations seed them
+    assert sorted(kinds()) == sorted(before)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-import pytest
+import re
 
-from app.i18n import translations
+import pytest
+from babel.messages.pofile import read_po
+
+from app.i18n import LOCALE_DIR, translations
 from app.models import OpdrachtStatus, Phase, Role
 from scripts.missing_translations import missing, used_messages
 
@@ -21,3 +24,21 @@ def test_enum_values_shown_to_users_are_in_both_catalogues(language: str):
     keys = [str(r) for r in Role]
     keys += [f"phase:{p}" for p in Phase] + [f"status:{s}" for s in OpdrachtStatus]
     assert [k for k in keys if k not in catalogue] == []
+
+
+def _dutch_strings() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for po in sorted((LOCALE_DIR / "nl" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="nl"):
+                strings = message.string
+                if isinstance(strings, str) or strings is None:
+                    strings = [strings or ""]
+                found += [(po.name, str(s)) for s in strings if s]
+    return found
+
+
+def test_dutch_addresses_the_user_as_je_never_u():
+    """docs/conventions.md: one form of address in the whole UI, the informal "je"."""
+    formal = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
+    assert [(name, s) for name, s in _dutch_strings() if formal.search(s)] == []

@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.pending import PendingImport
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -64,6 +65,7 @@ __all__ = [
     "PartnerKind",
     "PartnerLeerkring",
     "PartnerUser",
+    "PendingImport",
     "Phase",
     "Preference",
     "Programme",

@@ -15,6 +15,7 @@ from app.errors import invalid_input, too_large
 from app.security import new_token
 
 FLASH_COOKIE = "om_flash"
+API_REFERENCE = "/api/v1/docs"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -69,8 +70,10 @@ class SecurityMiddleware:
         self, request: Request, csrf: str | None, status: int, headers: MutableHeaders
     ) -> None:
         cookies = Response()
-        # Machine clients of the JSON API use no cookies; they get none.
-        if not csrf and not request.url.path.startswith("/api/"):
+        # Machine clients of the JSON API use no cookies; they get none. The API reference is a
+        # page for people, with the site's forms.
+        path = request.url.path
+        if not csrf and (not path.startswith("/api/") or path == API_REFERENCE):
             cookies.set_cookie(
                 CSRF_COOKIE,
                 request.state.csrf_token,

@@ -58,7 +58,7 @@ class Schema:
 
 def markdown(text: str) -> Markup:
     """The little Markdown the document uses: paragraphs, ``- `` lists, code, bold, italics."""
-    html: list[str] = []
+    html: list[Markup] = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in block.splitlines()]
         if lines and lines[0].startswith("- "):
@@ -68,25 +68,28 @@ def markdown(text: str) -> Markup:
                     items.append(line[2:])
                 else:
                     items[-1] += " " + line
-            html.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            li = Markup("").join(Markup("<li>{0}</li>").format(_inline(i)) for i in items)
+            html.append(Markup("<ul>{0}</ul>").format(li))
         elif lines:
-            html.append(f"<p>{_inline(' '.join(lines))}</p>")
-    return Markup("".join(html))
+            html.append(Markup("<p>{0}</p>").format(_inline(" ".join(lines))))
+    return Markup("").join(html)
 
 
-def _inline(text: str) -> str:
-    out, last = [], 0
+def _inline(text: str) -> Markup:
+    out: list[Markup] = []
+    last = 0
     for m in _INLINE.finditer(text):
-        out.append(str(escape(text[last : m.start()])))
+        out.append(escape(text[last : m.start()]))
         code, bold, em = m.groups()
         if code is not None:
-            out.append(f"<code>{escape(code)}</code>")
+            out.append(Markup("<code>{0}</code>").format(code))
         elif bold is not None:
-            out.append(f"<strong>{escape(bold)}</strong>")
+            out.append(Markup("<strong>{0}</strong>").format(bold))
         else:
-            out.append(f"<em>{escape(em)}</em>")
+            out.append(Markup("<em>{0}</em>").format(em))
         last = m.end()
-    return "".join(out) + str(escape(text[last:]))
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def type_of(schema: dict[str, Any]) -> Markup:
@@ -131,9 +134,11 @@ def _operation(method: str, path: str, op: dict[str, Any]) -> Operation:
     ]
     responses = []
     for status, r in op.get("responses", {}).items():
-        content = r.get("content", {})
-        schema = next(iter(content.values()), {}).get("schema") if content else None
-        responses.append((status, r.get("description", ""), type_of(schema) if schema else Markup()))
+        bodies: list[dict[str, Any]] = list(r.get("content", {}).values())
+        schema = bodies[0].get("schema") if bodies else None
+        responses.append(
+            (status, r.get("description", ""), type_of(schema) if schema else Markup())
+        )
     return Operation(
         method=method.upper(),
         path=path,

@@ -90,6 +90,7 @@ PAGES = [
     Visit("/student/data", (STUDENT,), RANKING),
     Visit("/students/incomplete", STAFF, RANKING),
     Visit("/students/import", STAFF, RANKING, submit=SUBMIT, status=422),
+    Visit("/api/v1/docs", (ANON, ADMIN), RANKING),
 ]
 
 

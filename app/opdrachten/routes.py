@@ -16,6 +16,7 @@ from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
 from app.opdrachten.fields import FormData, FormInput, parse_id, see_other
 from app.opdrachten.forms import LABELS, SUMMARY_LABELS, OpdrachtForm, describe
+from app.runs import no_team
 from app.templating import render
 
 router = APIRouter(prefix="/opdrachten")
@@ -120,13 +121,17 @@ def show_opdracht(
     opdracht, semester = access.get_viewable(session=session, user=user, opdracht_id=opdracht_id)
     earlier, later = continuation.chain(session=session, user=user, opdracht=opdracht)
     can_edit = access.can_edit(session, user, opdracht)
+    staff = user.role in (Role.ADMIN, Role.WIJKDOCENT)
+    # Its partners and the staff learn why an opdracht got no team; other readers need not.
+    told = no_team.without_team(session, semester, [opdracht]) if can_edit or staff else []
     ctx = _semester_context(session, semester) | {
         "card": services.card_of(session, opdracht),
         "can_edit": can_edit,
-        "staff": user.role in (Role.ADMIN, Role.WIJKDOCENT),
+        "staff": staff,
         "earlier": earlier,
         "later": later,
         "targets": continuation.duplicate_targets(session) if can_edit else [],
+        "no_team": told,
     }
     return render(request, "opdrachten/detail.html", ctx)
 

@@ -175,3 +175,24 @@ def test_a_reopened_semester_keeps_showing_the_last_published_teams(
     api = anon.get(f"/api/v1/semesters/{world.semester.code}/teams", headers=b.bearer(secret))
     assert api.status_code == 200
     assert len(api.json()["items"]) == 3
+
+
+def test_a_partner_is_told_which_opdracht_got_no_team_and_why(
+    anon: TestClient, session: Session, world: World, current
+):
+    lonely = f.opdracht(session, world.semester, world.partner, title="Kletsbot in de wijk")
+    f.login(anon, session, world.partner_user)
+    assert "Kletsbot in de wijk" not in anon.get("/partner/teams").text  # not published yet
+    _approve_all(anon, session, world)
+    f.login(anon, session, world.admin)
+    assert anon.post("/runs/publish").status_code == 303
+
+    f.login(anon, session, world.partner_user)
+    teams = anon.get("/partner/teams").text
+    assert "Opdrachten zonder team" in teams
+    assert "Kletsbot in de wijk</a>: Niemand koos deze opdracht." in teams
+    page = anon.get(f"/opdrachten/{lonely.id}").text
+    assert "Deze opdracht heeft dit semester geen team gekregen." in page
+    assert "Niemand koos deze opdracht." in page
+    with_team = anon.get(f"/opdrachten/{world.opdrachten[0].id}").text
+    assert "geen team gekregen" not in with_team

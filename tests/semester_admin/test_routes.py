@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -44,11 +44,13 @@ def test_admin_creates_a_semester_with_deadlines_and_focus(anon: TestClient, ses
     assert semester.phase == Phase.CONCEPT
     # Entered in Dutch time (CET in December), stored in UTC.
     assert semester.intake_deadline == datetime(2097, 12, 1, 16, 0, tzinfo=UTC)
+    assert semester.starts_on == date(2098, 2, 1)  # a calendar day, no time zone to shift it
     assert semester.focus_theme_id == theme.id
     assert (semester.default_min_size, semester.default_max_size) == (3, 5)
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "semester.create")).one()
     page = anon.get(f"/admin/semesters/{semester.id}").text
     assert 'value="2097-12-01T17:00"' in page
+    assert 'value="2098-02-01"' in page
     assert "2098-S1" in anon.get("/admin/semesters").text
 
 

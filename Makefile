@@ -9,8 +9,11 @@ PORT ?= 8000
 # unless REQUIRE_POSTGRES=1 (set by CI), which makes a missing server a failure.
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# The browser pass (tests/browser) drives this Chromium; `make test` skips it with a notice when
+# it is missing, unless REQUIRE_BROWSER=1 (set by CI), which makes a missing browser a failure.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint format typecheck check migrate demo bench browsers clean audit
+.PHONY: run test test-sqlite test-browser test-postgres lint format typecheck check migrate demo bench browsers clean audit
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,10 +35,19 @@ run: migrate
 	@$(BIN)/python -m app.demo --print-logins
 	$(BIN)/uvicorn app.asgi:app --host $(HOST) --port $(PORT)
 
-test: test-sqlite test-postgres
+test: test-sqlite test-browser test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	@if [ -x "$(CHROMIUM)" ]; then \
+		OM_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n 2 -q -m browser $(PYTEST_ARGS); \
+	elif [ "$(REQUIRE_BROWSER)" = "1" ]; then \
+		echo "Chromium is required but missing at $(CHROMIUM)"; exit 1; \
+	else \
+		echo "NOTICE: no Chromium at $(CHROMIUM); the browser tests were skipped (install it with: sudo apt-get install chromium)."; \
+	fi
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m tests.pg_ready "$(PG_TEST_URL)"; then \

@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     # Mark runs left active by a dead process failed when the app starts (the suite turns
     # this off: its own transaction holds the SQLite write lock while the app starts).
     recover_runs_at_startup: bool = True
+    # Sign-in through an OpenID Connect provider (SURFconext); off while the issuer is empty.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_claim_subject: str = "sub"
+    oidc_claim_email: str = "email"
+    oidc_claim_email_verified: str = "email_verified"
+    oidc_claim_student_number: str = "schac_personal_unique_code"
+    oidc_claim_affiliation: str = "eduperson_affiliation"
+    # Treat the e-mail claim as verified when the provider does not send email_verified
+    # (an institution's own addresses, released by SURFconext).
+    oidc_trust_email: bool = False
+    oidc_timeout_seconds: float = 5.0
     # Test hook (honoured only when environment is "test"): seconds a match run's worker
     # sleeps inside its write transaction, so a test can kill the server mid-write.
     test_slow_write: float = 0
@@ -55,6 +69,10 @@ class Settings(BaseSettings):
     @property
     def https(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_sqlite(self) -> bool:

@@ -15,6 +15,7 @@ from app.api.reference import router as api_reference_router
 from app.api.routes import router as api_router
 from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
+from app.auth.oidc_routes import router as oidc_router
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
 from app.concurrency import AdmissionLimit
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        oidc_router,
     ):
         app.include_router(router)
     api_openapi.install(app)

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app.auth import services
 from app.auth.deps import (
@@ -16,10 +17,14 @@ from app.auth.deps import (
     SettingsDep,
     client_address,
 )
+from app.auth.oidc_logout import OIDC_MARK_COOKIE, provider_logout_url
+from app.auth.password_login import password_login_allowed
+from app.config import Settings
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.i18n import LANGUAGES, lazy
 from app.middleware import flash
+from app.models import User
 from app.templating import render
 
 router = APIRouter()
@@ -52,26 +57,38 @@ def login(
 ) -> Response:
     address = client_address(request)
     user = services.authenticate(session=session, email=email, password=password, address=address)
+    error = None
     if user is None:
-        ctx = {"next": next, "email": email, "error": lazy("Wrong e-mail address or password.")}
+        error = lazy("Wrong e-mail address or password.")
+    elif not password_login_allowed(session=session, role=user.role):
+        error = lazy("Password login is switched off for your role: sign in with your HAN account.")
+    if user is None or error:
+        ctx = {"next": next, "email": email, "error": error}
         return render(request, "auth/login.html", ctx, status=400)
-    # A new token on every login: a session id planted before login is worthless.
-    old = request.cookies.get(SESSION_COOKIE)
-    if old:
-        services.end_session(session=session, token=old)
-    token = services.start_session(session=session, user=user)
+    return logged_in(request, session, settings, user, next)
+
+
+def logged_in(
+    request: Request, session: Session, settings: Settings, user: User, next: str
+) -> Response:
+    """The one way in, for the password and the institution's sign-in alike."""
+    token = services.log_in(
+        session=session, user=user, old_token=request.cookies.get(SESSION_COOKIE)
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https)
     return response
 
 
 @router.post("/logout", openapi_extra={"x-roles": PUBLIC})
-def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         services.end_session(session=session, token=token)
-    response = RedirectResponse("/login", status_code=303)
+    # After an institution sign-in the provider's session ends too (RP-initiated logout).
+    response = RedirectResponse(provider_logout_url(request, settings) or "/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(OIDC_MARK_COOKIE)
     flash(response, lazy("You are logged out."))
     return response
 

@@ -57,6 +57,15 @@ def start_session(*, session: Session, user: User) -> str:
     return token
 
 
+def log_in(*, session: Session, user: User, old_token: str | None) -> str:
+    """Start the session of a user who has just proved who they are (a password or the
+    institution's sign-in); a session token planted before login is ended, so it is
+    worthless. Returns the new cookie token."""
+    if old_token:
+        end_session(session=session, token=old_token)
+    return start_session(session=session, user=user)
+
+
 def end_session(*, session: Session, token: str) -> None:
     session.exec(delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))
     session.commit()

@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.pending import PendingImport
 from app.models.people import (
     Leerkring,
@@ -54,6 +55,8 @@ __all__ = [
     "LoginAttempt",
     "MatchRun",
     "Member",
+    "OidcIdentity",
+    "OidcLogin",
     "Opdracht",
     "OpdrachtCopartner",
     "OpdrachtRequiredProgramme",
@@ -65,6 +68,7 @@ __all__ = [
     "PartnerKind",
     "PartnerLeerkring",
     "PartnerUser",
+    "PasswordLogin",
     "PendingImport",
     "Phase",
     "Preference",

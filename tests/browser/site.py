@@ -90,6 +90,10 @@ PAGES = [
     Visit("/student/data", (STUDENT,), RANKING),
     Visit("/students/incomplete", STAFF, RANKING),
     Visit("/students/import", STAFF, RANKING, submit=SUBMIT, status=422),
+    Visit("/admin/login-methods", (ADMIN,), RANKING),
+    # This site has no OpenID Connect provider: the callback is the error page. The pages of
+    # a sign-in through a provider are scanned in test_oidc.py.
+    Visit("/oidc/callback", (ANON,), RANKING, status=404),
     Visit("/api/v1/docs", (ANON, ADMIN), RANKING),
 ]
 

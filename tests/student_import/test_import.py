@@ -289,3 +289,10 @@ def test_an_expired_confirm_token_is_refused(anon: TestClient, session: Session)
     session.flush()
     assert client.post("/students/import/confirm", data={"token": token}).status_code == 422
     assert count(session, StudentProfile) == 0
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_the_report_counts_in_plural_forms(anon: TestClient, session: Session):
+    page = upload(staff(anon, session), csv("3001;Student 101;s101@example.org;SW;2;")).text
+    assert '<span class="big">1</span> nieuwe student</li>' in page
+    assert '<span class="big">0</span> rijen overgeslagen</li>' in page

@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     smtp_port: int = 587
     smtp_user: str = ""
     smtp_password: str = ""
+    # "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a local relay only).
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout: float = 30
+    # A CA bundle (PEM) to verify the SMTP server with, e.g. an internal relay; default: the
+    # system's trusted certificates.
+    smtp_ca_file: str = ""
+    # With SMTP configured, each server process delivers the outbox this often (0: only
+    # ``python -m app.ops deliver`` does).
+    mail_interval_seconds: float = 30
     mail_from: str = "opdrachtmatch@localhost"
     retention_months: int = 12
     # JSON API: requests per minute and token; counted in each server process.

@@ -1,52 +1,177 @@
-"""Outgoing e-mail goes through the outbox table; a sender delivers it over SMTP.
+"""Outgoing e-mail goes through the outbox table; a worker delivers it over SMTP.
+
+``queue_mail`` adds a message in the caller's transaction, so a mail exists exactly when the
+change that caused it was committed. ``deliver_pending`` (``python -m app.ops deliver``) sends
+what is due: a message that fails is tried again later with a growing pause, and after
+``MAX_ATTEMPTS`` failures it is marked failed, keeps its last error and stays in the outbox
+for the admin to see. Nothing is ever deleted here.
 
 In development (no SMTP host configured) messages stay in the outbox, shown on the outbox
-page and written to the log.
+page (``/admin/outbox``) and written to the log.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import make_msgid
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_, select
 
 from app.config import Settings
 from app.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+FIRST_PAUSE = timedelta(minutes=1)  # then 2, 4, 8 minutes
+LEASE = timedelta(minutes=10)  # a claimed message waits this long if its worker dies
 
-def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction."""
-    message = OutboxMessage(to=to, subject=subject, body=body)
+
+def queue_mail(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    notification_id: int | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (``html``: optional HTML part)."""
+    message = OutboxMessage(
+        to=to, subject=subject, body=body, html_body=html, notification_id=notification_id
+    )
     session.add(message)
     log.info("mail queued to=%s subject=%s", to, subject)
     return message
 
 
-def deliver_pending(*, session: Session, settings: Settings) -> int:
-    """Send unsent messages over SMTP; returns how many were sent (0 without SMTP)."""
+def pause_after(attempts: int) -> timedelta:
+    """The back-off before the next try, after ``attempts`` failed tries."""
+    factor: int = 2 ** max(attempts - 1, 0)
+    return FIRST_PAUSE * factor
+
+
+def _email(settings: Settings, message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(idstring=f"om{message.id}")
+    email.set_content(message.body)
+    if message.html_body:
+        email.add_alternative(message.html_body, subtype="html")
+    return email
+
+
+def connect(settings: Settings) -> smtplib.SMTP:
+    """An SMTP connection as ``OM_SMTP_SECURITY`` says, logged in when a user is set."""
+    context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+    smtp: smtplib.SMTP
+    if settings.smtp_security == "tls":
+        smtp = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+        if settings.smtp_security == "starttls":
+            smtp.starttls(context=context)
+    if settings.smtp_user:
+        smtp.login(settings.smtp_user, settings.smtp_password)
+    return smtp
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A message taken for one delivery attempt: plain values, so sending it needs no
+    database access (on SQLite a read would start a transaction and hold the write lock)."""
+
+    id: int
+    to: str
+    attempts: int
+    email: EmailMessage
+
+
+def _claim(session: Session, settings: Settings, now: datetime, limit: int) -> list[_Claimed]:
+    """Lock the due messages and push their next attempt past a lease, then commit: another
+    worker skips them, and a worker that dies leaves them to be tried after the lease."""
+    stmt = (
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            or_(
+                col(OutboxMessage.next_attempt_at).is_(None),
+                col(OutboxMessage.next_attempt_at) <= now,
+            ),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+        # Two workers never take the same message; on SQLite the single writer does this.
+        .with_for_update(skip_locked=True)
+    )
+    due = list(session.exec(stmt))
+    claimed = [_Claimed(m.id or 0, m.to, m.attempts, _email(settings, m)) for m in due]
+    for message in due:
+        message.next_attempt_at = now + LEASE
+        session.add(message)
+    session.commit()
+    return claimed
+
+
+def _record(session: Session, claimed: _Claimed, now: datetime, error: str = "") -> None:
+    """Write one attempt's outcome in a short transaction of its own."""
+    attempts = claimed.attempts + 1
+    values: dict[str, object] = {"attempts": attempts}
+    if not error:
+        values.update(sent_at=now, last_error="", next_attempt_at=None)
+    elif attempts >= MAX_ATTEMPTS:
+        values.update(last_error=error[:2000], failed_at=now, next_attempt_at=None)
+    else:
+        values.update(last_error=error[:2000], next_attempt_at=now + pause_after(attempts))
+    if error:
+        log.warning("mail to=%s attempt %s failed: %s", claimed.to, attempts, error)
+    session.execute(
+        sa.update(OutboxMessage).where(col(OutboxMessage.id) == claimed.id).values(**values)
+    )
+    session.commit()
+
+
+def deliver_pending(
+    *, session: Session, settings: Settings, now: datetime | None = None, limit: int = 500
+) -> int:
+    """Send the messages that are due; returns how many were sent (0 without SMTP).
+
+    Each message's outcome is committed on its own, so a crash loses at most the record of
+    one message (sent again after the lease). A connection that cannot be made counts as a
+    failed attempt for every due message, so an SMTP server that stays down ends in visible
+    failures, not silence.
+    """
     if not settings.smtp_host:
         return 0
-    pending = session.exec(select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None)))
+    now = now or utcnow()
+    due = _claim(session, settings, now, limit)
+    if not due:
+        return 0
+    try:
+        smtp = connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        for claimed in due:
+            _record(session, claimed, now, f"{type(exc).__name__}: {exc}")
+        return 0
     sent = 0
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        for message in pending:
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = (
-                settings.mail_from,
-                message.to,
-                message.subject,
-            )
-            email.set_content(message.body)
-            smtp.send_message(email)
-            message.sent_at = utcnow()
-            session.add(message)
-            sent += 1
-    session.commit()
+    with smtp:
+        for claimed in due:
+            try:
+                smtp.send_message(claimed.email)
+            except (OSError, smtplib.SMTPException) as exc:
+                _record(session, claimed, now, f"{type(exc).__name__}: {exc}")
+            else:
+                _record(session, claimed, now)
+                sent += 1
     return sent

@@ -23,6 +23,8 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.middleware import RequestGuardMiddleware, SecurityMiddleware
+from app.notifications.routes import router as notifications_router
+from app.notifications.worker import delivery
 from app.opdrachten.routes import router as opdrachten_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
@@ -45,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Runs left queued or running by a process that died (a crash, a kill) end as failed.
         if settings.recover_runs_at_startup:
             recover_interrupted_runs(app.state.engine)
-        yield
+        async with delivery(app.state.engine, settings):
+            yield
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        notifications_router,
         oidc_router,
     ):
         app.include_router(router)

@@ -5,6 +5,8 @@ Usage::
     python -m bench.matching                       # 200, 1k, 5k, 20k, 50k students
     python -m bench.matching --sizes 200,1000      # a short run
     python -m bench.matching --quick               # 200 and 1,000, every method
+    python -m bench.matching --groups 0.2 --sizes 1000,5000   # with and without groups
+    python -m bench.matching --profiles --sizes 1000          # sum, greedy, generous
 
 Each (size, method) runs in its own subprocess so peak memory (ru_maxrss) is per case.
 Methods: ``ours`` (``solve``), ``direct`` (the same model straight into ``scipy.optimize.milp``),
@@ -27,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from app.matching import parse_problem, solve
+from app.matching import check, parse_problem, solve
 from app.matching.build import build_model
 from app.matching.cuts import xy_rows
 from app.matching.generate import generate
@@ -144,6 +146,57 @@ def _stable(problem: Problem, limit: float) -> dict[str, Any]:
     }
 
 
+def _timed(problem: Problem, limit: float) -> dict[str, Any]:
+    """``solve`` and ``check`` with wall and CPU seconds (CPU: the box is shared)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    r = solve(problem, time_limit=limit)
+    out = {
+        "status": r.status,
+        "objective": r.objective,
+        "bound": r.bound,
+        "seconds": round(time.perf_counter() - start, 2),
+        "cpu": round(time.process_time() - cpu, 2),
+        "check": len(check(problem, r)),
+        "splits": int(r.timings.get("splits", 0)),
+    }
+    return out
+
+
+def compare_groups(n: int, seed: int, share: float, limit: float) -> list[str]:
+    """The same instance with and without its groups (members keep the shared rankings)."""
+    data = generate(n, seed, share)
+    rows = []
+    plain = _timed(parse_problem({k: v for k, v in data.items() if k != "groups"}), limit)
+    grouped = _timed(parse_problem(data), limit)
+    members = sum(len(g["members"]) for g in data["groups"])
+    for label, r in (
+        ("without groups", plain),
+        (f"{members} in {len(data['groups'])} groups", grouped),
+    ):
+        rows.append(
+            f"| {n:,} | {label} | {r['status']} | {r['seconds']} | {r['cpu']} "
+            f"| {r['objective']} | {r['bound']} | {r['check']} | {r['splits']} |"
+        )
+    ratio = grouped["cpu"] / plain["cpu"] if plain["cpu"] else float("nan")
+    rows.append(f"<!-- {n} groups/no groups CPU ratio: {ratio:.1f} -->")
+    return rows
+
+
+def compare_profiles(n: int, seed: int, limit: float) -> list[str]:
+    """sum, greedy and generous on one generated instance, one after the other."""
+    data = generate(n, seed)
+    rows, total = [], 0.0
+    for objective in ("sum", "greedy", "generous"):
+        r = _timed(parse_problem({**data, "objective": objective}), limit)
+        total += r["cpu"]
+        rows.append(
+            f"| {n:,} | {objective} | {r['status']} | {r['seconds']} | {r['cpu']} "
+            f"| {r['objective']} | {r['bound']} | {r['check']} |"
+        )
+    rows.append(f"| {n:,} | all three | | | {total:.2f} | | | |")
+    return rows
+
+
 def run_case(n: int, seed: int, method: str, limit: float) -> dict[str, Any]:
     problem = parse_problem(generate(n, seed))
     start, cpu = time.perf_counter(), time.process_time()
@@ -212,8 +265,27 @@ def main() -> None:
     parser.add_argument("--skip-stable-above", type=int, default=20000)
     parser.add_argument("--quick", action="store_true", help="sizes 200 and 1,000 only")
     parser.add_argument("--case", choices=METHODS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--groups", type=float, help="compare with and without groups covering this share"
+    )
+    parser.add_argument("--profiles", action="store_true", help="time sum, greedy, generous")
     args = parser.parse_args()
     sizes = [200, 1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    if args.groups is not None:
+        print(
+            "| students | instance | status | seconds | CPU s | objective | bound | check "
+            "| splits |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
+        for n in sizes:
+            print("\n".join(compare_groups(n, args.seed, args.groups, args.time_limit)), flush=True)
+        return
+    if args.profiles:
+        print("| students | objective | status | seconds | CPU s | objective | bound | check |")
+        print("|---|---|---|---|---|---|---|---|")
+        for n in sizes:
+            print("\n".join(compare_profiles(n, args.seed, args.time_limit)), flush=True)
+        return
     if args.case:
         print(json.dumps(run_case(sizes[0], args.seed, args.case, args.time_limit)))
         return

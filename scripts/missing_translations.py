@@ -29,10 +29,11 @@ OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
 
 def used_messages() -> dict[str, str]:
-    """Message id -> first place it is used (both ids of a plural pair)."""
+    """Message id -> first place it is used (a plural pair by its singular)."""
     found: dict[str, str] = {}
     for filename, _lineno, message, _comments, _ctx in _extract():
-        ids = message if isinstance(message, tuple) else (message,)
+        # ngettext's (singular, plural): the catalogue keys the entry by the singular.
+        ids = message[:1] if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:
                 found.setdefault(msgid, filename)
@@ -81,12 +82,10 @@ def missing(language: str = "nl") -> dict[str, str]:
     """Ids used in code or templates that ``language`` cannot translate -> where they are used."""
     known = getattr(translations(language), "_catalog", {})
     plurals = used_plurals()
-    plural_forms = {m for m in used_messages() if m not in plurals} - _singles()
     gaps = {
         msgid: where
         for msgid, where in used_messages().items()
         if msgid not in plurals
-        and msgid not in plural_forms
         and msgid not in known
         and (language == "nl" or KEY_STYLE.match(msgid))
     }
@@ -98,11 +97,6 @@ def missing(language: str = "nl") -> dict[str, str]:
             if (msgid, 0) not in known or (msgid, 1) not in known
         }
     return gaps
-
-
-def _singles() -> set[str]:
-    """Ids used on their own (not only as the plural half of an ngettext pair)."""
-    return {m for *_, m, _c, _x in _extract() if isinstance(m, str) and m}
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from app.auth.deps import CurrentUser
 from app.dashboard import services
 from app.db import SessionDep
 from app.models import Role
+from app.notifications.store import recent
 from app.review.overdue import unreviewed
 from app.semesters import current_semester
 from app.templating import render
@@ -25,7 +26,10 @@ _OVERVIEWS = {
 @router.get("/dashboard", response_class=HTMLResponse)
 def show_dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     semester = current_semester(session)
-    ctx: dict[str, object] = {"semester": semester}
+    ctx: dict[str, object] = {
+        "semester": semester,
+        "notifications": recent(session=session, user=user),
+    }
     if semester is not None:
         if user.role == Role.ADMIN:
             ctx.update(services.admin_overview(session=session, semester=semester))

@@ -1,22 +1,35 @@
 """Exact interprofessional team formation (pure library: stdlib, numpy, scipy).
 
 Public API: :func:`parse_problem`, :func:`load`, :func:`solve`, :func:`check`,
-:func:`dump`, :func:`dumps`, :class:`Problem`, :class:`Result`, :class:`ProblemError`.
+:func:`dump`, :func:`dumps`, :class:`Problem`, :class:`Result`, :class:`ProblemError`,
+:class:`Violation`, :class:`Explanation`, :class:`Group`.
 """
 
 from app.matching.checker import check
-from app.matching.problem import Assignment, Costs, Problem, ProblemError, Student, parse_problem
+from app.matching.codes import Explanation, Violation
+from app.matching.problem import (
+    Assignment,
+    Costs,
+    Group,
+    Problem,
+    ProblemError,
+    Student,
+    parse_problem,
+)
 from app.matching.result import Result, Team, dump, dumps, load
 from app.matching.solver import solve
 
 __all__ = [
     "Assignment",
     "Costs",
+    "Explanation",
+    "Group",
     "Problem",
     "ProblemError",
     "Result",
     "Student",
     "Team",
+    "Violation",
     "check",
     "dump",
     "dumps",

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
 from app.matching.model import (
     FloatArray,
+    Index,
     IntArray,
     Model,
     candidate_pairs,
+    expand_columns,
+    group_columns,
     make_index,
     pair_costs,
+    split_assignments,
 )
 from app.matching.problem import Problem
 
@@ -70,12 +76,27 @@ def _assignment_arrays(problem: Problem) -> dict[str, IntArray]:
     return out
 
 
-def build_model(problem: Problem) -> Model:
-    """Build the sparse aggregate model of ``problem`` (students and assignments by index)."""
-    index = make_index(problem)
+def build_model(problem: Problem, split: frozenset[str] = frozenset()) -> Model:
+    """Build the sparse aggregate model of ``problem`` (students and assignments by index).
+
+    ``split``: assignment ids to model as single-team copies (see ``model.py``); the
+    model's assignments are then those of ``model.work``.
+    """
+    original = make_index(problem)
+    ps, pa, pr = candidate_pairs(problem, original)
+    cost = pair_costs(problem, original, ps, pa, pr)
+    keep = group_columns(problem, original, ps, pa)
+    ps, pa, pr, cost = ps[keep], pa[keep], pr[keep], cost[keep]
+    work, origin = split_assignments(problem, split)
+    index = original
+    if len(work.assignments) != len(problem.assignments):
+        ps, pa, pr, cost = expand_columns(origin, ps, pa, pr, cost)
+        first = np.searchsorted(origin, np.arange(len(problem.assignments)))
+        locked = np.where(original.locked >= 0, first[original.locked], -1)
+        aids = [a.id for a in work.assignments]
+        index = replace(original, aids=aids, locked=locked, prev=np.full_like(locked, -1))
+    problem = work
     n_s, n_a, n_p = len(index.sids), len(index.aids), len(index.progs)
-    ps, pa, pr = candidate_pairs(problem, index)
-    cost = pair_costs(problem, index, ps, pa, pr)
     n_x = len(ps)
     ar = _assignment_arrays(problem)
     # Programme groups (a, p) with at least one candidate.
@@ -105,6 +126,7 @@ def build_model(problem: Problem) -> Model:
     srow = eq.new(n_s, 1.0)
     eq.add(srow[ps], np.arange(n_x), 1.0)
     eq.add(srow[u_students], n_x + np.arange(n_u), 1.0)
+    _group_rows(problem, index, ps, pa, eq)
     a_eq, b_eq = eq.matrix(n)
 
     ub = _Rows()
@@ -173,7 +195,36 @@ def build_model(problem: Problem) -> Model:
         w_key=gkeys[w_groups].astype(np.int64),
         team_max=ar["max"],
         prog_max=ar["mpp"],
+        work=problem,
+        origin=origin,
     )
+
+
+def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: _Rows) -> None:
+    """Rows ``x[m,a] - x[m0,a] = 0`` for every other member ``m`` of a group with first
+    member ``m0``, on each assignment ``m0`` has a column for (``group_columns`` left every
+    member the same assignments)."""
+    if not problem.groups:
+        return
+    n_a = max(len(index.aids), 1)
+    sidx = {s: i for i, s in enumerate(index.sids)}
+    keys = ps * n_a + pa
+    starts = np.searchsorted(ps, np.arange(len(index.sids) + 1))
+    lead_cols: list[IntArray] = []
+    other_cols: list[IntArray] = []
+    for g in problem.groups:
+        rows = [sidx[m] for m in g.members]
+        head = np.arange(starts[rows[0]], starts[rows[0] + 1], dtype=np.int64)
+        for r in rows[1:]:
+            cols = np.searchsorted(keys, r * n_a + pa[head]).astype(np.int64)
+            lead_cols.append(head)
+            other_cols.append(cols)
+    if not lead_cols:
+        return
+    lead, other = np.concatenate(lead_cols), np.concatenate(other_cols)
+    rid = eq.new(len(lead), 0.0)
+    eq.add(rid, other, 1.0)
+    eq.add(rid, lead, -1.0)
 
 
 def _team_limit(

@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="print a random instance")
     g.add_argument("--students", type=int, required=True)
     g.add_argument("--seed", type=int, default=0)
+    g.add_argument(
+        "--groups",
+        type=float,
+        default=0.0,
+        help="share of the students in groups of 2-3 who share a ranking (default 0)",
+    )
     return parser
 
 
@@ -58,8 +64,8 @@ def _check(args: argparse.Namespace) -> int:
     if not isinstance(data, dict):
         raise ProblemError([f"{args.result} is not a result object"])
     problems = check(problem, data)
-    for line in problems:
-        print(line)
+    for violation in problems:
+        print(violation)
     if not problems:
         print(f"ok: {data.get('status')}, objective {data.get('objective')}")
     return NO_SOLUTION if problems or data.get("status") not in ("optimal", "feasible") else OK
@@ -75,7 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.students < 0:
             raise ProblemError(["--students must not be negative"])
-        sys.stdout.write(json.dumps(generate(args.students, args.seed), indent=2) + "\n")
+        if not 0 <= args.groups <= 1:
+            raise ProblemError(["--groups must be between 0 and 1"])
+        instance = generate(args.students, args.seed, args.groups)
+        sys.stdout.write(json.dumps(instance, indent=2) + "\n")
         return OK
     except ProblemError as exc:
         for message in exc.messages:

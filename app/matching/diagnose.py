@@ -15,8 +15,9 @@ from collections.abc import Callable
 import numpy as np
 
 from app.matching.build import build_model
+from app.matching.codes import Explanation, Param, explanation
 from app.matching.core import feasible
-from app.matching.model import Model
+from app.matching.model import Model, candidate_pairs, make_index
 from app.matching.problem import Assignment, Problem
 
 SUMMARY = "*"
@@ -49,71 +50,117 @@ def _candidates(model: Model, problem: Problem) -> dict[str, Counter[str]]:
 
 def _assignment_conflicts(
     a: Assignment, forced: list[str], cand: Counter[str], prog: dict[str, str]
-) -> list[str]:
+) -> list[Explanation]:
     msgs = []
-    who = ", ".join(forced)
-    need = f"{a.id} must form a team (for {who})"
+    at: dict[str, Param] = {"assignment": a.id, "students": forced}
     if a.teams <= 0:
-        return [f"{who} must be placed on {a.id}, but {a.id} forms no teams"]
+        return [explanation("forced_on_closed", **at)]
     fp = Counter(prog[s] for s in forced)
     if a.max_size is not None and len(forced) > a.max_size * a.teams:
         msgs.append(
-            f"{a.id} must take {len(forced)} students ({who}) but has {a.max_size * a.teams} places"
+            explanation(
+                "forced_over_capacity", **at, count=len(forced), places=a.max_size * a.teams
+            )
         )
     if a.max_per_programme is not None:
         for p, c in sorted(fp.items()):
             if c > a.max_per_programme * a.teams:
                 msgs.append(
-                    f"{a.id} must take {c} {p} students but allows {a.max_per_programme} per team"
+                    explanation(
+                        "forced_programme_over_capacity",
+                        **at,
+                        programme=p,
+                        count=c,
+                        max_per_programme=a.max_per_programme,
+                        teams=a.teams,
+                    )
                 )
     for p in a.required_programmes:
         if cand.get(p, 0) == 0:
-            msgs.append(f"{a.id} requires {p} but no {p} student can be placed there; {need}")
+            msgs.append(explanation("required_without_candidate", **at, programme=p))
     if sum(cand.values()) < a.min_size:
         msgs.append(
-            f"{a.id} needs at least {a.min_size} members but only "
-            f"{sum(cand.values())} students can be placed there; {need}"
+            explanation(
+                "too_few_candidates", **at, min_size=a.min_size, candidates=sum(cand.values())
+            )
         )
     if len(cand) < a.min_programmes:
         msgs.append(
-            f"{a.id} needs {a.min_programmes} programmes but only "
-            f"{', '.join(sorted(cand)) or 'no programme'} can be placed there; {need}"
+            explanation(
+                "too_few_programmes",
+                **at,
+                min_programmes=a.min_programmes,
+                programmes=sorted(cand),
+            )
         )
     return msgs
 
 
-def _static(problem: Problem, model: Model) -> dict[str, str]:
-    out: dict[str, str] = {}
-    options = np.bincount(model.ps, minlength=len(model.index.sids))
+def _static(problem: Problem, model: Model) -> tuple[dict[str, Explanation], list[Explanation]]:
+    """Explanations per student and the conflicts found without solving."""
+    out: dict[str, Explanation] = {}
+    # Options before groups narrowed them (a group's conflict is told as the group's).
+    ps = candidate_pairs(problem, make_index(problem))[0]
+    options = np.bincount(ps, minlength=len(model.index.sids))
     must = problem.costs.unplaced is None
     locks = dict(problem.locks)
     for i, sid in enumerate(model.index.sids):
         if options[i] == 0 and must:
-            out[sid] = (
-                f"{sid} must be placed (costs.unplaced is null) but no assignment is open to them"
-            )
+            out[sid] = explanation("no_option")
     prog = {s.id: s.programme for s in problem.students}
     cand = _candidates(model, problem)
     forced = _forced(problem, model)
-    msgs = []
+    msgs: list[Explanation] = []
     for a in problem.assignments:
         if a.id in forced:
             msgs.extend(_assignment_conflicts(a, forced[a.id], cand[a.id], prog))
+    named = {sid for m in msgs for sid in _students_of(m)}
     for sid, aid in sorted(locks.items()):
-        if any(sid in m for m in msgs) and sid not in out:
-            out[sid] = f"locked to {aid}, see '*'"
+        if sid in named and sid not in out:
+            out[sid] = explanation("locked_conflict", assignment=aid)
+    msgs.extend(_group_conflicts(problem, model, out))
     if must:
         places = sum(
             a.teams * (a.max_size if a.max_size is not None else len(prog))
             for a in problem.assignments
         )
         if places < len(prog):
-            msgs.append(
-                f"{len(prog)} students must be placed but the assignments have {places} places"
+            msgs.append(explanation("too_few_places", students=len(prog), places=places))
+    return out, msgs
+
+
+def _students_of(e: Explanation) -> list[str]:
+    value = e.params.get("students")
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _group_conflicts(
+    problem: Problem, model: Model, out: dict[str, Explanation]
+) -> list[Explanation]:
+    """Groups that must be placed (everyone must be, or a member is locked) but that no
+    assignment can take whole: not every member can go there, or no team holds them all."""
+    options = np.bincount(model.ps, minlength=len(model.index.sids))
+    sidx = {s: i for i, s in enumerate(model.index.sids)}
+    locks = dict(problem.locks)
+    msgs = []
+    for g in problem.groups:
+        locked = sorted(m for m in g.members if m in locks)
+        if problem.costs.unplaced is not None and not locked:
+            continue
+        if options[sidx[g.members[0]]] > 0:
+            continue
+        msgs.append(
+            explanation(
+                "group_fits_nowhere",
+                group=g.id,
+                size=len(g.members),
+                students=list(g.members),
+                locked=locked,
             )
-    if msgs:
-        out[SUMMARY] = "; ".join(msgs)
-    return out
+        )
+        for m in g.members:
+            out.setdefault(m, explanation("group_conflict", group=g.id))
+    return msgs
 
 
 def _relaxations(problem: Problem) -> dict[str, Problem]:
@@ -123,25 +170,23 @@ def _relaxations(problem: Problem) -> dict[str, Problem]:
     big = 10 * (1 + max((*problem.costs.rank, 0)))
     r = dataclasses.replace
     out = {
-        "the min_size rules": r(problem, assignments=each(lambda a: r(a, min_size=1))),
-        "the programme rules (max_per_programme, min_programmes, required_programmes)": r(
+        "min_size": r(problem, assignments=each(lambda a: r(a, min_size=1))),
+        "programme_rules": r(
             problem,
             assignments=each(
                 lambda a: r(a, max_per_programme=None, min_programmes=1, required_programmes=())
             ),
         ),
-        "the years rules": r(problem, assignments=each(lambda a: r(a, years=None))),
-        "the locks": r(problem, locks=()),
-        "the bans": r(problem, bans=()),
+        "years": r(problem, assignments=each(lambda a: r(a, years=None))),
+        "locks": r(problem, locks=()),
+        "bans": r(problem, bans=()),
     }
+    if problem.groups:
+        out["groups"] = r(problem, groups=())
     if problem.costs.unplaced is None:
-        out["the rule that every student is placed (costs.unplaced null)"] = r(
-            problem, costs=r(problem.costs, unplaced=big)
-        )
+        out["unplaced"] = r(problem, costs=r(problem.costs, unplaced=big))
     if problem.costs.unranked is None:
-        out["the rule that students go only to ranked assignments (costs.unranked null)"] = r(
-            problem, costs=r(problem.costs, unranked=big)
-        )
+        out["unranked"] = r(problem, costs=r(problem.costs, unranked=big))
     return out
 
 
@@ -149,7 +194,7 @@ def _feasible(problem: Problem) -> bool:
     return feasible(build_model(problem))
 
 
-def diagnose(problem: Problem, model: Model) -> dict[str, str]:
+def diagnose(problem: Problem, model: Model) -> dict[str, Explanation]:
     """Explanations for an infeasible problem; the key ``"*"`` holds the summary.
 
     Parameters
@@ -161,15 +206,16 @@ def diagnose(problem: Problem, model: Model) -> dict[str, str]:
     Returns
     -------
     dict
-        ``"*"``: the conflicting rules; student ids: why that student is involved.
+        ``"*"``: code ``infeasible`` with the conflicts found as reasons and, for instances
+        of up to 3,000 students, ``relaxed``: the rule families (``min_size``,
+        ``programme_rules``, ``years``, ``locks``, ``bans``, ``groups``, ``unplaced``,
+        ``unranked``) each of whose removal alone makes it feasible (``checked`` says
+        whether that was tried). Student ids: why that student is involved.
     """
-    out = _static(problem, model)
-    if len(problem.students) <= _RELAX_LIMIT:
-        helps = [name for name, p in _relaxations(problem).items() if _feasible(p)]
-        if helps:
-            text = "no solution meets all rules; one exists without " + " or without ".join(helps)
-        else:
-            text = "no solution meets all rules, and relaxing one family of rules is not enough"
-        out[SUMMARY] = f"{out[SUMMARY]}; {text}" if SUMMARY in out else text
-    out.setdefault(SUMMARY, "no solution meets all rules")
+    out, conflicts = _static(problem, model)
+    checked = len(problem.students) <= _RELAX_LIMIT
+    relaxed = [name for name, p in _relaxations(problem).items() if _feasible(p)] if checked else []
+    out[SUMMARY] = Explanation(
+        "infeasible", {"relaxed": relaxed, "checked": checked}, tuple(conflicts)
+    )
     return dict(sorted(out.items()))

@@ -1,46 +1,65 @@
-"""Why a student did not get their first choice, in terms of the final teams."""
+"""Why a student did not get their first choice, in terms of the final teams (as codes)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import combinations
 
-from app.matching.problem import Assignment, Problem, Student
+from app.matching.codes import Explanation, Param, explanation
+from app.matching.problem import Assignment, Group, Problem, Student
 from app.matching.result import Team
 from app.matching.teams import team_count
 
 __all__ = ["broken_rule", "explain", "rules_of"]
 
+Rule = Callable[[int, int, Mapping[str, int]], bool]
 
-def rules_of(a: Assignment) -> dict[str, Callable[[int, int, Mapping[str, int]], bool]]:
-    """Each team rule of ``a`` as a test on (teams y, members n, programme counts)."""
+
+def rules_of(a: Assignment) -> dict[str, Rule]:
+    """Each team rule of ``a``, by code, as a test on (teams y, members n, programme counts)."""
     return {
-        f"min_size {a.min_size}": lambda y, n, c: n >= a.min_size * y,
-        f"max_size {a.max_size}": lambda y, n, c: a.max_size is None or n <= a.max_size * y,
-        f"at most {a.max_per_programme} per programme": lambda y, n, c: (
+        "min_size": lambda y, n, c: n >= a.min_size * y,
+        "max_size": lambda y, n, c: a.max_size is None or n <= a.max_size * y,
+        "max_per_programme": lambda y, n, c: (
             a.max_per_programme is None or all(v <= a.max_per_programme * y for v in c.values())
         ),
-        "required programmes " + ", ".join(a.required_programmes): lambda y, n, c: all(
-            c.get(p, 0) >= y for p in a.required_programmes
-        ),
-        f"at least {a.min_programmes} programmes": lambda y, n, c: (
+        "required_programmes": lambda y, n, c: all(c.get(p, 0) >= y for p in a.required_programmes),
+        "min_programmes": lambda y, n, c: (
             sum(min(v, y) for v in c.values()) >= a.min_programmes * y
         ),
     }
 
 
+def rule_limit(a: Assignment, rule: str) -> Param:
+    """The number (or programmes) a rule code of ``a`` stands for; None for ``combined``."""
+    limits: dict[str, Param] = {
+        "min_size": a.min_size,
+        "max_size": a.max_size,
+        "max_per_programme": a.max_per_programme,
+        "required_programmes": list(a.required_programmes),
+        "min_programmes": a.min_programmes,
+    }
+    return limits.get(rule)
+
+
 def broken_rule(a: Assignment, n: int, counts: Mapping[str, int]) -> str:
-    """The first rule of ``a`` whose removal would let these members form teams."""
+    """The code of the first rule of ``a`` whose removal would let these members form teams
+    (``combined`` when no single rule is to blame)."""
     rules = rules_of(a)
     for name in rules:
         others = [r for key, r in rules.items() if key != name]
         if any(all(r(y, n, counts) for r in others) for y in range(1, min(a.teams, n) + 1)):
             return name
-    return "its combined team rules"
+    return "combined"
+
+
+def _rule(a: Assignment, rule: str) -> dict[str, Param]:
+    return {"rule": rule, "limit": rule_limit(a, rule)}
 
 
 class _Teams:
-    """Final counts per assignment, with cached move tests per (assignment, programme)."""
+    """Final counts per assignment, with cached move tests per (assignment, programmes)."""
 
     def __init__(self, problem: Problem, teams: Sequence[Team]) -> None:
         self.by_id = {a.id: a for a in problem.assignments}
@@ -50,90 +69,154 @@ class _Teams:
         for t in teams:
             self.formed[t.assignment] += 1
             self.counts[t.assignment].update(programme[m] for m in t.members)
-        self._join: dict[tuple[str, str], str | None] = {}
-        self._leave: dict[tuple[str, str], str | None] = {}
+        self._join: dict[tuple[str, tuple[str, ...]], Explanation | None] = {}
+        self._leave: dict[tuple[str, tuple[str, ...]], Explanation | None] = {}
 
-    def join(self, aid: str, prog: str) -> str | None:
-        """Why ``aid`` cannot take one more ``prog`` student (None: it can)."""
-        key = (aid, prog)
+    def join(self, aid: str, progs: tuple[str, ...]) -> Explanation | None:
+        """Why ``aid`` cannot take students of these programmes (None: it can)."""
+        key = (aid, tuple(sorted(progs)))
         if key not in self._join:
-            self._join[key] = self._join_reason(self.by_id[aid], prog)
+            self._join[key] = self._join_reason(self.by_id[aid], key[1])
         return self._join[key]
 
-    def _join_reason(self, a: Assignment, prog: str) -> str | None:
+    def _join_reason(self, a: Assignment, progs: tuple[str, ...]) -> Explanation | None:
         counts = Counter(self.counts[a.id])
         n = sum(counts.values())
-        counts[prog] += 1
-        if team_count(a, n + 1, counts) is not None:
+        counts.update(progs)
+        k = len(progs)
+        if team_count(a, n + k, counts) is not None:
             return None
-        if a.max_size is not None and n + 1 > a.max_size * a.teams:
-            return f"is full ({a.teams} team(s) of at most {a.max_size})"
-        if a.max_per_programme is not None and counts[prog] > a.max_per_programme * a.teams:
-            return f"already has the most {prog} students it allows"
+        if a.max_size is not None and n + k > a.max_size * a.teams:
+            return explanation("full", teams=a.teams, max_size=a.max_size)
+        for p in sorted(set(progs)):
+            if a.max_per_programme is not None and counts[p] > a.max_per_programme * a.teams:
+                return explanation(
+                    "programme_full",
+                    programme=p,
+                    max_per_programme=a.max_per_programme,
+                    teams=a.teams,
+                )
         if n == 0:
-            return f"formed no team: too few students could meet its rules ({_summary(a)})"
-        rule = broken_rule(a, n + 1, counts)
-        return f"cannot take another {prog} student without breaking its {rule}"
+            return explanation(
+                "no_team",
+                min_size=a.min_size,
+                min_programmes=a.min_programmes,
+                required=list(a.required_programmes),
+            )
+        rule = broken_rule(a, n + k, counts)
+        return explanation("rule", programme=progs[0] if k == 1 else None, **_rule(a, rule))
 
-    def leave(self, aid: str, prog: str) -> str | None:
-        """Why a ``prog`` student cannot leave ``aid`` (None: they can)."""
-        key = (aid, prog)
+    def leave(self, aid: str, progs: tuple[str, ...]) -> str | None:
+        """The rule code that keeps students of these programmes on ``aid`` (None: free)."""
+        key = (aid, tuple(sorted(progs)))
         if key not in self._leave:
             a = self.by_id[aid]
             counts = Counter(self.counts[aid])
-            counts[prog] -= 1
+            counts.subtract(progs)
             n = sum(counts.values())
             ok = n == 0 or team_count(a, n, +counts) is not None
-            self._leave[key] = None if ok else broken_rule(a, n, +counts)
-        return self._leave[key]
+            self._leave[key] = None if ok else explanation(broken_rule(a, n, +counts))
+        kept = self._leave[key]
+        return None if kept is None else kept.code
 
 
-def _summary(a: Assignment) -> str:
-    parts = [f"min_size {a.min_size}"]
-    if a.min_programmes > 1:
-        parts.append(f"{a.min_programmes} programmes")
-    if a.required_programmes:
-        parts.append("requires " + ", ".join(a.required_programmes))
-    return ", ".join(parts)
-
-
-def _closed(
-    problem: Problem, s: Student, a: Assignment, banned: set[tuple[str, str]]
-) -> str | None:
+def _closed(s: Student, a: Assignment, banned: set[tuple[str, str]]) -> Explanation | None:
     if (s.id, a.id) in banned:
-        return "is banned for this student"
+        return explanation("banned")
     if a.teams <= 0 or a.max_size == 0:
-        return "is closed (no teams)"
+        return explanation("closed")
     if a.years is not None and s.year not in a.years:
-        return "is open to year(s) " + ", ".join(map(str, a.years)) + " only"
+        return explanation("years", years=list(a.years))
     return None
 
 
 def _reason(
-    problem: Problem,
     s: Student,
     b: Assignment,
     current: str | None,
     state: _Teams,
     banned: set[tuple[str, str]],
-) -> str:
-    closed = _closed(problem, s, b, banned)
+    grouped: bool = False,
+) -> Explanation:
+    """Why ``s`` is not on ``b``; ``alone`` when ``b`` is open to ``s`` and ``s`` is in a group
+    (the group's own test follows)."""
+    closed = _closed(s, b, banned)
     if closed:
         return closed
-    blocked = state.join(b.id, s.programme)
+    if grouped:
+        return explanation("alone")
+    blocked = state.join(b.id, (s.programme,))
     if blocked:
         return blocked
     if current is not None:
-        kept = state.leave(current, s.programme)
+        kept = state.leave(current, (s.programme,))
         if kept:
-            return f"has room, but {current} needs this student for its {kept}"
-    return "has room, but the move would not lower the objective (costs, move cost or profile)"
+            return explanation("needed", current=current, **_rule(state.by_id[current], kept))
+    return explanation("no_gain")
+
+
+def _group_reason(
+    problem: Problem,
+    s: Student,
+    group: Group,
+    b: Assignment,
+    current: str | None,
+    state: _Teams,
+    banned: set[tuple[str, str]],
+) -> Explanation:
+    """Why the group of ``s`` is not on ``b`` together (``b`` is open to ``s`` alone)."""
+    students = {t.id: t for t in problem.students}
+    locks = dict(problem.locks)
+    for m in group.members:
+        other = students[m]
+        closed = _closed(other, b, banned)
+        if closed is None and locks.get(m, b.id) != b.id:
+            closed = explanation("locked", assignment=locks[m])
+        if closed is None and b.id not in other.ranking and problem.costs.unranked is None:
+            closed = explanation("unranked")
+        if closed is not None and m != s.id:
+            return explanation("group_closed", member=m, closed=closed.code)
+    progs = tuple(sorted(students[m].programme for m in group.members))
+    top = max(Counter(progs).values())
+    if (b.max_size is not None and len(progs) > b.max_size) or (
+        b.max_per_programme is not None and top > b.max_per_programme
+    ):
+        return explanation(
+            "group_too_big",
+            size=len(progs),
+            max_size=b.max_size,
+            max_per_programme=b.max_per_programme,
+        )
+    blocked = state.join(b.id, progs)
+    if blocked:
+        room = next(
+            (
+                k
+                for k in range(len(progs) - 1, 0, -1)
+                if any(state.join(b.id, c) is None for c in set(combinations(progs, k)))
+            ),
+            0,
+        )
+        return Explanation(
+            "group_room",
+            {"room": room, "size": len(progs), "blocked": blocked.code, **blocked.params},
+        )
+    if current is not None:
+        kept = state.leave(current, progs)
+        if kept:
+            return explanation("needed", current=current, **_rule(state.by_id[current], kept))
+    return explanation("no_gain")
+
+
+def _at(choice: int, assignment: str, why: Explanation) -> Explanation:
+    """``why`` with the choice number and assignment in front of its own parameters."""
+    return Explanation(why.code, {"choice": choice, "assignment": assignment, **why.params})
 
 
 def explain(
     problem: Problem, placement: Mapping[str, str], teams: Sequence[Team]
-) -> dict[str, str]:
-    """One sentence for every student not placed on their first choice.
+) -> dict[str, Explanation]:
+    """Why every student not placed on their first choice is where they are.
 
     Parameters
     ----------
@@ -146,32 +229,40 @@ def explain(
     Returns
     -------
     dict
-        Student id to explanation, sorted by student id.
+        Student id to :class:`Explanation`, sorted by student id: code ``locked``
+        (``assignment``), ``unplaced``, ``choice`` (``choice``, ``assignment``) or
+        ``unranked`` (``assignment``), with one reason per choice ranked higher (each
+        with ``choice``, ``assignment`` and a reason code; see ``docs/matching.md``).
     """
     state = _Teams(problem, teams)
     banned = set(problem.bans)
     locks = dict(problem.locks)
-    out: dict[str, str] = {}
+    group_of = problem.group_of()
+    out: dict[str, Explanation] = {}
     for s in problem.students:
         current = placement.get(s.id)
         if s.ranking and current == s.ranking[0]:
             continue
         if s.id in locks:
-            out[s.id] = f"locked to {locks[s.id]}"
+            out[s.id] = explanation("locked", assignment=locks[s.id])
             continue
+        params: dict[str, Param]
         if current is None:
-            where = "unplaced"
+            code, params = "unplaced", {}
         elif current in s.ranking:
-            where = f"choice {s.ranking.index(current) + 1} ({current})"
+            params = {"choice": s.ranking.index(current) + 1, "assignment": current}
+            code = "choice"
         else:
-            where = f"placed on {current}, which they did not rank"
+            code, params = "unranked", {"assignment": current}
         higher = s.ranking if current not in s.ranking else s.ranking[: s.ranking.index(current)]
-        if not higher:
-            out[s.id] = f"{where}: ranked no assignments"
-            continue
-        reasons = [
-            f"choice {i + 1} {b} {_reason(problem, s, state.by_id[b], current, state, banned)}"
-            for i, b in enumerate(higher)
-        ]
-        out[s.id] = f"{where}: " + "; ".join(reasons)
+        group = group_of.get(s.id)
+        if group is not None:
+            params.update(group=group.id, size=len(group.members))
+        reasons = []
+        for i, b in enumerate(higher):
+            why = _reason(s, state.by_id[b], current, state, banned, group is not None)
+            if group is not None and why.code == "alone":
+                why = _group_reason(problem, s, group, state.by_id[b], current, state, banned)
+            reasons.append(_at(i + 1, b, why))
+        out[s.id] = Explanation(code, params, tuple(reasons))
     return out

@@ -54,7 +54,29 @@ def _rankings(rng: np.random.Generator, n: int, n_a: int, programme: np.ndarray)
     return out
 
 
-def generate(students: int, seed: int) -> dict[str, Any]:
+def _groups(
+    rng: np.random.Generator, students: list[dict[str, Any]], share: float
+) -> list[dict[str, Any]]:
+    """Groups of 2-3 covering about ``share`` of the students; members adopt the first
+    member's ranking (friends who rank together). At most 2 members share a programme, as
+    no generated team holds 3 (the app refuses such a group when it is formed)."""
+    order = rng.permutation(len(students)).tolist()
+    target = min(round(share * len(students)), len(order))
+    out: list[dict[str, Any]] = []
+    used = 0
+    while used + 2 <= target:
+        size = min(int(rng.choice([2, 3])), target - used)
+        members = [students[i] for i in order[used : used + size]]
+        if size == 3 and len({m["programme"] for m in members}) == 1:
+            members = members[:2]
+        for m in members[1:]:
+            m["ranking"] = list(members[0]["ranking"])
+        out.append({"id": f"g{len(out) + 1}", "members": sorted(m["id"] for m in members)})
+        used += len(members)
+    return out
+
+
+def generate(students: int, seed: int, groups: float = 0.0) -> dict[str, Any]:
     """A random instance; the same ``(students, seed)`` gives the same instance.
 
     Parameters
@@ -63,6 +85,9 @@ def generate(students: int, seed: int) -> dict[str, Any]:
         Number of students.
     seed : int
         Seed of the numpy random generator.
+    groups : float
+        Share of the students in groups of 2-3 who share a ranking (0: no ``groups`` key,
+        and the instance is the same as before groups existed).
 
     Returns
     -------
@@ -86,10 +111,13 @@ def generate(students: int, seed: int) -> dict[str, Any]:
         }
         for i in range(students)
     ]
-    return {
+    out: dict[str, Any] = {
         "students": out_students,
         "assignments": assignments,
         "locks": [],
         "bans": [],
         "costs": {"rank": RANK_COSTS, "unranked": None, "unplaced": 100},
     }
+    if groups > 0:
+        out["groups"] = _groups(np.random.default_rng([seed, 1]), out_students, groups)
+    return out

@@ -8,17 +8,25 @@ Variables, in this column order:
 * ``w[a,p]`` continuous in [0, teams]: programme ``p`` counted towards ``min_programmes``.
 
 Teams are identical, so counts per assignment suffice (see ``teams.deal``).
+
+Groups add equality rows ``x[m,a] = x[m0,a]`` between each member ``m`` and the group's
+first member ``m0``, on the assignments every member can go to and whose single team can
+hold the group; so the members share an assignment or are all unplaced. Sharing a team
+within a multi-team assignment is not expressed in counts: the solver deals the teams with
+groups intact and, where that fails, splits the assignment into single-team copies
+(``split_assignments``), in which sharing the assignment is sharing the team.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from app.matching.problem import Problem
+from app.matching.problem import Assignment, Problem
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -61,6 +69,8 @@ class Model:
     w_key: IntArray  # assignment * len(progs) + programme of each w column
     team_max: IntArray  # max_size per assignment (capped at the number of students)
     prog_max: IntArray  # max_per_programme per assignment (the number of students if none)
+    work: Problem  # the problem the model's assignments belong to (after any split)
+    origin: IntArray  # index in the original problem of each model assignment
 
     @property
     def n_x(self) -> int:
@@ -179,3 +189,66 @@ def pair_costs(
     moved = (index.prev[ps] >= 0) & (index.prev[ps] != pa)
     out: IntArray = cost + costs.move * moved.astype(np.int64)
     return out
+
+
+SPLIT = "#"  # a split assignment's copies are named ``id#1``, ``id#2``, ...
+
+
+def split_assignments(problem: Problem, split: frozenset[str]) -> tuple[Problem, IntArray]:
+    """``problem`` with each assignment in ``split`` replaced by ``teams`` single-team copies.
+
+    Returns the new problem (assignments in the original order, copies in place of their
+    original) and, per new assignment, the index of the original one. Rankings, locks and
+    bans still name the originals: ``build_model`` maps their columns onto the copies.
+    """
+    out: list[Assignment] = []
+    origin: list[int] = []
+    for i, a in enumerate(problem.assignments):
+        if a.id in split and a.teams > 1:
+            out.extend(replace(a, id=f"{a.id}{SPLIT}{k + 1}", teams=1) for k in range(a.teams))
+            origin.extend([i] * a.teams)
+        else:
+            out.append(a)
+            origin.append(i)
+    return replace(problem, assignments=tuple(out)), np.array(origin, dtype=np.int64)
+
+
+def expand_columns(
+    origin: IntArray, ps: IntArray, pa: IntArray, *rest: IntArray
+) -> tuple[IntArray, ...]:
+    """Columns on original assignments as columns on every copy (order kept: by student, then
+    assignment, as copies sit where their original was)."""
+    n_orig = int(origin.max(initial=-1)) + 1
+    count = np.bincount(origin, minlength=n_orig).astype(np.int64)
+    first = np.searchsorted(origin, np.arange(n_orig)).astype(np.int64)
+    rep = count[pa]
+    offset = np.arange(int(rep.sum()), dtype=np.int64) - np.repeat(np.cumsum(rep) - rep, rep)
+    new_pa = np.repeat(first[pa], rep) + offset
+    return (np.repeat(ps, rep), new_pa, *(np.repeat(r, rep) for r in rest))
+
+
+def group_columns(
+    problem: Problem, index: Index, ps: IntArray, pa: IntArray
+) -> npt.NDArray[np.bool_]:
+    """Which columns survive the groups: a member keeps an assignment only when every member
+    can go there and one team of it can hold the whole group (size, per programme)."""
+    keep = np.ones(len(ps), dtype=bool)
+    if not problem.groups:
+        return keep
+    sidx = {s: i for i, s in enumerate(index.sids)}
+    programme = {s.id: s.programme for s in problem.students}
+    starts = np.searchsorted(ps, np.arange(len(index.sids) + 1))
+    for g in problem.groups:
+        rows = [sidx[m] for m in g.members]
+        common = set.intersection(*(set(pa[starts[r] : starts[r + 1]].tolist()) for r in rows))
+        top = max(Counter(programme[m] for m in g.members).values())
+        fits = {
+            a
+            for a in common
+            if (problem.assignments[a].max_size or len(rows)) >= len(rows)
+            and (problem.assignments[a].max_per_programme or top) >= top
+        }
+        for r in rows:
+            cols = np.arange(starts[r], starts[r + 1])
+            keep[cols] = np.isin(pa[cols], list(fits))
+    return keep

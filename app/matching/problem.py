@@ -43,6 +43,14 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Students who are placed in the same team, or are all unplaced (members sorted)."""
+
+    id: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Costs:
     """Integer costs; ``None`` for unranked/unplaced forbids that outcome."""
 
@@ -63,6 +71,11 @@ class Problem:
     costs: Costs = field(default_factory=Costs)
     objective: str = "sum"
     previous: Mapping[str, str] = field(default_factory=dict)
+    groups: tuple[Group, ...] = ()
+
+    def group_of(self) -> dict[str, Group]:
+        """Student id to their group, for the students in one."""
+        return {m: g for g in self.groups for m in g.members}
 
 
 class _Errors:
@@ -250,6 +263,35 @@ def _previous(raw: Any, errors: _Errors) -> dict[str, str]:
     return out
 
 
+def _groups(raw: Any, students: set[str], errors: _Errors) -> list[Group]:
+    """Groups: known, distinct members; a student in at most one group."""
+    out: list[Group] = []
+    owner: dict[str, str] = {}
+    for i, item in enumerate(_list(raw, "groups", errors)):
+        d = _obj(item, f"groups[{i}]", errors)
+        gid = _str(d.get("id"), f"groups[{i}].id", errors)
+        members = [
+            _str(m, f"group {gid} members", errors)
+            for m in _list(d.get("members"), f"group {gid} members", errors)
+        ]
+        if not members:
+            errors.add(f"group {gid} has no members")
+        for sid, count in sorted(Counter(members).items()):
+            if not sid:
+                continue
+            if count > 1:
+                errors.add(f"group {gid} lists student {sid} more than once")
+            if sid not in students:
+                errors.add(f"group {gid} has unknown student {sid}")
+            elif sid in owner and owner[sid] != gid:
+                errors.add(f"student {sid} is in groups {owner[sid]} and {gid}")
+            else:
+                owner[sid] = gid
+        out.append(Group(gid, tuple(sorted(set(members)))))
+    _duplicates([g.id for g in out], "group", errors)
+    return out
+
+
 def parse_problem(data: Mapping[str, Any]) -> Problem:
     """Validate an instance dictionary and build a :class:`Problem`.
 
@@ -298,6 +340,7 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     if objective not in OBJECTIVES:
         errors.add(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     previous = _previous(d.get("previous"), errors)
+    groups = _groups(d.get("groups"), set(sids), errors)
     if errors.messages:
         raise ProblemError(errors.messages)
     return Problem(
@@ -308,4 +351,5 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
         costs=costs,
         objective=str(objective),
         previous=previous,
+        groups=tuple(sorted(groups, key=lambda g: g.id)),
     )

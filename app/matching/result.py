@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.matching.codes import Explanation
 from app.matching.problem import Problem, ProblemError, parse_problem
 
 UNRANKED, UNPLACED = "unranked", "unplaced"
@@ -33,7 +34,7 @@ class Result:
     unplaced: tuple[str, ...] = ()
     rank_histogram: Mapping[str, int] = field(default_factory=dict)
     per_programme: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    explanations: Mapping[str, str] = field(default_factory=dict)
+    explanations: Mapping[str, Explanation] = field(default_factory=dict)
     seconds: float = 0.0
     timings: Mapping[str, float] = field(default_factory=dict)
 
@@ -69,7 +70,7 @@ class Result:
                 "per_programme": {p: dict(h) for p, h in self.per_programme.items()},
                 "seconds": round(self.seconds, 3) if timings else None,
             },
-            "explanations": dict(self.explanations),
+            "explanations": {k: v.to_dict() for k, v in self.explanations.items()},
         }
 
 

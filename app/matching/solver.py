@@ -8,14 +8,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.build import build_model
-from app.matching.core import Accept, Core, Relaxation, minimise
+from app.matching.core import Accept, Core, Relaxation, minimise, settled
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
 from app.matching.problem import Problem
 from app.matching.pure import match_pure
 from app.matching.result import Result, Team, histograms
-from app.matching.teams import deal, team_count
+from app.matching.teams import deal_together, team_count
 
 
 def _categories(model: Model, n_ranks: int) -> IntArray:
@@ -63,6 +63,8 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
             inf = np.array([np.inf])
             lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
             relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
+            # Columns that every solution keeping that count has at their LP value.
+            relaxation.fix(*settled(model, core))
     core = minimise(model, cost, relaxation, deadline, accept)
     _merge(timings, core.timings)
     core.timings = timings
@@ -83,8 +85,14 @@ def _tie_weight(model: Model, cost: FloatArray) -> float:
 
 
 def _formable(problem: Problem, model: Model) -> Accept:
-    """An integral placement in ``z`` with team counts that deal it into teams, or None."""
+    """An integral placement in ``z`` with team counts that deal it into teams, or None.
+
+    With groups, an assignment of several teams that holds group members must also deal
+    them into teams with every group together (``deal_together``).
+    """
     arr = problem.assignments
+    group_of = {m: g.id for g in problem.groups for m in g.members}
+    in_group = np.array([sid in group_of for sid in model.index.sids], dtype=bool)
     n_p = max(len(model.index.progs), 1)
     y_of = model.y_col >= 0
     w0 = model.n - model.n_w
@@ -104,6 +112,11 @@ def _formable(problem: Problem, model: Model) -> Accept:
             y = team_count(arr[a], sum(tally.values()), tally)
             if y is None:
                 return None
+            if arr[a].teams > 1 and in_group[model.ps[chosen[pa == a]]].any():
+                dealt = _deal_one(problem, model, a, model.ps[chosen[pa == a]], group_of)
+                if dealt is None:
+                    return None
+                y = len(dealt)
             teams[a] = y
         out[model.y_col[y_of]] = teams[y_of]
         # Programmes counted towards min_programmes: min(members, teams) each.
@@ -114,6 +127,15 @@ def _formable(problem: Problem, model: Model) -> Accept:
     return accept
 
 
+def _deal_one(
+    problem: Problem, model: Model, a: int, rows: IntArray, group_of: dict[str, str]
+) -> list[list[str]] | None:
+    sids = model.index.sids
+    progs = model.index.progs
+    members = [(sids[int(r)], progs[int(model.index.prog[int(r)])]) for r in rows]
+    return deal_together(problem.assignments[a], members, group_of)
+
+
 def _merge(into: dict[str, float], more: dict[str, float]) -> None:
     for key, value in more.items():
         into[key] = into.get(key, 0.0) + value
@@ -122,7 +144,7 @@ def _merge(into: dict[str, float], more: dict[str, float]) -> None:
 def _optimise(problem: Problem, model: Model, deadline: float | None) -> Core:
     if problem.objective != "sum":
         return _profile(model, problem, deadline)
-    if len(model.y_assign) == 0 and model.n_w == 0:
+    if len(model.y_assign) == 0 and model.n_w == 0 and not problem.groups:
         core = match_pure(model)
         if core.status != "unknown":
             return core
@@ -135,18 +157,38 @@ def _placement(model: Model, z: FloatArray) -> dict[str, str]:
     return {sids[int(model.ps[j])]: aids[int(model.pa[j])] for j in chosen}
 
 
-def _teams(problem: Problem, placement: dict[str, str]) -> tuple[Team, ...]:
-    programme = {s.id: s.programme for s in problem.students}
+def _teams(
+    problem: Problem, model: Model, placement: dict[str, str]
+) -> tuple[tuple[Team, ...], set[str]]:
+    """Teams of the model's assignments, numbered per original assignment, and the ids of the
+    multi-team assignments whose members could not be dealt with their groups intact."""
+    work = model.work
+    programme = {s.id: s.programme for s in work.students}
+    group_of = {m: g.id for g in work.groups for m in g.members}
     by_assignment: dict[str, list[tuple[str, str]]] = {}
     for sid, aid in placement.items():
         by_assignment.setdefault(aid, []).append((sid, programme[sid]))
     out: list[Team] = []
-    for a in problem.assignments:
-        dealt = deal(a, by_assignment.get(a.id, []))
+    failed: set[str] = set()
+    number: dict[str, int] = {}
+    for a, i in zip(work.assignments, model.origin.tolist(), strict=True):
+        dealt = deal_together(a, by_assignment.get(a.id, []), group_of)
         if dealt is None:
+            if a.teams > 1 and group_of:
+                failed.add(a.id)
+                continue
             raise AssertionError(f"solver counts for {a.id} cannot be dealt into teams")
-        out.extend(Team(a.id, i + 1, tuple(m)) for i, m in enumerate(dealt))
-    return tuple(out)
+        name = problem.assignments[i].id
+        for members in dealt:
+            number[name] = number.get(name, 0) + 1
+            out.append(Team(name, number[name], tuple(members)))
+    return tuple(out), failed
+
+
+def _origin_ids(problem: Problem, model: Model) -> dict[str, str]:
+    """Model assignment id to the original assignment's id (differs for split copies)."""
+    pairs = zip(model.work.assignments, model.origin.tolist(), strict=True)
+    return {a.id: problem.assignments[i].id for a, i in pairs}
 
 
 def _objective(problem: Problem, model: Model, placement: dict[str, str]) -> int:
@@ -200,21 +242,36 @@ def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
     # search; keep that (and 2 %) in reserve so the whole call ends within the limit.
     reserve = 0.02 * (time_limit or 0.0) + 2e-5 * len(problem.students)
     deadline = None if time_limit is None else start + max(time_limit - reserve, 0.0)
-    model = build_model(problem)
-    built = time.perf_counter()
-    core = _optimise(problem, model, deadline)
-    timings = {"build": built - start, **core.timings}
+    split: frozenset[str] = frozenset()
+    timings: dict[str, float] = {}
+    while True:
+        t = time.perf_counter()
+        model = build_model(problem, split)
+        built = time.perf_counter()
+        core = _optimise(model.work, model, deadline)
+        _merge(timings, {"build": built - t, **core.timings})
+        if core.z is None:
+            break
+        t = time.perf_counter()
+        placement = _placement(model, core.z)
+        teams, failed = _teams(problem, model, placement)
+        if not failed:
+            break
+        # A group does not fit in the teams dealt from these counts: model the assignments
+        # concerned team by team and solve again (the proof then covers them exactly).
+        split = split | failed
+        timings["splits"] = timings.get("splits", 0) + len(failed)
     if core.z is None:
         status = core.status if core.status == "unknown" else "infeasible"
-        explanations = diagnose(problem, model) if status == "infeasible" else {}
+        unsplit = model if not split else build_model(problem)
+        explanations = diagnose(problem, unsplit) if status == "infeasible" else {}
         seconds = time.perf_counter() - start
         return Result(
             status, None, None, explanations=explanations, seconds=seconds, timings=timings
         )
-    t = time.perf_counter()
-    placement = _placement(model, core.z)
-    teams = _teams(problem, placement)
     objective = _objective(problem, model, placement)
+    origin = _origin_ids(problem, model)
+    placement = {sid: origin[aid] for sid, aid in placement.items()}
     total, per = histograms(problem, placement)
     unplaced = tuple(s.id for s in problem.students if s.id not in placement)
     explanations = explain(problem, placement, teams)

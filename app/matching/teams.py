@@ -65,3 +65,136 @@ def deal(a: Assignment, members: Sequence[tuple[str, str]]) -> list[list[str]] |
     for i, (sid, _) in enumerate(order):
         teams[i % y].append(sid)
     return [sorted(t) for t in teams]
+
+
+def _fits(a: Assignment, size: int, counts: Mapping[str, int]) -> bool:
+    """Whether one team of ``a`` can still take members up to ``size`` and these counts."""
+    if a.max_size is not None and size > a.max_size:
+        return False
+    return a.max_per_programme is None or all(c <= a.max_per_programme for c in counts.values())
+
+
+def _pack(
+    a: Assignment,
+    y: int,
+    groups: Sequence[Sequence[tuple[str, str]]],
+    singles: Sequence[tuple[str, str]],
+    counts: Mapping[str, int],
+) -> list[list[str]] | None:
+    """Groups first (largest first, each into the smallest team it fits), then the singles
+    (small programmes first, each into the smallest team still without its programme), and
+    the teams checked rule by rule: None if that greedy packing breaks a rule."""
+    teams: list[list[str]] = [[] for _ in range(y)]
+    tally: list[Counter[str]] = [Counter() for _ in range(y)]
+
+    def put(t: int, members: Sequence[tuple[str, str]]) -> None:
+        teams[t].extend(sid for sid, _ in members)
+        tally[t].update(p for _, p in members)
+
+    for g in sorted(groups, key=lambda g: (-len(g), g[0][0])):
+        gc = Counter(p for _, p in g)
+        fit = [
+            t
+            for t in range(y)
+            if _fits(a, len(teams[t]) + len(g), {p: tally[t][p] + c for p, c in gc.items()})
+        ]
+        if not fit:
+            return None
+        put(min(fit, key=lambda t: (len(teams[t]), t)), g)
+    for sid, p in sorted(singles, key=lambda m: (counts[m[1]] >= y, m[1], m[0])):
+        fit = [t for t in range(y) if _fits(a, len(teams[t]) + 1, {p: tally[t][p] + 1})]
+        if not fit:
+            return None
+        put(min(fit, key=lambda t: (tally[t][p] > 0, len(teams[t]), t)), [(sid, p)])
+    if not all(aggregate_ok(a, 1, len(t), c) for t, c in zip(teams, tally, strict=True)):
+        return None
+    return [sorted(t) for t in teams]
+
+
+_PACK_NODES = 20_000  # search budget of the exact packing; beyond it the solver splits
+
+
+def _pack_exact(
+    a: Assignment, y: int, units: Sequence[Sequence[tuple[str, str]]]
+) -> list[list[str]] | None:
+    """Every way of putting the units (a group, or one student) into ``y`` teams, searched
+    depth first with identical teams merged; None if none meets the rules (or the search
+    exceeds its budget)."""
+    order = sorted(units, key=lambda u: (-len(u), sorted(p for _, p in u), u[0][0]))
+    tallies = [Counter(p for _, p in u) for u in order]
+    left = [0] * (len(order) + 1)
+    for i in range(len(order) - 1, -1, -1):
+        left[i] = left[i + 1] + len(order[i])
+    teams: list[list[int]] = [[] for _ in range(y)]
+    state: list[Counter[str]] = [Counter() for _ in range(y)]
+    sizes = [0] * y
+    seen: set[tuple[int, tuple[tuple[int, tuple[tuple[str, int], ...]], ...]]] = set()
+    budget = [_PACK_NODES]
+
+    def go(i: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        if sum(max(0, a.min_size - n) for n in sizes) > left[i]:
+            return False
+        if i == len(order):
+            return all(aggregate_ok(a, 1, n, c) for n, c in zip(sizes, state, strict=True))
+        pairs = zip(sizes, state, strict=True)
+        key = (i, tuple(sorted((n, tuple(sorted(c.items()))) for n, c in pairs)))
+        if key in seen:
+            return False
+        seen.add(key)
+        tried: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
+        for t in range(y):
+            here = (sizes[t], tuple(sorted(state[t].items())))
+            if here in tried:
+                continue  # an identical team was tried already
+            tried.add(here)
+            merged = state[t] + tallies[i]
+            if not _fits(a, sizes[t] + len(order[i]), merged):
+                continue
+            before = state[t]
+            state[t], sizes[t] = merged, sizes[t] + len(order[i])
+            teams[t].append(i)
+            if go(i + 1):
+                return True
+            teams[t].pop()
+            state[t], sizes[t] = before, sizes[t] - len(order[i])
+        return False
+
+    if not go(0):
+        return None
+    return [sorted(sid for i in t for sid, _ in order[i]) for t in teams]
+
+
+def deal_together(
+    a: Assignment, members: Sequence[tuple[str, str]], group_of: Mapping[str, str]
+) -> list[list[str]] | None:
+    """Like :func:`deal`, with the members of each group (``group_of``: student id to group
+    id) in one team; None when no team count and greedy packing manage that.
+
+    A greedy packing first, then an exact search with a node budget: a None means no way
+    exists, or (rarely, for large teams) the budget ran out; the solver answers either by
+    modelling the assignment team by team.
+    """
+    bundles: dict[str, list[tuple[str, str]]] = {}
+    singles: list[tuple[str, str]] = []
+    for m in members:
+        if m[0] in group_of:
+            bundles.setdefault(group_of[m[0]], []).append(m)
+        else:
+            singles.append(m)
+    if not bundles:
+        return deal(a, members)
+    counts = Counter(p for _, p in members)
+    n = len(members)
+    lowest = 1 if a.max_size is None else max(1, -(-n // max(a.max_size, 1)))
+    for y in range(lowest, min(a.teams, n) + 1):
+        if aggregate_ok(a, y, n, counts):
+            groups = [sorted(b) for b in bundles.values()]
+            teams = _pack(a, y, groups, singles, counts)
+            if teams is None:
+                teams = _pack_exact(a, y, [*groups, *([m] for m in singles)])
+            if teams is not None:
+                return teams
+    return None

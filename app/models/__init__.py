@@ -20,6 +20,7 @@ from app.models.enums import (
     TeamStatus,
 )
 from app.models.matching import Ban, MatchRun, Member, Team
+from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
 from app.models.pending import PendingImport
 from app.models.people import (
@@ -55,6 +56,7 @@ __all__ = [
     "LoginAttempt",
     "MatchRun",
     "Member",
+    "Notification",
     "OidcIdentity",
     "OidcLogin",
     "Opdracht",

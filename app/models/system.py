@@ -81,3 +81,13 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = None
+    # Delivery: the HTML part (plain text only when empty), the notification it carries,
+    # attempts so far, when to try again, the last error, and when it was given up.
+    html_body: str = Field(default="", sa_type=sa.Text)
+    notification_id: int | None = Field(
+        default=None, foreign_key="notification.id", index=True, ondelete="SET NULL"
+    )
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str = Field(default="", sa_type=sa.Text)
+    failed_at: datetime | None = None

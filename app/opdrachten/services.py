@@ -28,6 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.events import opdracht_submitted
 from app.opdrachten import access
 from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import OpdrachtForm, Options
@@ -206,6 +207,8 @@ def create_opdracht(
         semester_id=semester_id,
         after=after,
     )
+    if submit:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht
 
@@ -251,6 +254,8 @@ def update_opdracht(
         before=before,
         after=snapshot(session, opdracht),
     )
+    if submit:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht
 
@@ -292,5 +297,7 @@ def change_status(
         before=before,
         after={"status": str(target), "version": opdracht.version},
     )
+    if target == OpdrachtStatus.SUBMITTED:
+        opdracht_submitted(session=session, opdracht=opdracht)
     session.commit()
     return opdracht

@@ -2,20 +2,23 @@
 
 python -m app.ops backup FILE          consistent online copy of the SQLite database
 python -m app.ops purge [--dry-run]    remove personal data past the retention period
-python -m app.ops deliver-mail         send the outbox over SMTP
+python -m app.ops deliver [--loop N]   send the outbox over SMTP (every N seconds with --loop)
+python -m app.ops remind               scheduled ranking reminders (cron, e.g. every 15 minutes)
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from sqlmodel import Session
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine
 from app.mail import deliver_pending
+from app.notifications.reminders import scheduled
 from app.ops.backup import BackupError, backup_sqlite
 from app.ops.retention import purge
 
@@ -27,8 +30,23 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("destination", type=Path)
     prune = sub.add_parser("purge", help="purge personal data past the retention period")
     prune.add_argument("--dry-run", action="store_true", help="report only, change nothing")
-    sub.add_parser("deliver-mail", help="send pending outbox messages over SMTP")
+    deliver = sub.add_parser(
+        "deliver", aliases=["deliver-mail"], help="send due outbox messages over SMTP"
+    )
+    deliver.add_argument("--loop", type=float, default=0, metavar="SECONDS", help="keep going")
+    sub.add_parser("remind", help="send the scheduled ranking reminders that are due")
     return parser
+
+
+def _deliver(session: Session, settings: Settings, loop: float) -> None:
+    if not settings.smtp_host:
+        print("OM_SMTP_HOST is not set: the mail stays in the outbox (see /admin/outbox)")
+        return
+    while True:
+        print(f"{deliver_pending(session=session, settings=settings)} message(s) sent", flush=True)
+        if not loop:
+            return
+        time.sleep(loop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             report = purge(session=session, months=settings.retention_months, dry_run=args.dry_run)
             print(("Dry run. " if args.dry_run else "") + report.describe())
+        elif args.command == "remind":
+            print(f"{scheduled(session=session)} reminder(s) queued")
         else:
-            print(f"{deliver_pending(session=session, settings=settings)} message(s) sent")
+            _deliver(session, settings, args.loop)
     engine.dispose()
     return 0
 

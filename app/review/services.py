@@ -26,6 +26,7 @@ from app.models import (
     Theme,
     User,
 )
+from app.notifications.events import opdracht_decided
 from app.opdrachten.access import load
 from app.opdrachten.cards import Card, Filters, semester_cards
 from app.opdrachten.services import STALE, bump
@@ -127,5 +128,6 @@ def decide(
         after=after,
         reason=comment,
     )
+    opdracht_decided(session=session, opdracht=opdracht, decision=decision)
     session.commit()
     return opdracht

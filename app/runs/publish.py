@@ -11,21 +11,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.api.publication import sync_publication
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import gettext as _
-from app.i18n import lazy, set_language
-from app.mail import queue_mail
+from app.i18n import lazy
 from app.memberships import leerkring_ids_of
 from app.models import (
     Leerkring,
     MatchRun,
     Opdracht,
-    OpdrachtCopartner,
-    PartnerUser,
     Phase,
     Role,
     Semester,
@@ -34,7 +31,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.runs.data import load_run, load_semester
+from app.notifications.publication import send_publication
+from app.runs.data import load_run
 from app.runs.services import RUN_PHASES, current_run
 from app.semesters import require_phase
 
@@ -119,63 +117,6 @@ def approve(
     return len(group.teams)
 
 
-def _mail_students(session: Session, semester: Semester, run: MatchRun) -> int:
-    data = load_semester(session, semester)
-    state = load_run(session, run)
-    users = {u.id: u for u in session.exec(select(User).where(User.role == Role.STUDENT))}
-    sent = 0
-    for student in data.students.values():
-        user = users.get(student.user_id)
-        opdracht_id = state.opdracht_of(student.id)
-        if user is None or opdracht_id is None:
-            continue
-        info = data.opdrachten.get(opdracht_id)
-        set_language(user.preferred_language)
-        body = _(
-            lazy("Your team for semester {semester} is known: {title}. See it on your dashboard.")
-        )
-        title = info.opdracht.title if info else ""
-        queue_mail(
-            session,
-            to=user.email,
-            subject=_(lazy("Your team is known")),
-            body=body.format(semester=semester.code, title=title),
-        )
-        sent += 1
-    return sent
-
-
-def _mail_partners(session: Session, semester: Semester, run: MatchRun) -> int:
-    opdracht_ids = set(session.exec(select(Team.opdracht_id).where(Team.run_id == run.id)))
-    partner_ids = set(
-        session.exec(select(Opdracht.owner_partner_id).where(col(Opdracht.id).in_(opdracht_ids)))
-    )
-    partner_ids |= set(
-        session.exec(
-            select(OpdrachtCopartner.partner_id).where(
-                col(OpdrachtCopartner.opdracht_id).in_(opdracht_ids)
-            )
-        )
-    )
-    users = session.exec(
-        select(User)
-        .join(PartnerUser, col(PartnerUser.user_id) == User.id)
-        .where(col(PartnerUser.partner_id).in_(partner_ids))
-    ).all()
-    for user in {u.id: u for u in users}.values():
-        set_language(user.preferred_language)
-        body = _(
-            lazy("The student teams for your opdrachten in semester {semester} are published.")
-        )
-        queue_mail(
-            session,
-            to=user.email,
-            subject=_(lazy("Teams published")),
-            body=body.format(semester=semester.code),
-        )
-    return len(users)
-
-
 def publish(*, session: Session, semester: Semester, user: User) -> None:
     """Publish the current run's teams once all are approved; hooks and mails in one go."""
     require_phase(semester, *RUN_PHASES)
@@ -193,9 +134,7 @@ def publish(*, session: Session, semester: Semester, user: User) -> None:
     semester.version += 1
     session.add(semester)
     sync_publication(session=session, semester=semester)
-    language = getattr(user, "preferred_language", "nl")
-    mails = _mail_students(session, semester, run) + _mail_partners(session, semester, run)
-    set_language(language)
+    mails = send_publication(session=session, semester=semester, run=run)
     record(
         session,
         actor=user,

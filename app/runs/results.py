@@ -6,11 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.i18n import gettext as _
 from app.i18n import lazy, ngettext
 from app.models import Member, Opdracht, Team
 from app.runs.data import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
+from app.runs.explanations import as_text
 from app.runs.rules import (
     Violation,
     member_violations,
@@ -165,8 +167,9 @@ def why_no_team(data: SemesterData, info: OpdrachtInfo, students: list[StudentIn
     ).format(count=len(eligible))
 
 
-def readable(data: SemesterData, text: str) -> str:
-    """Replace solver ids (o12, s34) in an explanation with titles and names."""
+def readable(data: SemesterData, stored: Any) -> str:
+    """A stored explanation as text, with solver ids (o12, s34) replaced by titles and names."""
+    text = as_text(stored)
 
     def opdracht(m: re.Match[str]) -> str:
         info = data.opdrachten.get(int(m.group(1)))

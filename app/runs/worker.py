@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.i18n import lazy
-from app.matching import ProblemError, Result, check, parse_problem, solve
+from app.matching import ProblemError, Result, Violation, check, parse_problem, solve
 from app.models import (
     LeerkringWijkdocent,
     MatchRun,
@@ -128,7 +128,7 @@ def _finish_without_teams(factory: SessionFactory, run_id: int, result: Result) 
         finished_at=utcnow(),
         progress=100,
         message=message,
-        explanations=dict(result.explanations),
+        explanations=result.to_dict()["explanations"],
     )
 
 
@@ -176,7 +176,12 @@ def add_members(session: Session, run: MatchRun, result: Result) -> None:
 
 
 def write_result(
-    session: Session, run_id: int, result: Result, problems: list[str], *, slow_write: float = 0
+    session: Session,
+    run_id: int,
+    result: Result,
+    problems: list[Violation],
+    *,
+    slow_write: float = 0,
 ) -> None:
     """Store the result in one transaction; a re-run waits as a candidate beside the current."""
     run = session.get(MatchRun, run_id)
@@ -197,8 +202,9 @@ def write_result(
     run.solver_status = result.status
     run.objective = result.objective
     run.bound = result.bound
-    run.statistics = {**stats, "unplaced": list(result.unplaced), "check": problems}
-    run.explanations = dict(result.explanations)
+    check = [v.to_dict() for v in problems]
+    run.statistics = {**stats, "unplaced": list(result.unplaced), "check": check}
+    run.explanations = result.to_dict()["explanations"]
     run.progress = 100
     run.message = lazy("Finished")
     run.finished_at = utcnow()

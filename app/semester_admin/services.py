@@ -20,6 +20,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.reminders import ranking_opened
 from app.opdrachten.fields import FieldError
 from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
@@ -198,5 +199,7 @@ def _move(
         after={"phase": str(target), "version": semester.version},
         reason=reason.strip(),
     )
+    if target == Phase.RANKING:
+        ranking_opened(session=session, semester=semester)
     session.commit()
     return semester

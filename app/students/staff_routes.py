@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
+from app.notifications.reminders import manual_count
 from app.students.deadline import time_left
 from app.students.incomplete import incomplete_rankings
 from app.students.ranking import ranking_semester
@@ -34,5 +35,6 @@ def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Respo
         "total": sum(g.total for g in groups),
         "missing": sum(len(g.students) for g in groups),
         "time_left": time_left(semester.ranking_deadline),
+        "reminders": manual_count(session=session, semester=semester),
     }
     return render(request, "students/incomplete.html", ctx)

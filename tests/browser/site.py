@@ -24,6 +24,7 @@ from app.models import (
     MatchRun,
     Opdracht,
     OpdrachtStatus,
+    OutboxMessage,
     Partner,
     Phase,
     Role,
@@ -70,6 +71,9 @@ PAGES = [
     Visit("/admin/semesters/{semester_id}", (ADMIN,), INTAKE, url="/admin/semesters/{semester}"),
     Visit("/admin/api-tokens", (ADMIN,), RANKING),
     Visit("/admin/api-tokens/new", (ADMIN,), RANKING, submit=SUBMIT, status=422),
+    Visit("/admin/outbox", (ADMIN,), REVIEW),
+    Visit("/admin/outbox/preview", (ADMIN,), REVIEW),
+    Visit("/admin/outbox/{message_id}", (ADMIN,), REVIEW, url="/admin/outbox/{message}"),
     Visit("/opdrachten", (PARTNER,), INTAKE),
     Visit("/opdrachten/new", (PARTNER,), INTAKE, submit="main button[value=draft]", status=422),
     Visit("/opdrachten/{opdracht_id}", EVERYONE, RANKING, url="/opdrachten/{opdracht}"),
@@ -138,6 +142,7 @@ def _ids(session: Session, semester: Semester) -> dict[str, Any]:
         select(StudentProfile).join(User).where(User.email == "student@demo.opdrachtmatch.nl")
     ).one()
     return {
+        "message": session.exec(select(OutboxMessage.id).order_by(col(OutboxMessage.id))).first(),
         "run": runs[0].id,
         "candidate": runs[1].id,
         "student": student.id,

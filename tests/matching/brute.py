@@ -42,17 +42,20 @@ def _team_ok(a: dict[str, Any], progs: list[str]) -> bool:
     return all(c[p] > 0 for p in a.get("required_programmes", []))
 
 
-def teamable(a: dict[str, Any], progs: tuple[str, ...], memo: dict[Any, bool]) -> bool:
-    """Whether members with these programmes split into at most ``teams`` valid teams."""
-    key = (a["id"], progs)
+def teamable(a: dict[str, Any], units: tuple[tuple[str, ...], ...], memo: dict[Any, bool]) -> bool:
+    """Whether these units (the programmes of one student, or of one group's members, who
+    share a team) split into at most ``teams`` valid teams."""
+    key = (a["id"], units)
     if key not in memo:
         teams = a.get("teams", 1)
-        memo[key] = not progs or any(
+        memo[key] = not units or any(
             all(
-                _team_ok(a, [p for p, lab in zip(progs, labels, strict=True) if lab == t])
+                _team_ok(
+                    a, [p for u, lab in zip(units, labels, strict=True) if lab == t for p in u]
+                )
                 for t in set(labels)
             )
-            for labels in itertools.product(range(teams), repeat=len(progs))
+            for labels in itertools.product(range(teams), repeat=len(units))
         )
     return memo[key]
 
@@ -81,12 +84,21 @@ def brute_force(inst: dict[str, Any]) -> tuple[int, tuple[int, ...]] | None:
     k = len(inst["costs"]["rank"])
     memo: dict[Any, bool] = {}
     best: tuple[tuple[int, ...], int] | None = None
+    group_of = {m: g["id"] for g in inst.get("groups", []) for m in g["members"]}
     for choice in itertools.product(*[_options(inst, s) for s in students]):
-        groups: dict[str, list[str]] = {}
+        where: dict[str, set[str | None]] = {}
+        units: dict[str, dict[str, list[str]]] = {}
         for s, aid in zip(students, choice, strict=True):
+            unit = group_of.get(s["id"], "single " + s["id"])
+            where.setdefault(unit, set()).add(aid)
             if aid is not None:
-                groups.setdefault(aid, []).append(s["programme"])
-        if not all(teamable(by_id[a], tuple(sorted(p)), memo) for a, p in groups.items()):
+                units.setdefault(aid, {}).setdefault(unit, []).append(s["programme"])
+        if any(len(w) > 1 for w in where.values()):
+            continue  # a group's members on different assignments, or some unplaced
+        if not all(
+            teamable(by_id[a], tuple(sorted(tuple(sorted(u)) for u in us.values())), memo)
+            for a, us in units.items()
+        ):
             continue
         pairs = [cost_and_category(inst, s, a) for s, a in zip(students, choice, strict=True)]
         total = sum(c for c, _ in pairs)

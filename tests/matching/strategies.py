@@ -30,6 +30,21 @@ def assignments(draw: st.DrawFn, aid: str) -> dict[str, Any]:
 
 
 @st.composite
+def groups(draw: st.DrawFn, sids: list[str]) -> list[dict[str, Any]]:
+    """Up to two groups of 2-3 distinct students (a student in at most one)."""
+    order = draw(st.permutations(sids))
+    out: list[dict[str, Any]] = []
+    i = 0
+    for g in range(draw(st.integers(1, 2))):
+        size = draw(st.integers(2, 3))
+        if i + size > len(order):
+            break
+        out.append({"id": f"g{g + 1}", "members": list(order[i : i + size])})
+        i += size
+    return out
+
+
+@st.composite
 def instances(
     draw: st.DrawFn, objective: str | None = None, max_students: int = 6
 ) -> dict[str, Any]:
@@ -65,6 +80,8 @@ def instances(
         "costs": costs,
         "objective": objective or "sum",
     }
+    if draw(st.integers(0, 2)) > 0:
+        inst["groups"] = draw(groups([str(s["id"]) for s in students]))
     if draw(st.integers(0, 3)) == 0:
         costs["move"] = draw(st.integers(0, 10))
         prev = draw(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from app.matching import ProblemError, check, dumps, parse_problem, solve
 from app.matching.cli import main
+from app.matching.codes import explanation
 from app.matching.generate import generate
 from app.matching.problem import Assignment
 from app.matching.teams import aggregate_ok, deal
@@ -157,7 +158,14 @@ def test_required_programme_conflict_is_explained() -> None:
     inst["locks"] = [{"student": "s2", "assignment": "a1"}]
     result = solve(parse_problem(inst))
     assert result.status == "infeasible"
-    assert "a1 requires ET but no ET student can be placed there" in result.explanations["*"]
+    summary = result.explanations["*"]
+    assert summary.code == "infeasible"
+    assert (
+        explanation("required_without_candidate", assignment="a1", students=["s2"], programme="ET")
+        in summary.reasons
+    )
+    assert "programme_rules" in summary.params["relaxed"]  # type: ignore[operator]
+    assert result.explanations["s2"] == explanation("locked_conflict", assignment="a1")
 
 
 def test_must_place_everyone_conflict_names_student() -> None:
@@ -166,8 +174,8 @@ def test_must_place_everyone_conflict_names_student() -> None:
     inst["bans"] = [{"student": "s2", "assignment": "a1"}]
     result = solve(parse_problem(inst))
     assert result.status == "infeasible"
-    assert "s2" in result.explanations
-    assert "costs.unplaced" in result.explanations["*"]
+    assert result.explanations["s2"] == explanation("no_option")
+    assert result.explanations["*"].params["relaxed"] == ["bans", "unplaced", "unranked"]
 
 
 def test_explanations_cover_everyone_not_on_first_choice() -> None:
@@ -181,7 +189,8 @@ def test_explanations_cover_everyone_not_on_first_choice() -> None:
     inst["assignments"][0].update(max_size=1)
     r = solve(parse_problem(inst))
     loser = next(iter(r.explanations))
-    assert "a1 is full" in r.explanations[loser]
+    full = explanation("full", choice=1, assignment="a1", teams=1, max_size=1)
+    assert r.explanations[loser].reasons[0] == full
 
 
 def test_previous_and_move_keep_students_in_place() -> None:

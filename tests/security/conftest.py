@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from app.api_tokens.services import issue_token
 from app.auth.services import create_invitation
 from app.config import Settings
+from app.mail import queue_mail
 from app.models import Member, Role, Team, User, utcnow
 from app.runs.routes import get_worker
 from tests import factories as f
@@ -57,6 +58,10 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
     student = world.students[0]
     student_user = session.get(User, student.user_id)
     assert student_user is not None
+    mail = queue_mail(
+        session, to=student_user.email, subject="Je team is bekend", body=student_user.name
+    )
+    session.flush()
     params: dict[str, object] = {
         "token": invitation,
         "user_id": ident(bystander),
@@ -70,6 +75,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
         "token_id": ident(token),
         "code": world.semester.code,
         "student_number": student.student_number,
+        "message_id": ident(mail),
     }
     private = [s.student_number for s in world.students] + [o.title for o in world.opdrachten]
     actors = {

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     api_rate_limit_per_minute: int = 600
     # Largest request body in bytes; larger requests get 413.
     max_body_bytes: int = 5 * 1024 * 1024
+    # Uploaded deliverables (PDF) of at most upload_max_bytes, stored in upload_dir; a
+    # multipart body may be that large (plus the form around it).
+    upload_dir: Path = ROOT / "var" / "uploads"
+    upload_max_bytes: int = 10 * 1024 * 1024
     # Mark runs left active by a dead process failed when the app starts (the suite turns
     # this off: its own transaction holds the SQLite write lock while the app starts).
     recover_runs_at_startup: bool = True

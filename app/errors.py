@@ -6,17 +6,21 @@ HTML routes get an error page (or a re-rendered form, handled in the route); rou
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy, set_language
 from app.i18n import gettext as _
 
 PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
+log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
@@ -75,6 +79,7 @@ _TITLES = {
     413: lazy("The upload is too large."),
     422: lazy("The input is not valid."),
     429: lazy("Too many attempts; wait a few minutes and try again."),
+    500: lazy("Something went wrong on our side. Try again later."),
 }
 
 
@@ -156,6 +161,39 @@ def too_large(request: Request) -> Response:
 def invalid_input(request: Request) -> Response:
     """The answer to input no field may hold (a NUL character), before the app reads it."""
     return _early_error(request, 422, lazy("The request contains a NUL character."))
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(6)
+
+
+def unexpected(request: Request, exc: BaseException) -> Response:
+    """The answer to an exception nothing else handled: logged with the request's id, which
+    the page (or problem) shows so that a user can quote it; no internals are shown."""
+    request_id = getattr(request.state, "request_id", "")
+    log.error(
+        "unexpected error request_id=%s %s %s",
+        request_id,
+        request.method,
+        request.url.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    lang = getattr(request.state, "lang", "") or request.cookies.get("om_lang", "")
+    request.state.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    set_language(request.state.lang)
+    if is_api(request):
+        return problem(500, lazy("An unexpected error occurred."), request_id=request_id)
+    try:
+        return _render_error(request, 500, _(_TITLES[500]))
+    except Exception:  # the page itself failed (a broken template, a lost database)
+        log.exception("the error page failed request_id=%s", request_id)
+        text = _(_TITLES[500]) + f" ({_('Error code')}: {request_id})"
+        return HTMLResponse(f"<!doctype html><title>500</title><p>{text}</p>", status_code=500)
+
+
+def too_deep(request: Request) -> Response:
+    """The answer to a JSON body nested deeper than any parser should follow."""
+    return _early_error(request, 422, lazy("The JSON in the request is nested too deeply."))
 
 
 def install(app: FastAPI) -> None:

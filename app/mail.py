@@ -24,7 +24,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from app.config import Settings
+from app.errors import InvalidInput
+from app.i18n import lazy
 from app.models import OutboxMessage, utcnow
+from app.parsing import normalise_email
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +45,17 @@ def queue_mail(
     html: str = "",
     notification_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (``html``: optional HTML part)."""
+    """Add a message to the outbox in the caller's transaction (``html``: optional HTML part).
+
+    ``to`` must be an address an e-mail header can carry (``app.parsing.normalise_email``):
+    one with CR/LF would make ``EmailMessage`` refuse it and stop the whole delivery batch.
+    Forms check addresses first; this refuses whatever slipped past them."""
+    address = normalise_email(to)
+    if address is None:
+        raise InvalidInput(lazy("Enter a valid e-mail address."))
+    subject = " ".join(subject.split())  # a header holds one line
     message = OutboxMessage(
-        to=to, subject=subject, body=body, html_body=html, notification_id=notification_id
+        to=address, subject=subject, body=body, html_body=html, notification_id=notification_id
     )
     session.add(message)
     log.info("mail queued to=%s subject=%s", to, subject)

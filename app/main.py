@@ -11,21 +11,24 @@ from fastapi.staticfiles import StaticFiles
 
 from app import errors
 from app.api import openapi as api_openapi
+from app.api.outcomes import router as api_outcomes_router
 from app.api.reference import router as api_reference_router
 from app.api.routes import router as api_router
 from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
 from app.auth.oidc_routes import router as oidc_router
+from app.auth.reset_routes import router as reset_router
 from app.auth.routes import router as auth_router
 from app.catalogue.routes import router as catalogue_router
 from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
-from app.middleware import RequestGuardMiddleware, SecurityMiddleware
+from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
 from app.opdrachten.routes import router as opdrachten_router
+from app.outcomes.routes import router as outcomes_router
 from app.pages.routes import router as pages_router
 from app.review.routes import router as review_router
 from app.runs.routes import router as runs_router
@@ -65,8 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     errors.install(app)
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
-    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityMiddleware, https=settings.https)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.upload_max_bytes,
+        upload_prefix="/outcomes/",
+    )
+    app.add_middleware(ErrorMiddleware)  # inside SecurityMiddleware: errors get the headers
+    app.add_middleware(SecurityMiddleware, https=settings.https, secret_key=settings.secret_key)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     # FastAPI tries routes in order, one by one (some 70 here): the busiest come first, the
@@ -76,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_router,
         catalogue_router,
         api_router,
+        api_outcomes_router,
         api_reference_router,
         auth_router,
         dashboard_router,
@@ -89,7 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         students_staff_router,
         student_import_router,
         api_tokens_router,
+        reset_router,
         notifications_router,
+        outcomes_router,
         oidc_router,
     ):
         app.include_router(router)

@@ -57,6 +57,7 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
         "lang": i18n.get_language(),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "flashes": getattr(request.state, "flashes", []),
+        "request_id": getattr(request.state, "request_id", ""),
     }
     base.update(context)
     return base

@@ -351,6 +351,7 @@ async def log_in(base: str, students: list[Student], kind: str) -> list[VirtualU
             response = await client.post("/login", data=form)
         if response.status_code != 303:
             raise SystemExit(f"login of {student.email} failed: {response.status_code}")
+        csrf = client.cookies["om_csrf"]  # a new token comes with the login's session
         client.headers["X-CSRF-Token"] = csrf
         if kind == "httpx":
             return HttpxUser(client)

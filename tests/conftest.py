@@ -84,7 +84,16 @@ def anon(app) -> Iterator[TestClient]:
     with TestClient(app, follow_redirects=False) as client:
         client.get("/healthz")
         client.headers["X-CSRF-Token"] = client.cookies["om_csrf"]
+        client.event_hooks["response"].append(lambda _response: send_csrf_header(client))
         yield client
+
+
+def send_csrf_header(client: TestClient) -> None:
+    """Send the CSRF token of the latest cookie, as htmx sends the one of the latest page
+    (a login or logout brings a new one)."""
+    token = client.cookies.get("om_csrf")
+    if token:
+        client.headers["X-CSRF-Token"] = token
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

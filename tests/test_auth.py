@@ -41,7 +41,9 @@ def test_inactive_user_cannot_log_in(anon: TestClient, session: Session):
 def test_login_rotates_the_session_token(anon: TestClient, session: Session):
     user = f.user(session, Role.STUDENT)
     anon.cookies.set(SESSION_COOKIE, "planted-by-someone-else", domain="testserver.local")
-    _login(anon, user.email, f.PASSWORD)
+    anon.get("/login")  # the form's CSRF token is bound to the session cookie it came with
+    anon.headers["X-CSRF-Token"] = anon.cookies["om_csrf"]
+    assert _login(anon, user.email, f.PASSWORD).status_code == 303
     assert anon.cookies[SESSION_COOKIE] != "planted-by-someone-else"
 
 

@@ -14,7 +14,7 @@ from app.middleware import CSP, FLASH_COOKIE, SecurityMiddleware, flash
 
 def make_app(*, https: bool = False) -> FastAPI:
     app = FastAPI()
-    app.add_middleware(SecurityMiddleware, https=https)
+    app.add_middleware(SecurityMiddleware, https=https, secret_key="test-secret")
 
     @app.get("/page")
     def page(request: Request) -> JSONResponse:

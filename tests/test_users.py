@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -45,6 +46,22 @@ def test_invite_form_reports_every_error_and_keeps_input(anon: TestClient, sessi
     assert "Vul een naam in" in response.text
     assert "geldig e-mailadres" in response.text
     assert 'value="not-an-address"' in response.text
+
+
+@pytest.mark.parametrize(
+    "email", ["new@example.org\r\nBcc: x@example.org", "new@example.org\n", "a b@example.org"]
+)
+def test_an_address_with_line_breaks_or_spaces_is_refused_and_nothing_queued(
+    anon: TestClient, session: Session, email: str
+):
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    response = anon.post(
+        "/admin/users/new", data={"name": "Nieuw", "email": email, "role": "student"}
+    )
+    assert response.status_code == 422
+    assert "geldig e-mailadres" in response.text
+    assert session.exec(select(User).where(User.name == "Nieuw")).first() is None
+    assert session.exec(select(OutboxMessage)).first() is None
 
 
 def test_deactivation_ends_sessions(anon: TestClient, session: Session, app):

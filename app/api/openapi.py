@@ -15,7 +15,8 @@ timetabling system.
 
 - **Authentication**: `Authorization: Bearer <token>`; admins create tokens under
   *API tokens*. Tokens in a URL are refused.
-- **Scopes**: `teams:read` for teams, `opdrachten:read` for opdrachten.
+- **Scopes**: `teams:read` for teams, `opdrachten:read` for opdrachten, `outcomes:read`
+  for the confirmed outcomes of teams.
 - **Sync**: a full sync lists every published team; keep the `watermark` of its first page
   and pass it as `updated_since` next time to get only changes, removals as tombstones.
 - **Paging**: `limit`/`offset`; follow `Link: <...>; rel="next"`.
@@ -28,6 +29,7 @@ TAGS = [
     {"name": "semesters", "description": "Semesters with their phase and dates."},
     {"name": "teams", "description": "Published teams (scope teams:read)."},
     {"name": "opdrachten", "description": "Approved opdrachten (scope opdrachten:read)."},
+    {"name": "outcomes", "description": "Confirmed outcomes of teams (scope outcomes:read)."},
 ]
 
 

@@ -28,7 +28,7 @@ class SemesterOut(BaseModel):
     code: str = Field(description="Stable key of the semester, e.g. 2026-S2.")
     name: str
     phase: str = Field(
-        description="concept, intake, ranking, matching, review, published or closed."
+        description="concept, intake, ranking, matching, review, published, closing or closed."
     )
     starts_on: date | None = Field(description="The first day of the semester (YYYY-MM-DD).")
     intake_deadline: datetime | None = Field(description=AMSTERDAM_MOMENT)

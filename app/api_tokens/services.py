@@ -17,6 +17,7 @@ from app.security import new_token, token_hash
 SCOPES = {
     "teams:read": lazy("Read published teams"),
     "opdrachten:read": lazy("Read approved opdrachten"),
+    "outcomes:read": lazy("Read confirmed outcomes"),
 }
 TOKEN_PREFIX = "om_"  # noqa: S105 - a marker that makes leaked tokens easy to spot
 MAX_DAYS = 730

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import csrf
 from app.auth import services
 from app.config import Settings
 from app.db import SessionDep
@@ -18,7 +19,7 @@ from app.models import Role, User
 from app.security import tokens_equal
 
 SESSION_COOKIE = "om_session"
-CSRF_COOKIE = "om_csrf"
+CSRF_COOKIE = csrf.COOKIE  # over https: csrf.SECURE_COOKIE
 LANG_COOKIE = "om_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -60,10 +61,12 @@ async def load_user(request: Request, session: SessionDep, settings: SettingsDep
 
 
 async def verify_csrf(request: Request) -> None:
-    """Double-submit check for every unsafe HTML request: a hidden field or an htmx header."""
+    """Every unsafe HTML request sends the token of its cookie back, in a hidden field or
+    htmx's header, and the token is signed for this request's session (``app.csrf``)."""
     if request.method not in UNSAFE_METHODS or request.url.path.startswith("/api/"):
         return
-    expected = request.cookies.get(CSRF_COOKIE, "")
+    settings: Settings = request.app.state.settings
+    expected = request.cookies.get(csrf.cookie_name(https=settings.https), "")
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
         content_type = request.headers.get("content-type", "")
@@ -71,7 +74,13 @@ async def verify_csrf(request: Request) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD, "")
             sent = value if isinstance(value, str) else ""
-    if not expected or not sent or not tokens_equal(expected, sent):
+    session_token = request.cookies.get(SESSION_COOKIE, "")
+    if (
+        not expected
+        or not sent
+        or not tokens_equal(expected, sent)
+        or not csrf.valid(settings.secret_key, session_token, sent)
+    ):
         raise Forbidden(lazy("The form has expired. Reload the page and try again."))
 
 

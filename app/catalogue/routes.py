@@ -11,7 +11,7 @@ from app.auth.deps import CurrentUser
 from app.catalogue import services
 from app.db import SessionDep
 from app.opdrachten.cards import Filters
-from app.opdrachten.fields import parse_id
+from app.parsing import parse_id
 from app.templating import render
 
 router = APIRouter(prefix="/catalogue")

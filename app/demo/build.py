@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.config import get_settings
 from app.demo.catalogue import add_opdrachten, add_partners, add_semesters, add_vocabulary
 from app.demo.opdrachten import CURRENT_OPDRACHTEN, PAST_OPDRACHTEN
+from app.demo.outcomes import add_outcomes
 from app.demo.people import add_staff, add_students
 from app.demo.rankings import add_rankings, offers
 from app.demo.vocabulary import DEMO_PASSWORD, LOGINS
@@ -66,6 +67,7 @@ def build_demo(
     students = add_students(session, rng, ids, password_hash)
     assert current.id is not None
     ranked = add_rankings(session, rng, current.id, students, available, current.number_of_ranks)
+    add_outcomes(session, rng, ids, past, earlier, students)
     approved = [r for r in rows.values() if r.status == OpdrachtStatus.APPROVED]
     summary = DemoSummary(
         programmes=len(ids.programmes),

@@ -22,6 +22,14 @@ from app.models.enums import (
 from app.models.matching import Ban, MatchRun, Member, Team
 from app.models.notification import Notification
 from app.models.oidc import OidcIdentity, OidcLogin, PasswordLogin
+from app.models.outcomes import (
+    Deliverable,
+    DeliverableKind,
+    LearningEffect,
+    PartnerPlan,
+    TeamOutcome,
+    TeamOutcomeEffect,
+)
 from app.models.pending import PendingImport
 from app.models.people import (
     Leerkring,
@@ -36,6 +44,7 @@ from app.models.people import (
     User,
 )
 from app.models.publication import PublishedMember, PublishedTeam
+from app.models.reset import PasswordReset, PasswordResetRequest
 from app.models.system import (
     ApiToken,
     AuditEvent,
@@ -49,8 +58,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Ban",
+    "Deliverable",
+    "DeliverableKind",
     "Invitation",
     "Language",
+    "LearningEffect",
     "Leerkring",
     "LeerkringWijkdocent",
     "LoginAttempt",
@@ -69,8 +81,11 @@ __all__ = [
     "Partner",
     "PartnerKind",
     "PartnerLeerkring",
+    "PartnerPlan",
     "PartnerUser",
     "PasswordLogin",
+    "PasswordReset",
+    "PasswordResetRequest",
     "PendingImport",
     "Phase",
     "Preference",
@@ -83,6 +98,8 @@ __all__ = [
     "StudentProfile",
     "TargetGroup",
     "Team",
+    "TeamOutcome",
+    "TeamOutcomeEffect",
     "TeamStatus",
     "Theme",
     "User",

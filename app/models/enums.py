@@ -22,6 +22,8 @@ class Phase(StrEnum):
     MATCHING = "matching"
     REVIEW = "review"
     PUBLISHED = "published"
+    # After publication: teams record their outcomes, partners evaluate (app.outcomes).
+    CLOSING = "closing"
     CLOSED = "closed"
 
     @classmethod

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.i18n import lazy
 from app.middleware import flash
+from app.parsing import ascii_int, parse_id
 from app.templating import TZ
 
 MAX_VALUES = 200  # per multi-valued field: more than any vocabulary holds
@@ -44,8 +45,8 @@ class FormInput:
 
     def ids(self, name: str) -> list[int]:
         """Whole numbers of a checkbox group; anything else cannot come from our options."""
-        found = {int(v) for v in self.values.get(name, [])[:MAX_VALUES] if v.strip().isdigit()}
-        return sorted(found)
+        found = {parse_id(v) for v in self.values.get(name, [])[:MAX_VALUES]}
+        return sorted(v for v in found if v is not None)
 
     def flag(self, name: str) -> bool:
         return self.text(name, 10) in ("1", "true", "on", "yes")
@@ -69,9 +70,8 @@ def parse_int(
     """The whole number in ``raw``, or None with a message in ``errors``; blank is None."""
     if not raw:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
+    value = ascii_int(raw)
+    if value is None:
         errors[name] = FieldError(lazy("Enter a whole number."))
         return None
     if not minimum <= value <= maximum:
@@ -142,11 +142,6 @@ def parse_local_datetime(raw: str) -> datetime | None:
         except ValueError:
             continue
     return None
-
-
-def parse_id(raw: str) -> int | None:
-    """An id from a query or form value; anything else is no choice at all."""
-    return int(raw) if raw.isdigit() else None
 
 
 def see_other(url: str, message: str) -> Response:

@@ -17,6 +17,7 @@ from app.opdrachten.fields import (
     parse_int,
     require_int,
 )
+from app.parsing import normalise_email, parse_id
 
 YEARS = (1, 2, 3, 4)
 LIMITS = {"title": 200, "location": 200, "contact_name": 200, "contact_email": 254}
@@ -194,8 +195,7 @@ class OpdrachtForm:
             e["description"] = FieldError(
                 lazy("Use at most %(limit)s characters."), {"limit": DESCRIPTION_LIMIT}
             )
-        email = self.contact_email
-        if email and ("@" not in email or "." not in email.split("@")[-1]):
+        if self.contact_email and normalise_email(self.contact_email) is None:
             e["contact_email"] = FieldError(lazy("Enter a valid e-mail address."))
 
     def _check_choices(self, options: Options, *, creating: bool) -> None:
@@ -251,7 +251,7 @@ def describe(form: OpdrachtForm, options: Options) -> dict[str, list[Any]]:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _text(value: int | None) -> str:

@@ -14,8 +14,9 @@ from app.i18n import lazy
 from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
-from app.opdrachten.fields import FormData, FormInput, parse_id, see_other
+from app.opdrachten.fields import FormData, FormInput, see_other
 from app.opdrachten.forms import LABELS, SUMMARY_LABELS, OpdrachtForm, describe
+from app.parsing import parse_id
 from app.runs import no_team
 from app.templating import render
 

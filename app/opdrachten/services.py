@@ -32,6 +32,7 @@ from app.notifications.events import opdracht_submitted
 from app.opdrachten import access
 from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import OpdrachtForm, Options
+from app.parsing import parse_id
 from app.semesters import current_semester
 
 # Link table, its column, and the form field that holds the ids.
@@ -184,12 +185,13 @@ def create_opdracht(
         creating=True,
         submitting=submit,
     )
-    if form.errors:
+    owner_partner_id = parse_id(form.owner_partner_id)
+    if form.errors or owner_partner_id is None:
         raise InvalidInput()
     opdracht = Opdracht(
         **values,
         semester_id=semester_id,
-        owner_partner_id=int(form.owner_partner_id),
+        owner_partner_id=owner_partner_id,
         status=_status(submit),
         created_by_id=user.id,
     )

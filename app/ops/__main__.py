@@ -63,7 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings)
     with Session(engine) as session:
         if args.command == "purge":
-            report = purge(session=session, months=settings.retention_months, dry_run=args.dry_run)
+            report = purge(
+                session=session,
+                months=settings.retention_months,
+                dry_run=args.dry_run,
+                upload_dir=settings.upload_dir,
+            )
             print(("Dry run. " if args.dry_run else "") + report.describe())
         elif args.command == "remind":
             print(f"{scheduled(session=session)} reminder(s) queued")

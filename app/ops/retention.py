@@ -3,7 +3,8 @@
 What goes: rankings, team memberships, bans and the audit events of those semesters; student
 accounts whose only data was in those semesters are anonymised and deactivated; old login
 attempts, expired sessions and invitations. What stays: semesters, opdrachten, teams (without
-members) and the anonymous statistics of each match run (rank histograms per programme).
+members) and the anonymous statistics of each match run (rank histograms per programme);
+outcomes stay, with the published members anonymised (see app.outcomes.retention).
 A semester counts as closed since its last change (``updated_at``): closed semesters are
 read-only, so that is the moment it was closed.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +34,7 @@ from app.models import (
     UserSession,
     utcnow,
 )
+from app.outcomes import retention as outcomes
 
 
 @dataclass
@@ -57,18 +60,25 @@ def _run(session: Session, report: PurgeReport, name: str, stmt: Any) -> None:
 
 
 def purge(
-    *, session: Session, months: int, now: datetime | None = None, dry_run: bool = False
+    *,
+    session: Session,
+    months: int,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    upload_dir: Path | None = None,
 ) -> PurgeReport:
-    """Purge in one transaction; with ``dry_run`` roll back and only report the counts."""
+    """Purge in one transaction; with ``dry_run`` roll back and only report the counts.
+    Uploaded files the purge lets go are deleted from ``upload_dir`` after the commit."""
     now = now or utcnow()
     report = PurgeReport()
+    files: list[str] = []
     # A savepoint, so a dry run can undo exactly its own work.
     savepoint = session.begin_nested()
     semesters = expired_semesters(session, months=months, now=now)
     ids = [s.id for s in semesters]
     report.semesters = [s.code for s in semesters]
     if ids:
-        _purge_semesters(session, report, ids)
+        files = _purge_semesters(session, report, ids)
     _run(
         session,
         report,
@@ -92,10 +102,11 @@ def purge(
     else:
         savepoint.commit()
         session.commit()
+        outcomes.remove_files(upload_dir, files)
     return report
 
 
-def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None]) -> None:
+def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None]) -> list[str]:
     runs = select(MatchRun.id).where(col(MatchRun.semester_id).in_(ids))
     affected = set(
         session.exec(select(Preference.student_id).where(col(Preference.semester_id).in_(ids)))
@@ -120,6 +131,9 @@ def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None
     for profile_id in sorted(affected - remaining):
         _anonymise(session, profile_id)
     report.counts["students anonymised"] = len(affected - remaining)
+    counts, files = outcomes.purge_semesters(session, ids)
+    report.counts.update(counts)
+    return files
 
 
 def _anonymise(session: Session, profile_id: int) -> None:

@@ -12,8 +12,9 @@ from app.db import SessionDep
 from app.errors import InvalidInput
 from app.i18n import lazy
 from app.opdrachten.cards import Filters
-from app.opdrachten.fields import FieldError, FormData, parse_id, see_other
+from app.opdrachten.fields import FieldError, FormData, see_other
 from app.opdrachten.services import card_of
+from app.parsing import parse_id
 from app.review import services
 from app.templating import render
 

@@ -20,6 +20,7 @@ from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Ban, MatchRun, Member, RunStatus, Team, TeamStatus, User, utcnow
+from app.parsing import parse_id
 from app.runs.data import RunState, SemesterData, load_run, load_semester
 from app.runs.rules import (
     Violation,
@@ -83,10 +84,8 @@ def current_state(session: Session, run: MatchRun) -> tuple[SemesterData, RunSta
 def _target(form: ChangeForm, state: RunState) -> tuple[Dest, int | None, int | None]:
     """Parse the target: (destination, team id to version-check, version)."""
     kind, _sep, rest = form.target.partition(":")
-    try:
-        parts = [int(p) for p in rest.split(":")] if rest else []
-    except ValueError:
-        parts = []
+    ids = [parse_id(p) for p in rest.split(":")] if rest else []
+    parts = [] if None in ids else [i for i in ids if i is not None]
     if kind == NEW and len(parts) == 1:
         return (NEW, parts[0]), None, None
     if kind in ("team", "member") and len(parts) == 2:
@@ -138,7 +137,7 @@ def plan_change(form: ChangeForm, data: SemesterData, state: RunState) -> Plan:
                 plan.versions[team_id] = version or 0
             plan.dests[form.student_id] = dest
             if form.action == "swap":
-                other = int(form.target.split(":")[1])
+                other = parse_id(form.target.split(":")[1]) or 0
                 other_member = state.member(other)
                 if current is None or other_member is None or other_member.locked:
                     raise InvalidInput(lazy("Swap needs two students in teams, neither locked."))

@@ -27,7 +27,7 @@ from app.runs.last_published import TeamRef
 from app.runs.services import current_run
 from app.semesters import current_semester
 
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 
 
 @dataclass

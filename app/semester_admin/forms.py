@@ -19,6 +19,7 @@ from app.opdrachten.fields import (
     parse_local_datetime,
     require_int,
 )
+from app.parsing import parse_id
 from app.templating import TZ
 
 CODE = re.compile(r"[A-Za-z0-9-]{2,16}")
@@ -141,8 +142,9 @@ class SemesterForm:
 def _choice(errors: Errors, name: str, raw: str, rows: list[Any]) -> int | None:
     if not raw:
         return None
-    if raw.isdigit() and int(raw) in {r.id for r in rows}:
-        return int(raw)
+    value = parse_id(raw)
+    if value is not None and value in {r.id for r in rows}:
+        return value
     errors[name] = FieldError(lazy("Choose from the options shown."))
     return None
 

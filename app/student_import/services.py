@@ -21,10 +21,10 @@ from app.errors import InvalidInput
 from app.i18n import lazy, translations
 from app.mail import queue_mail
 from app.models import Leerkring, Programme, Role, StudentProfile, User
+from app.parsing import ascii_int, normalise_email
 from app.student_import.parse import RawRow
 
 STUDENT_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NO_FILE = lazy("Choose a CSV or XLSX file to import.")
 
 
@@ -78,18 +78,18 @@ class _Lookups:
 
 def _validate(row: RawRow, look: _Lookups) -> Student | RowError:
     v = row.values
-    number, name, email = v["student_number"], v["name"], v["email"].lower()
+    number, name, email = v["student_number"], v["name"], normalise_email(v["email"])
     if not STUDENT_NUMBER.match(number):
         return RowError(row.line, lazy("The student number is missing or not valid."))
     if not name or len(name) > 200:
         return RowError(row.line, lazy("The name is missing or longer than 200 characters."))
-    if not EMAIL.match(email) or len(email) > 254:
+    if email is None:
         return RowError(row.line, lazy("The e-mail address is missing or not valid."))
     programme_id = look.programmes.get(v["programme"].lower())
     if programme_id is None:
         return RowError(row.line, lazy("Unknown programme: {value}."), {"value": v["programme"]})
-    year = v["year"].removesuffix(".0")
-    if not (year.isdigit() and 1 <= int(year) <= 6):
+    year = ascii_int(v["year"].removesuffix(".0"))
+    if year is None or not 1 <= year <= 6:
         return RowError(row.line, lazy("The year must be a number from 1 to 6."))
     leerkring_id = None
     if v.get("leerkring"):
@@ -102,7 +102,7 @@ def _validate(row: RawRow, look: _Lookups) -> Student | RowError:
     profile = look.profiles.get(number)
     if owner is not None and (profile is None or profile.user_id != owner.id):
         return RowError(row.line, lazy("The e-mail address belongs to another account."))
-    return Student(row.line, number, name, email, programme_id, int(year), leerkring_id)
+    return Student(row.line, number, name, email, programme_id, year, leerkring_id)
 
 
 def _classify(rows: list[RawRow], look: _Lookups, report: ImportReport) -> None:

@@ -22,6 +22,7 @@ from app.models import (
     TargetGroup,
     Theme,
 )
+from app.parsing import parse_id
 
 
 def is_eligible(opdracht: Opdracht, semester: Semester, profile: StudentProfile) -> bool:
@@ -135,8 +136,7 @@ def describe(session: Session, opdrachten: Iterable[Opdracht]) -> list[Offer]:
 def _int_or_none(values: list[str] | None) -> int | None:
     if not values:
         return None
-    value = values[0].strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(values[0])
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy
 from app.middleware import flash
 from app.models import utcnow
+from app.parsing import load_json, parse_id
 from app.runs.last_published import under_review
 from app.semesters import PhaseClosed
 from app.students import mydata, ranking
@@ -147,10 +148,7 @@ def move_choice(
 async def _order_input(request: Request) -> tuple[list[int], str, bool]:
     """The order from a JSON body ``{"order": [ids]}`` or repeated ``order`` form fields."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            body = None
+        body = load_json(await request.body())
         raw = body.get("order") if isinstance(body, dict) else None
         filters, is_json = "", True
     else:
@@ -158,7 +156,7 @@ async def _order_input(request: Request) -> tuple[list[int], str, bool]:
         raw, filters, is_json = form.getlist("order"), str(form.get("filters", "")), False
     if not isinstance(raw, list) or len(raw) > 100:
         return [-1], filters, is_json
-    order = [int(v) if str(v).isdigit() and len(str(v)) < 10 else -1 for v in raw]
+    order = [-1 if (i := parse_id(v)) is None else i for v in raw]
     return order, filters, is_json
 
 

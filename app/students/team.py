@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.runs import last_published
 
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 
 
 @dataclass

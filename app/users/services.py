@@ -13,6 +13,7 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.mail import queue_mail
 from app.models import Language, Partner, PartnerUser, Role, User
+from app.parsing import normalise_email
 
 
 @dataclass
@@ -25,12 +26,13 @@ class InviteForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     def validate(self, session: Session) -> None:
-        self.name, self.email = self.name.strip(), self.email.strip().lower()
+        self.name, email = self.name.strip(), normalise_email(self.email)
+        self.email = email or self.email.strip()  # kept as typed for the form when invalid
         if not self.name:
             self.errors["name"] = lazy("Enter a name.")
-        if "@" not in self.email or "." not in self.email.split("@")[-1]:
+        if email is None:
             self.errors["email"] = lazy("Enter a valid e-mail address.")
-        elif session.exec(select(User).where(User.email == self.email)).first():
+        elif session.exec(select(User).where(User.email == email)).first():
             self.errors["email"] = lazy("There is already an account with this e-mail address.")
         if self.language not in list(Language):
             self.language = Language.NL

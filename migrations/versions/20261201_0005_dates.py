@@ -5,7 +5,7 @@ so 23:00 or 22:00 UTC the day before) and becomes a date, the Amsterdam day of t
 Rows are converted in Python, the same way on SQLite and PostgreSQL.
 
 Revision ID: 0005_dates
-Revises: 0008_notices
+Revises: 0004_reset
 Create Date: 2026-12-01 22:01:51.967947
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005_dates"
-down_revision: str | None = "0008_notices"
+down_revision: str | None = "0004_reset"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -20,7 +20,7 @@ def test_the_document_covers_only_the_api_with_examples_and_problems(client: Tes
     assert doc["paths"]
     assert all(path.startswith("/api/v1/") for path in doc["paths"])
     operations = [op for item in doc["paths"].values() for op in item.values()]
-    assert len(operations) == 5
+    assert len(operations) == 7
     for op in operations:
         assert op["tags"]
         assert op["security"] == [{"HTTPBearer": []}]

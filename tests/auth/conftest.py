@@ -27,6 +27,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import get_session
 from app.main import create_app
+from tests.conftest import send_csrf_header
 
 CLIENT_ID = "opdrachtmatch-test"
 _subjects = count(1)
@@ -92,6 +93,8 @@ def client_for(settings: Settings, session: Session) -> Iterator[TestClient]:
     with TestClient(app, follow_redirects=False) as client:
         client.get("/healthz")
         client.headers["X-CSRF-Token"] = client.cookies["om_csrf"]
+        # A sign-in brings a new CSRF token (bound to the session): send the latest.
+        client.event_hooks["response"].append(lambda _response: send_csrf_header(client))
         yield client
     app.state.engine.dispose()
 

@@ -27,9 +27,12 @@ from app.models import (
     OutboxMessage,
     Partner,
     Phase,
+    PublishedMember,
+    PublishedTeam,
     Role,
     Semester,
     StudentProfile,
+    TeamOutcome,
     User,
     utcnow,
 )
@@ -57,10 +60,14 @@ class Visit:
 
 
 INTAKE, RANKING, REVIEW, PUBLISHED = Phase.INTAKE, Phase.RANKING, Phase.REVIEW, Phase.PUBLISHED
+CLOSING = Phase.CLOSING
+TEAM_OUTCOME = "/outcomes/teams/{published_team_id}"
 PAGES = [
     Visit("/login", (ANON,), RANKING),
     Visit("/privacy", (ANON, STUDENT), RANKING),
     Visit("/invitation/{token}", (ANON,), RANKING, url="/invitation/{invitation}"),
+    Visit("/password/forgot", (ANON,), RANKING),
+    Visit("/password/reset/{token}", (ANON,), RANKING, url="/password/reset/unknown", status=404),
     Visit("/dashboard", EVERYONE, RANKING),
     Visit("/account", EVERYONE, RANKING),
     Visit("/catalogue", EVERYONE, RANKING),
@@ -94,6 +101,13 @@ PAGES = [
     Visit("/student/data", (STUDENT,), RANKING),
     Visit("/students/incomplete", STAFF, RANKING),
     Visit("/students/import", STAFF, RANKING, submit=SUBMIT, status=422),
+    Visit("/outcomes", EVERYONE, CLOSING),
+    Visit(TEAM_OUTCOME, (STUDENT,), CLOSING, url="/outcomes/teams/{student_team}"),
+    Visit(TEAM_OUTCOME, (PARTNER,), CLOSING, url="/outcomes/teams/{partner_team}"),
+    Visit(TEAM_OUTCOME, STAFF, CLOSING, url="/outcomes/teams/{kring_team}"),
+    Visit(TEAM_OUTCOME, (ADMIN, WIJKDOCENT, PARTNER), CLOSING, url="/outcomes/teams/{past_team}"),
+    Visit("/outcomes/overview", STAFF, CLOSING),
+    Visit("/outcomes/showcase", (ANON, PARTNER), CLOSING),
     Visit("/admin/login-methods", (ADMIN,), RANKING),
     # This site has no OpenID Connect provider: the callback is the error page. The pages of
     # a sign-in through a provider are scanned in test_oidc.py.
@@ -143,6 +157,7 @@ def _ids(session: Session, semester: Semester) -> dict[str, Any]:
     ).one()
     return {
         "message": session.exec(select(OutboxMessage.id).order_by(col(OutboxMessage.id))).first(),
+        **_teams(session, semester, own, kring, student),
         "run": runs[0].id,
         "candidate": runs[1].id,
         "student": student.id,
@@ -155,6 +170,28 @@ def _ids(session: Session, semester: Semester) -> dict[str, Any]:
             o.id
             for o in opdrachten
             if o.leerkring_id == kring.id and o.status == OpdrachtStatus.SUBMITTED
+        ),
+    }
+
+
+def _teams(
+    session: Session, semester: Semester, own: Partner, kring: Leerkring, student: StudentProfile
+) -> dict[str, Any]:
+    """Published teams of the current semester as the demo student, partner and wijkdocent
+    see them (its outcome forms), and one of an earlier semester (a confirmed outcome)."""
+    teams = session.exec(
+        select(PublishedTeam).where(PublishedTeam.semester_id == semester.id)
+    ).all()
+    mine = select(PublishedMember.team_id).where(PublishedMember.student_id == student.id)
+    earlier = select(TeamOutcome.published_team_id).where(TeamOutcome.semester_id != semester.id)
+    return {
+        "student_team": session.exec(mine.where(PublishedMember.semester_id == semester.id)).one(),
+        "partner_team": next(t.id for t in teams if own.id in {p["id"] for p in t.partners}),
+        "kring_team": next(t.id for t in teams if t.leerkring_id == kring.id),
+        "past_team": next(
+            t.id
+            for t in session.exec(select(PublishedTeam).where(col(PublishedTeam.id).in_(earlier)))
+            if t.leerkring_id == kring.id and own.id in {p["id"] for p in t.partners}
         ),
     }
 

@@ -40,7 +40,7 @@ from tests.browser.site import (
     speak_dutch,
 )
 
-PHASES = (Phase.INTAKE, Phase.RANKING, Phase.REVIEW, Phase.PUBLISHED)
+PHASES = (Phase.INTAKE, Phase.RANKING, Phase.REVIEW, Phase.PUBLISHED, Phase.CLOSING)
 
 
 @pytest.fixture(scope="module")

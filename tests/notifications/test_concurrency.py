@@ -12,6 +12,7 @@ import httpx2
 import pytest
 from sqlmodel import Session, col, select
 
+from app import csrf
 from app.auth.services import start_session
 from app.models import (
     MatchRun,
@@ -32,7 +33,7 @@ from app.runs.worker import Worker, run_inline
 from tests import factories as f
 from tests.db_urls import is_postgres
 from tests.security.live import Live, live_database
-from tests.security.test_crash import server
+from tests.security.test_crash import SECRET_KEY, server
 
 
 @pytest.fixture
@@ -113,7 +114,8 @@ def test_two_publish_requests_at_once_send_each_mail_once(ready):
         admin = session.get(User, admin_id)
         assert admin is not None
         token = start_session(session=session, user=admin)
-    cookies = {"om_session": token, "om_csrf": "c" * 20}
+    csrf_token = csrf.issue(SECRET_KEY, token)  # signed for this session
+    cookies = {"om_session": token, "om_csrf": csrf_token}
     with server(live.url) as (base, _proc, _lines):
         barrier = threading.Barrier(2)
 
@@ -122,7 +124,7 @@ def test_two_publish_requests_at_once_send_each_mail_once(ready):
             response = httpx2.post(
                 f"{base}/runs/publish",
                 cookies=cookies,
-                headers={"X-CSRF-Token": "c" * 20},
+                headers={"X-CSRF-Token": csrf_token},
                 timeout=60,
             )
             return response.status_code

@@ -79,6 +79,15 @@ def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World)
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "opdracht.submit")).one()
 
 
+def test_an_owner_in_unicode_digits_is_refused_not_a_500(
+    anon: TestClient, session: Session, w: World
+):
+    response = _post_new(anon, session, w, owner_partner_id="²")
+    assert response.status_code == 422
+    # The error summary names the field: "Geplaatst door: kies de organisatie ..."
+    assert "Geplaatst door: kies de organisatie die deze opdracht plaatst" in response.text
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -93,6 +102,10 @@ def test_save_as_draft_then_submit(anon: TestClient, session: Session, w: World)
         ({"max_per_programme": "1", "min_size": "4"}, "kan een team nooit de minimale grootte"),
         ({"min_programmes": "6", "max_size": "5"}, "niet meer opleidingen bevatten"),
         ({"contact_email": "geen-adres"}, "geldig e-mailadres"),
+        ({"contact_email": "a@example.org\r\nBcc: b@example.org"}, "geldig e-mailadres"),
+        ({"teams": "²"}, "Vul een heel getal in"),
+        ({"leerkring_id": "²"}, "Kies uit de getoonde mogelijkheden"),
+        ({"continues_id": "١"}, "Kies uit de getoonde mogelijkheden"),
         ({"theme_ids": ["999999"]}, "Kies uit de getoonde mogelijkheden"),
     ],
 )

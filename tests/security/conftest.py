@@ -18,9 +18,10 @@ from app.api_tokens.services import issue_token
 from app.auth.services import create_invitation
 from app.config import Settings
 from app.mail import queue_mail
-from app.models import Member, Role, Team, User, utcnow
+from app.models import Deliverable, Member, Programme, Role, Team, TeamOutcome, User, utcnow
 from app.runs.routes import get_worker
 from tests import factories as f
+from tests.outcomes.builders import published_team
 from tests.runs.conftest import World, ident, worker_for
 from tests.runs.conftest import world as world  # the fixture, reused
 from tests.runs.helpers import run_now
@@ -51,7 +52,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
     token, secret = issue_token(
         session=session,
         name="Timetabling",
-        scopes=["teams:read", "opdrachten:read"],
+        scopes=["teams:read", "opdrachten:read", "outcomes:read"],
         expires_at=utcnow() + timedelta(days=30),
     )
     session.flush()
@@ -77,6 +78,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
         "student_number": student.student_number,
         "message_id": ident(mail),
     }
+    params |= _outcome(session, world, student_user)
     private = [s.student_number for s in world.students] + [o.title for o in world.opdrachten]
     actors = {
         Role.STUDENT: student_user,
@@ -92,4 +94,37 @@ def as_role(client: TestClient, session: Session, matrix: Matrix, role: Role | N
     client.cookies.delete("om_session", domain="testserver.local")
     if role is not None:
         f.login(client, session, matrix.actors[role])
+    else:  # the CSRF token is bound to the session: an anonymous page gives a new one
+        client.get("/healthz")
+        client.headers["X-CSRF-Token"] = client.cookies["om_csrf"]
     return client
+
+
+def _outcome(session: Session, world: World, student_user: User) -> dict[str, object]:
+    """A published team of the first opdracht with the student actor in it, its outcome and
+    a deliverable: the outcome routes find real objects for the actors allowed to see them."""
+    student = world.students[0]
+    programme = session.get(Programme, student.programme_id)
+    assert programme is not None
+    team = published_team(
+        session,
+        world.semester,
+        world.opdrachten[0],
+        world.partner,
+        [(student, student_user, programme)],
+    )
+    outcome = TeamOutcome(
+        published_team_id=ident(team),
+        semester_id=ident(world.semester),
+        opdracht_id=ident(world.opdrachten[0]),
+    )
+    session.add(outcome)
+    session.flush()
+    deliverable = Deliverable(outcome_id=ident(outcome), kind_id=1, title="Adviesrapport")
+    session.add(deliverable)
+    session.flush()
+    return {
+        "published_team_id": ident(team),
+        "deliverable_id": ident(deliverable),
+        "outcome_id": ident(outcome),
+    }

@@ -49,6 +49,25 @@ def test_every_route_declares_who_may_use_it(app: FastAPI):
     )
 
 
+def test_who_may_use_the_outcome_routes(app: FastAPI):
+    table, _ = access_table(app)
+    team = "/outcomes/teams/{published_team_id}"
+    assert table[("GET", "/outcomes")].roles == set(Role)
+    assert table[("GET", team)].roles == set(Role)  # and then only those of the team
+    assert table[("POST", f"{team}/deliverables")].roles == {Role.STUDENT, Role.WIJKDOCENT}
+    assert table[("POST", f"{team}/effects")].roles == {Role.STUDENT, Role.WIJKDOCENT}
+    assert table[("POST", f"{team}/evaluation")].roles == {Role.PARTNER}
+    assert table[("POST", f"{team}/confirm")].roles == {Role.ADMIN, Role.WIJKDOCENT}
+    share = table[("POST", "/outcomes/deliverables/{deliverable_id}/share")]
+    assert share.roles == {Role.STUDENT, Role.WIJKDOCENT, Role.PARTNER}
+    assert table[("GET", "/outcomes/overview")].roles == {Role.ADMIN, Role.WIJKDOCENT}
+    assert table[("GET", "/outcomes/overview.{fmt}")].roles == {Role.ADMIN, Role.WIJKDOCENT}
+    assert table[("GET", "/outcomes/showcase")].public
+    assert table[("GET", "/outcomes/showcase/{deliverable_id}/file")].public
+    for path in ("/api/v1/semesters/{code}/outcomes", "/api/v1/outcomes/{outcome_id}"):
+        assert table[("GET", path)] == Access(token=True, scope="outcomes:read")
+
+
 def test_a_route_without_a_declaration_is_found():
     """The table itself: the check above would fail for a forgotten declaration."""
     app = create_app(Settings(environment="test", database_url="sqlite://"))
@@ -114,8 +133,8 @@ def test_api_routes_need_a_token_with_their_scope(
 ):
     table, _ = access_table(app)
     api = {key: access for key, access in table.items() if access.token}
-    assert len(api) == 5
-    scopes = {"teams:read", "opdrachten:read"}
+    assert len(api) == 7
+    scopes = {"teams:read", "opdrachten:read", "outcomes:read"}
     failures: list[str] = []
     for (method, path), access in api.items():
         url = fill(path, matrix.params)

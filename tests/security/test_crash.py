@@ -25,6 +25,7 @@ import httpx2
 import pytest
 from sqlmodel import Session, col, func, select
 
+from app import csrf
 from app.auth.services import start_session
 from app.config import ROOT, Settings
 from app.models import MatchRun, Member, RunStatus, Semester, Team, User
@@ -42,6 +43,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SECRET_KEY = "crash-test-secret-key-0123456789-abcdef"
+
+
 @contextmanager
 def server(url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], queue.Queue[str]]]:
     """A uvicorn process on a free port; yields its base URL, the process and its log lines."""
@@ -50,7 +54,7 @@ def server(url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], q
         **os.environ,
         "OM_ENVIRONMENT": "test",
         "OM_DATABASE_URL": url,
-        "OM_SECRET_KEY": "crash-test-secret-key-0123456789-abcdef",
+        "OM_SECRET_KEY": SECRET_KEY,
         **env,
     }
     cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
@@ -142,13 +146,14 @@ def test_a_server_killed_while_writing_a_run_loses_nothing_and_marks_it_failed()
             user = session.get(User, live.wijkdocent_id)
             assert user is not None
             token = start_session(session=session, user=user)
-        cookies = {"om_session": token, "om_csrf": "c" * 20}
+        csrf_token = csrf.issue(SECRET_KEY, token)  # signed for this session
+        cookies = {"om_session": token, "om_csrf": csrf_token}
         with server(live.url, OM_TEST_SLOW_WRITE="120") as (base, proc, lines):
             response = httpx2.post(
                 f"{base}/runs",
                 data={"objective": "sum", "minimal_disruption": "true"},
                 cookies=cookies,
-                headers={"X-CSRF-Token": "c" * 20},
+                headers={"X-CSRF-Token": csrf_token},
                 timeout=30,
             )
             assert response.status_code == 303, response.text[:500]

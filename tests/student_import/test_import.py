@@ -137,6 +137,8 @@ def test_every_bad_row_is_reported_with_its_line_and_good_rows_are_imported(
         "3007;Student 107;s107@example.org;SW;2;Atlantis",  # 8
         "3001;Student 101;other@example.org;SW;2;",  # 9: repeats line 2
         "3009;Student 109;taken@example.org;SW;2;",  # 10
+        "3010;Student 110;s110@example.org;SW;²;",  # 11: a Unicode digit
+        '3011;Student 111;"s111@example.org\r\nBcc: x@example.org";SW;2;',  # 12: CR/LF
     )
     response = upload(staff(anon, session), content)
     assert response.status_code == 200
@@ -149,6 +151,8 @@ def test_every_bad_row_is_reported_with_its_line_and_good_rows_are_imported(
         8: "Onbekende leerkring: Atlantis.",
         9: "Herhaalt regel 2 van het bestand.",
         10: "Het e-mailadres hoort bij een ander account.",
+        11: "Het jaar moet een getal van 1 tot en met 6 zijn.",
+        12: "Het e-mailadres ontbreekt of is ongeldig",
     }
     for line, reason in expected.items():
         assert f"<tr><td>{line}</td><td>{reason}" in response.text
@@ -181,12 +185,21 @@ def test_the_sample_file_in_docs_imports_cleanly(anon: TestClient, session: Sess
     assert response.text.count("@example.org") == 4
 
 
+def xlsx_with_flag(flag: int) -> bytes:
+    """A workbook whose members claim the general purpose ``flag`` (0x1: encrypted)."""
+    from tests.student_import.test_parse_hostile import WORKBOOK, _set_in_every_header
+
+    return _set_in_every_header(WORKBOOK, offset=6, value=flag)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("big.csv", b"x" * (MAX_BYTES + 10), "groter dan 2 MB"),
         ("students.pdf", b"%PDF-1.4", "Upload een CSV- of XLSX-bestand"),
         ("students.csv", b"naam;jaar\nA;2\n", "ontbrekend: studentnummer"),
+        ("long.csv", csv(f"3001;{'x' * 131_073};a@example.org;SW;2;"), "te lang of verkeerd"),
+        ("students.xlsx", xlsx_with_flag(0x1), "versleuteld"),
     ],
 )
 def test_unusable_files_get_the_form_back_with_the_reason(

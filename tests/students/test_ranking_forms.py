@@ -99,9 +99,8 @@ def test_the_order_round_trips_identically_with_and_without_javascript(
     as_student(anon, session, w).post("/student/ranking/order", json={"order": target})
 
     with TestClient(app, follow_redirects=False) as nojs:
-        nojs.get("/healthz")
-        token = nojs.cookies["om_csrf"]
         f.login(nojs, session, b.student_user(session, twin))
+        token = nojs.cookies["om_csrf"]  # the token of the logged-in session's pages
         for o in (w.open[0], w.open[2], w.open[3]):
             nojs.post("/student/ranking/add", data={"opdracht_id": o.id, "csrf_token": token})
         for _ in range(2):

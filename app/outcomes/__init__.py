@@ -1,0 +1,1 @@
+"""Outcomes of a semester (*borging*): deliverables, evaluations, the impact overview."""

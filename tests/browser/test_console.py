@@ -17,7 +17,8 @@ from app.models import Phase
 from tests.browser.conftest import LiveServer, login, new_page, screenshot, serve_demo
 from tests.browser.site import ANON, EVERYONE, PAGES, Visit, prepare, set_phase, speak_dutch
 
-PHASES = (Phase.INTAKE, Phase.RANKING, Phase.REVIEW, Phase.PUBLISHED)
+# Every phase a page of site.py is visited in, in the order they first appear.
+PHASES = tuple(dict.fromkeys(v.phase for v in PAGES))
 
 
 @pytest.fixture(scope="module")

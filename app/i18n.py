@@ -61,3 +61,8 @@ _ = gettext
 def lazy(message: str) -> str:
     """Mark a message for extraction where it is translated later (e.g. module constants)."""
     return message
+
+
+def nlazy(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction where it is translated later with ``ngettext``."""
+    return (singular, plural)

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from app import errors
 from app.api import openapi as api_openapi
 from app.api.outcomes import router as api_outcomes_router
+from app.api.reference import router as api_reference_router
 from app.api.routes import router as api_router
 from app.api_tokens.routes import router as api_tokens_router
 from app.auth.deps import load_user, verify_csrf
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalogue_router,
         api_router,
         api_outcomes_router,
+        api_reference_router,
         auth_router,
         dashboard_router,
         users_router,

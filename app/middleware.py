@@ -25,6 +25,7 @@ from app.parsing import ascii_int, json_too_deep
 
 log = logging.getLogger(__name__)
 FLASH_COOKIE = "om_flash"
+API_REFERENCE = "/api/v1/docs"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -35,6 +36,12 @@ CSP = (
 def flash(response: Response, *messages: str) -> None:
     """Show English message ids (translated at render time) on the next page."""
     response.set_cookie(FLASH_COOKIE, json.dumps(list(messages)), httponly=True, samesite="lax")
+
+
+def _for_people(path: str) -> bool:
+    """Pages for people get the CSRF cookie; the API's machine clients get none, but the API
+    reference is a page with the site's forms."""
+    return not path.startswith("/api/") or path == API_REFERENCE
 
 
 def _new_session_cookie(headers: MutableHeaders) -> str | None:
@@ -96,8 +103,11 @@ class SecurityMiddleware:
         token = ""
         if new_session is not None:  # a login or logout: a new token goes with the session
             token = csrf.issue(self.secret_key, new_session)
-        elif not keep and not request.url.path.startswith("/api/"):
-            token = request.state.csrf_token  # (the API's machine clients get no cookie)
+        elif not keep and (
+            not request.url.path.startswith("/api/") or request.url.path == API_REFERENCE
+        ):
+            # The API's machine clients get no cookie; its reference is a page for people.
+            token = request.state.csrf_token
         if token:
             cookies.set_cookie(
                 self.csrf_cookie, token, httponly=True, samesite="lax", secure=self.https

@@ -39,7 +39,14 @@ def localized_name(obj: Any) -> str:
     return str(getattr(obj, f"name_{i18n.get_language()}", None) or obj.name_nl)
 
 
+def signed_points(value: float) -> str:
+    """A difference in whole points with its sign; one that rounds to nothing is "0", not "-0"."""
+    points = round(value)
+    return f"{points:+d}" if points else "0"
+
+
 env.filters["local_time"] = local_time
+env.filters["signed_points"] = signed_points
 env.filters["lname"] = localized_name
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
+
+from app.templating import TZ
+
+AMSTERDAM_MOMENT = "A moment in Dutch time, with its offset (+01:00 in winter, +02:00 in summer)."
 
 
 class Problem(BaseModel):
@@ -26,14 +30,19 @@ class SemesterOut(BaseModel):
     phase: str = Field(
         description="concept, intake, ranking, matching, review, published, closing or closed."
     )
-    starts_on: datetime | None
-    intake_deadline: datetime | None
-    ranking_deadline: datetime | None
-    publication_at: datetime | None
+    starts_on: date | None = Field(description="The first day of the semester (YYYY-MM-DD).")
+    intake_deadline: datetime | None = Field(description=AMSTERDAM_MOMENT)
+    ranking_deadline: datetime | None = Field(description=AMSTERDAM_MOMENT)
+    publication_at: datetime | None = Field(description=AMSTERDAM_MOMENT)
     teams_published: bool = Field(description="Whether the semester has published teams.")
     teams_updated_at: datetime | None = Field(
         description="When its published teams last changed (pass as updated_since)."
     )
+
+    @field_serializer("intake_deadline", "ranking_deadline", "publication_at")
+    def _in_amsterdam(self, value: datetime | None) -> str | None:
+        # Deadlines are moments people keep in Dutch time: served with that offset.
+        return None if value is None else value.astimezone(TZ).isoformat()
 
 
 class SemesterList(BaseModel):

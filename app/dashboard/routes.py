@@ -10,6 +10,7 @@ from app.dashboard import services
 from app.db import SessionDep
 from app.models import Role
 from app.notifications.store import recent
+from app.review.overdue import unreviewed
 from app.semesters import current_semester
 from app.templating import render
 
@@ -34,4 +35,6 @@ def show_dashboard(request: Request, session: SessionDep, user: CurrentUser) -> 
             ctx.update(services.admin_overview(session=session, semester=semester))
         else:
             ctx.update(_OVERVIEWS[Role(user.role)](session=session, user=user, semester=semester))
+    if user.role in (Role.ADMIN, Role.WIJKDOCENT):
+        ctx["unreviewed"] = unreviewed(session=session, user=user)
     return render(request, f"dashboard/{user.role}.html", ctx)

@@ -31,6 +31,7 @@ from app.models.outcomes import (
     TeamOutcome,
     TeamOutcomeEffect,
 )
+from app.models.pending import PendingImport
 from app.models.people import (
     Leerkring,
     LeerkringWijkdocent,
@@ -87,6 +88,7 @@ __all__ = [
     "PasswordLogin",
     "PasswordReset",
     "PasswordResetRequest",
+    "PendingImport",
     "Phase",
     "Preference",
     "Programme",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ class Semester(SQLModel, table=True):
     code: str = Field(max_length=16, unique=True, index=True)
     name: str = Field(default="", max_length=120)
     phase: Phase = code_field(16, default=Phase.CONCEPT)
-    starts_on: datetime | None = None
+    starts_on: date | None = None  # a calendar day, not a moment
     intake_deadline: datetime | None = None
     ranking_deadline: datetime | None = None
     publication_at: datetime | None = None

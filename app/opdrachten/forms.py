@@ -53,6 +53,17 @@ LABELS = {
     "copartner_ids": lazy("Co-partners"),
     "continues_id": lazy("Continues"),
 }
+# The error summary names each field; the owner is not compared, so it is only here.
+SUMMARY_LABELS = LABELS | {"owner_partner_id": lazy("Posted by")}
+# A draft may be incomplete; submitting it for review needs these.
+NEEDED_TO_SUBMIT = {
+    "description": lazy("Describe the opdracht."),
+    "theme_ids": lazy("Choose at least one theme."),
+    "target_group_ids": lazy("Choose at least one target group."),
+    "leerkring_id": lazy("Choose a leerkring."),
+    "contact_name": lazy("Enter a contact person."),
+    "contact_email": lazy("Enter an e-mail address for the contact."),
+}
 
 
 @dataclass
@@ -145,10 +156,14 @@ class OpdrachtForm:
         mine, theirs = self.values(), other.values()
         return [name for name in LABELS if mine[name] != theirs[name]]
 
-    def validate(self, options: Options, *, creating: bool) -> dict[str, Any]:
+    def validate(
+        self, options: Options, *, creating: bool, submitting: bool = False
+    ) -> dict[str, Any]:
         """The column values for the opdracht; messages go to ``self.errors``."""
         e = self.errors
         self._check_text()
+        if submitting:
+            self.check_complete()
         numbers = {
             name: require_int(e, name, getattr(self, name), minimum=1, maximum=50)
             for name in ("teams", "min_size", "max_size", "min_programmes")
@@ -167,6 +182,13 @@ class OpdrachtForm:
             "leerkring_id": _int(self.leerkring_id),
             "continues_id": _int(self.continues_id),
         }
+
+    def check_complete(self) -> bool:
+        """Record a message for every field a submission needs that is empty; True if none."""
+        missing = [name for name in NEEDED_TO_SUBMIT if not getattr(self, name)]
+        for name in missing:
+            self.errors.setdefault(name, FieldError(NEEDED_TO_SUBMIT[name]))
+        return not missing
 
     def _check_text(self) -> None:
         e = self.errors

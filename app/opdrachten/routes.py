@@ -15,8 +15,9 @@ from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
 from app.opdrachten.fields import FormData, FormInput, see_other
-from app.opdrachten.forms import LABELS, OpdrachtForm, describe
+from app.opdrachten.forms import LABELS, SUMMARY_LABELS, OpdrachtForm, describe
 from app.parsing import parse_id
+from app.runs import no_team
 from app.templating import render
 
 router = APIRouter(prefix="/opdrachten")
@@ -64,7 +65,12 @@ def _form_page(
     status: int = 200,
 ) -> Response:
     options = services.form_options(session=session, user=user, semester=semester, card=card)
-    ctx = _semester_context(session, semester) | {"form": form, "options": options, "card": card}
+    ctx = _semester_context(session, semester) | {
+        "form": form,
+        "options": options,
+        "card": card,
+        "summary_labels": SUMMARY_LABELS,
+    }
     if conflict is not None:
         ctx["conflict"] = {
             "fields": conflict.current.changed_fields(form),
@@ -116,13 +122,17 @@ def show_opdracht(
     opdracht, semester = access.get_viewable(session=session, user=user, opdracht_id=opdracht_id)
     earlier, later = continuation.chain(session=session, user=user, opdracht=opdracht)
     can_edit = access.can_edit(session, user, opdracht)
+    staff = user.role in (Role.ADMIN, Role.WIJKDOCENT)
+    # Its partners and the staff learn why an opdracht got no team; other readers need not.
+    told = no_team.without_team(session, semester, [opdracht]) if can_edit or staff else []
     ctx = _semester_context(session, semester) | {
         "card": services.card_of(session, opdracht),
         "can_edit": can_edit,
-        "staff": user.role in (Role.ADMIN, Role.WIJKDOCENT),
+        "staff": staff,
         "earlier": earlier,
         "later": later,
         "targets": continuation.duplicate_targets(session) if can_edit else [],
+        "no_team": told,
     }
     return render(request, "opdrachten/detail.html", ctx)
 
@@ -176,11 +186,19 @@ def duplicate_opdracht(
     return see_other(f"/opdrachten/{copy.id}/edit", lazy("A copy is saved as a draft."))
 
 
-@router.post("/{opdracht_id}/submit")
+@router.post("/{opdracht_id}/submit", response_class=HTMLResponse)
 def submit_opdracht(
-    session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
+    request: Request, session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
 ) -> Response:
-    return _change_status(session, user, opdracht_id, data, "submit")
+    try:
+        return _change_status(session, user, opdracht_id, data, "submit")
+    except services.Incomplete as exc:
+        # The edit form, with a message at every field the submission still needs.
+        opdracht, semester = access.get_editable(
+            session=session, user=user, opdracht_id=opdracht_id
+        )
+        card = services.card_of(session, opdracht)
+        return _form_page(request, session, user, semester, exc.form, card=card, status=422)
 
 
 @router.post("/{opdracht_id}/withdraw")

@@ -55,6 +55,14 @@ class StaleOpdracht(Conflict):
         self.changed_by = changed_by
 
 
+class Incomplete(InvalidInput):
+    """A draft submitted without what a submission needs; ``form`` carries the messages."""
+
+    def __init__(self, form: OpdrachtForm) -> None:
+        super().__init__(lazy("Complete the opdracht before you submit it."))
+        self.form = form
+
+
 def partner_semesters(session: Session) -> list[Semester]:
     """The semesters partners work in: all but those the admin is still preparing."""
     stmt = select(Semester).where(Semester.phase != Phase.CONCEPT)
@@ -174,7 +182,9 @@ def create_opdracht(
         raise NotFound()
     access.require_intake_open(semester)
     values = form.validate(
-        form_options(session=session, user=user, semester=semester), creating=True
+        form_options(session=session, user=user, semester=semester),
+        creating=True,
+        submitting=submit,
     )
     owner_partner_id = parse_id(form.owner_partner_id)
     if form.errors or owner_partner_id is None:
@@ -224,7 +234,9 @@ def update_opdracht(
     card = card_of(session, opdracht)
     form.owner_partner_id = str(opdracht.owner_partner_id)
     values = form.validate(
-        form_options(session=session, user=user, semester=semester, card=card), creating=False
+        form_options(session=session, user=user, semester=semester, card=card),
+        creating=False,
+        submitting=submit,
     )
     if form.errors:
         raise InvalidInput()
@@ -272,6 +284,10 @@ def change_status(
     sources, target = allowed[action]
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
+    if action == "submit":
+        form = OpdrachtForm.from_card(card_of(session, opdracht))
+        if not form.check_complete():
+            raise Incomplete(form)
     before = {"status": str(opdracht.status), "version": opdracht.version}
     if not bump(session, opdracht, target, version=version):
         raise Conflict(STALE)

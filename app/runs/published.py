@@ -1,4 +1,8 @@
-"""What students and partners see of the teams, once the semester is published."""
+"""What students and partners see of the teams, once the semester is published.
+
+While a published semester is reopened for review, partners keep the teams as last published
+(``app.runs.last_published``).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from app.models import (
     Team,
     User,
 )
+from app.runs import last_published
+from app.runs.last_published import TeamRef
 from app.runs.services import current_run
 from app.semesters import current_semester
 
@@ -27,7 +33,7 @@ VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
 @dataclass
 class PublishedTeam:
     opdracht: Opdracht
-    team: Team
+    team: Team | TeamRef
     members: list[tuple[User, StudentProfile, Programme]]
     supervisor: User | None
 
@@ -66,6 +72,8 @@ def partner_teams(
     """Teams on the partner's opdrachten (owned or co-owned); None before publication."""
     semester, run = visible_run(session)
     if run is None:
+        if semester is not None and last_published.under_review(session, semester):
+            return semester, _last_published(session, semester, partner_ids)
         return semester, None
     co = select(OpdrachtCopartner.opdracht_id).where(
         col(OpdrachtCopartner.partner_id).in_(partner_ids)
@@ -79,3 +87,14 @@ def partner_teams(
         )
     ).all()
     return semester, _teams(session, run, list(teams))
+
+
+def _last_published(
+    session: Session, semester: Semester, partner_ids: list[int]
+) -> list[PublishedTeam]:
+    out = []
+    for opdracht, team, people in last_published.teams_of_partners(session, semester, partner_ids):
+        assert team.id is not None
+        supervisor = session.get(User, team.supervisor_id) if team.supervisor_id else None
+        out.append(PublishedTeam(opdracht, TeamRef(team.id, team.team_number), people, supervisor))
+    return sorted(out, key=lambda t: (t.opdracht.title.lower(), t.team.index))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from app.i18n import gettext as _
-from app.i18n import lazy
+from app.i18n import lazy, ngettext
 from app.models import Member, Opdracht, Team
 from app.runs.data import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
 from app.runs.rules import (
@@ -139,8 +139,10 @@ def why_no_team(data: SemesterData, info: OpdrachtInfo, students: list[StudentIn
         if (not o.eligible_years or s.year in o.eligible_years) and (s.id, info.id) not in data.bans
     ]
     if len(eligible) < o.min_size:
-        return _(
-            lazy("Only {count} eligible students ranked it; a team needs at least {limit}.")
+        return ngettext(
+            "Only {count} eligible student ranked it; a team needs at least {limit}.",
+            "Only {count} eligible students ranked it; a team needs at least {limit}.",
+            len(eligible),
         ).format(count=len(eligible), limit=o.min_size)
     programmes = Counter(s.programme.code for s in eligible)
     for code in info.required:
@@ -149,14 +151,17 @@ def why_no_team(data: SemesterData, info: OpdrachtInfo, students: list[StudentIn
                 programme=localized_name(data.programmes[code])
             )
     if len(programmes) < o.min_programmes:
-        return _(lazy("Its candidates come from {count} programmes; a team needs {limit}.")).format(
-            count=len(programmes), limit=o.min_programmes
-        )
-    return _(
-        lazy(
-            "Its {count} candidates were placed on choices they ranked higher, "
-            "or no valid team could be formed from them."
-        )
+        return ngettext(
+            "Its candidates come from {count} programme; a team needs {limit}.",
+            "Its candidates come from {count} programmes; a team needs {limit}.",
+            len(programmes),
+        ).format(count=len(programmes), limit=o.min_programmes)
+    return ngettext(
+        "Its {count} candidate was placed on a choice ranked higher, "
+        "or no valid team could be formed with them.",
+        "Its {count} candidates were placed on choices they ranked higher, "
+        "or no valid team could be formed from them.",
+        len(eligible),
     ).format(count=len(eligible))
 
 

@@ -16,7 +16,17 @@ from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
 from app.memberships import partner_ids_of
 from app.middleware import flash
 from app.models import RunStatus, Semester, User
-from app.runs import adjust, commit, exports, publish, published, services, views, warnings
+from app.runs import (
+    adjust,
+    commit,
+    exports,
+    no_team,
+    publish,
+    published,
+    services,
+    views,
+    warnings,
+)
 from app.runs.compare import compare
 from app.runs.data import load_run, load_semester
 from app.runs.worker import Worker
@@ -293,4 +303,6 @@ teams_router = APIRouter(dependencies=[Depends(use_language)])
 def partner_teams(request: Request, session: SessionDep, user: PartnerUser) -> Response:
     partner_ids = partner_ids_of(session, user)
     semester, teams = published.partner_teams(session=session, partner_ids=partner_ids)
-    return render(request, "runs/partner_teams.html", {"semester": semester, "teams": teams})
+    empty = no_team.partner_without_team(session, semester, partner_ids) if semester else []
+    ctx = {"semester": semester, "teams": teams, "without_team": empty}
+    return render(request, "runs/partner_teams.html", ctx)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.i18n import get_language, lazy
+from app.i18n import get_language, lazy, ngettext, nlazy
 from app.i18n import gettext as _
 from app.models import Programme
 from app.runs.data import SemesterData
@@ -24,9 +24,13 @@ class Violation:
 
     message: str
     params: tuple[tuple[str, Any], ...] = ()
+    plural: str = ""  # set for a count: ``message`` and ``plural`` go through ngettext
 
     def text(self) -> str:
-        return _(self.message).format(**dict(self.params))
+        params = dict(self.params)
+        if self.plural:
+            return ngettext(self.message, self.plural, params["count"]).format(**params)
+        return _(self.message).format(**params)
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,12 @@ class Name:
         return self.en if get_language() == "en" else self.nl
 
 
-def _v(message: str, **params: Any) -> Violation:
+def _v(message: str | tuple[str, str], **params: Any) -> Violation:
     values = {
         k: Name(v.name_nl, v.name_en) if isinstance(v, Programme) else v for k, v in params.items()
     }
-    return Violation(message, tuple(sorted(values.items())))
+    singular, plural = (message, "") if isinstance(message, str) else message
+    return Violation(singular, tuple(sorted(values.items())), plural)
 
 
 def team_violations(
@@ -61,15 +66,30 @@ def team_violations(
             _v(lazy("team {index}, this opdracht allows {limit} teams"), index=index, limit=o.teams)
         )
     if n < o.min_size:
-        out.append(_v(lazy("{count} members, at least {limit}"), count=n, limit=o.min_size))
+        out.append(
+            _v(
+                nlazy("{count} member, at least {limit}", "{count} members, at least {limit}"),
+                count=n,
+                limit=o.min_size,
+            )
+        )
     if n > o.max_size:
-        out.append(_v(lazy("{count} members, at most {limit}"), count=n, limit=o.max_size))
+        out.append(
+            _v(
+                nlazy("{count} member, at most {limit}", "{count} members, at most {limit}"),
+                count=n,
+                limit=o.max_size,
+            )
+        )
     counts = Counter(s.programme.code for s in members)
     by_code = {s.programme.code: s.programme for s in members}
     if o.max_per_programme is not None:
         out.extend(
             _v(
-                lazy("{count} {programme} students, at most {limit}"),
+                nlazy(
+                    "{count} {programme} student, at most {limit}",
+                    "{count} {programme} students, at most {limit}",
+                ),
                 count=c,
                 programme=by_code[code],
                 limit=o.max_per_programme,
@@ -80,7 +100,9 @@ def team_violations(
     if len(counts) < o.min_programmes:
         out.append(
             _v(
-                lazy("{count} programmes, at least {limit}"),
+                nlazy(
+                    "{count} programme, at least {limit}", "{count} programmes, at least {limit}"
+                ),
                 count=len(counts),
                 limit=o.min_programmes,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from app.i18n import lazy
@@ -23,7 +23,7 @@ from app.parsing import parse_id
 from app.templating import TZ
 
 CODE = re.compile(r"[A-Za-z0-9-]{2,16}")
-MOMENTS = ("starts_on", "intake_deadline", "ranking_deadline", "publication_at")
+MOMENTS = ("intake_deadline", "ranking_deadline", "publication_at")
 DEFAULTS: tuple[str, ...] = ("default_min_size", "default_max_size", "default_max_per_programme")
 DEFAULTS += ("default_min_programmes", "number_of_ranks")
 TEXT = ("code", "name", "focus_theme_id", "focus_target_group_id", "version")
@@ -52,7 +52,7 @@ class SemesterForm:
     @classmethod
     def parse(cls, data: FormInput) -> SemesterForm:
         form = cls(restrict_to_leerkring=data.flag("restrict_to_leerkring"))
-        for name in TEXT + MOMENTS + DEFAULTS:
+        for name in (*TEXT, "starts_on", *MOMENTS, *DEFAULTS):
             setattr(form, name, data.text(name, 120 if name == "name" else 20))
         return form
 
@@ -65,7 +65,8 @@ class SemesterForm:
             value = getattr(semester, name)
             setattr(form, name, "" if value is None else str(value))
         for name in MOMENTS:
-            setattr(form, name, _local(getattr(semester, name), date_only=name == "starts_on"))
+            setattr(form, name, _local(getattr(semester, name)))
+        form.starts_on = semester.starts_on.isoformat() if semester.starts_on else ""
         return form
 
     def validate(
@@ -79,7 +80,7 @@ class SemesterForm:
             )
         if len(self.name) > 120:
             e["name"] = FieldError(lazy("Use at most %(limit)s characters."), {"limit": 120})
-        moments = self._moments()
+        moments: dict[str, object] = {**self._moments(), "starts_on": self._start()}
         numbers = {
             name: require_int(e, name, getattr(self, name), minimum=1, maximum=50)
             for name in ("default_min_size", "default_max_size", "default_min_programmes")
@@ -112,6 +113,16 @@ class SemesterForm:
             **focus,
         }
 
+    def _start(self) -> date | None:
+        """The first day of the semester: a calendar day, no time and no time zone."""
+        if not self.starts_on:
+            return None
+        try:
+            return date.fromisoformat(self.starts_on)
+        except ValueError:
+            self.errors["starts_on"] = FieldError(lazy("Enter a date such as 2027-01-31."))
+            return None
+
     def _moments(self) -> dict[str, datetime | None]:
         found: dict[str, datetime | None] = {}
         previous: datetime | None = None
@@ -120,11 +131,10 @@ class SemesterForm:
             value = parse_local_datetime(raw) if raw else None
             if raw and value is None:
                 self.errors[name] = FieldError(lazy("Enter a date and time."))
-            # The three deadlines come one after another; the start date stands apart.
-            elif value and previous and name != "intake_deadline" and value <= previous:
+            # The three deadlines come one after another.
+            elif value and previous and value <= previous:
                 self.errors[name] = FieldError(ORDER)
-            if name != "starts_on":
-                previous = value or previous
+            previous = value or previous
             found[name] = value
         return found
 
@@ -139,7 +149,7 @@ def _choice(errors: Errors, name: str, raw: str, rows: list[Any]) -> int | None:
     return None
 
 
-def _local(value: datetime | None, *, date_only: bool) -> str:
+def _local(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(TZ).strftime("%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M")
+    return value.astimezone(TZ).strftime("%Y-%m-%dT%H:%M")

@@ -14,7 +14,7 @@ from app.errors import Conflict, InvalidInput
 from app.i18n import lazy
 from app.models import Phase, Semester
 from app.opdrachten.fields import FieldError, FormData, see_other
-from app.semester_admin import services
+from app.semester_admin import services, warnings
 from app.semester_admin.forms import SemesterForm
 from app.templating import render
 
@@ -40,6 +40,7 @@ def _page(
     if semester is not None:
         phase = Phase(semester.phase)
         ctx |= {"next_phase": phase.next(), "previous_phase": phase.previous()}
+        ctx["intake_deadline_passed"] = warnings.intake_deadline_passed(semester)
         ctx["counts"] = status_counts(session, semester)
     return render(request, "semester_admin/form.html", ctx | extra, status=status)
 
@@ -87,13 +88,22 @@ def update_semester(
     return see_other(f"/admin/semesters/{semester_id}", lazy("Saved."))
 
 
-@router.post("/{semester_id}/advance")
+@router.post("/{semester_id}/advance", response_class=HTMLResponse)
 def advance_semester(
-    session: SessionDep, admin: AdminUser, semester_id: int, data: FormData
+    request: Request, session: SessionDep, admin: AdminUser, semester_id: int, data: FormData
 ) -> Response:
-    semester = services.advance(
-        session=session, admin=admin, semester_id=semester_id, from_phase=data.text("phase")
-    )
+    try:
+        semester = services.advance(
+            session=session,
+            admin=admin,
+            semester_id=semester_id,
+            from_phase=data.text("phase"),
+            confirmed=data.flag("confirm"),
+        )
+    except warnings.EarlyMatching as exc:
+        semester = services.get_semester(session=session, semester_id=semester_id)
+        form = SemesterForm.from_semester(semester)
+        return _page(request, session, form, semester, status=409, early_matching=exc)
     return see_other(
         f"/admin/semesters/{semester.id}", lazy("The semester moved to the next phase.")
     )
@@ -111,11 +121,13 @@ def step_back_semester(
             semester_id=semester_id,
             from_phase=data.text("phase"),
             reason=reason,
+            intake_deadline=data.text("intake_deadline_new", 30),
         )
     except InvalidInput as exc:
         semester = services.get_semester(session=session, semester_id=semester_id)
         form = SemesterForm.from_semester(semester)
-        errors = {"reason": FieldError(exc.message)}
+        field = "intake_deadline_new" if isinstance(exc, warnings.BadIntakeDeadline) else "reason"
+        errors = {field: FieldError(exc.message)}
         return _page(request, session, form, semester, status=422, reason_errors=errors)
     return see_other(
         f"/admin/semesters/{semester_id}", lazy("The semester stepped back one phase.")

@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.notifications.reminders import ranking_opened
 from app.opdrachten.fields import FieldError
+from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
 from app.semesters import PhaseClosed, deadline_passed
 from app.versioning import claim
@@ -154,9 +155,12 @@ def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
         raise PhaseClosed(lazy("No opdracht is approved yet: students would have nothing to rank."))
 
 
-def advance(*, session: Session, admin: User, semester_id: int, from_phase: str) -> Semester:
+def advance(
+    *, session: Session, admin: User, semester_id: int, from_phase: str, confirmed: bool = False
+) -> Semester:
     """Move to the next phase. ``from_phase`` is the phase the admin saw: a double click
-    or a second admin must not skip a phase."""
+    or a second admin must not skip a phase. Matching before the ranking deadline needs
+    ``confirmed`` (``warnings.EarlyMatching`` says how many rankings are incomplete)."""
     semester = get_semester(session=session, semester_id=semester_id)
     if semester.phase != from_phase:
         raise Conflict(PHASE_CHANGED)
@@ -164,12 +168,21 @@ def advance(*, session: Session, admin: User, semester_id: int, from_phase: str)
     if target is None:
         raise PhaseClosed(lazy("A closed semester has no next phase."))
     _check_advance(session, semester, target)
+    if not confirmed:
+        warnings.check_early_matching(session, semester, target)
     return _move(session, admin, semester, target, action="semester.advance", reason="")
 
 
 def step_back(
-    *, session: Session, admin: User, semester_id: int, from_phase: str, reason: str
+    *,
+    session: Session,
+    admin: User,
+    semester_id: int,
+    from_phase: str,
+    reason: str,
+    intake_deadline: str = "",
 ) -> Semester:
+    """One phase back, with a reason; back into the intake, optionally with a new deadline."""
     semester = get_semester(session=session, semester_id=semester_id)
     if semester.phase != from_phase:
         raise Conflict(PHASE_CHANGED)
@@ -178,6 +191,9 @@ def step_back(
         raise PhaseClosed(lazy("A semester in concept has no earlier phase."))
     if not reason.strip():
         raise InvalidInput(lazy("Give a reason for stepping back."))
+    deadline = warnings.new_intake_deadline(intake_deadline) if target == Phase.INTAKE else None
+    if deadline is not None:
+        semester.intake_deadline = deadline
     return _move(session, admin, semester, target, action="semester.step_back", reason=reason)
 
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import utcnow
-
-
-def _amount(n: int, one: str, many: str) -> str:
-    # Two plain (translated) messages rather than ngettext: Dutch needs only one/many here.
-    return (one if n == 1 else many) % {"num": n}
 
 
 def time_left(deadline: datetime | None, now: datetime | None = None) -> str:
@@ -25,11 +21,11 @@ def time_left(deadline: datetime | None, now: datetime | None = None) -> str:
     minutes = max(1, rest // 60) if not (days or hours) else rest // 60
     parts = []
     if days:
-        parts.append(_amount(days, _("%(num)d day"), _("%(num)d days")))
+        parts.append(ngettext("%(num)d day", "%(num)d days", days) % {"num": days})
     if hours:
-        parts.append(_amount(hours, _("%(num)d hour"), _("%(num)d hours")))
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours})
     if not days and minutes:
-        parts.append(_amount(minutes, _("%(num)d minute"), _("%(num)d minutes")))
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes})
     text = (
         parts[0]
         if len(parts) == 1

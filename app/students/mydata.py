@@ -44,7 +44,7 @@ def _profile(session: Session, user: User, profile: StudentProfile | None) -> di
 def _team(view: TeamView) -> dict[str, Any]:
     return {
         "opdracht": view.opdracht.title,
-        "team": view.team.index,
+        "team": view.index,
         "partner": view.partner.name if view.partner else None,
         "location": view.opdracht.location,
         "your_choice": view.rank,

@@ -17,6 +17,7 @@ from app.i18n import lazy
 from app.middleware import flash
 from app.models import utcnow
 from app.parsing import load_json, parse_id
+from app.runs.last_published import under_review
 from app.semesters import PhaseClosed
 from app.students import mydata, ranking
 from app.students.deadline import time_left
@@ -192,7 +193,13 @@ def my_team(request: Request, session: SessionDep, student: StudentUser) -> Resp
     profile = ranking.own_profile(session, student)
     semester = team_semester(session, profile) or ranking.ranking_semester(session)
     team = published_team(session, semester, profile)
-    ctx = {"semester": semester, "team": team, "published": is_published(semester)}
+    reviewing = under_review(session, semester)
+    ctx = {
+        "semester": semester,
+        "team": team,
+        "published": is_published(semester) or reviewing,
+        "reviewing": reviewing,
+    }
     return render(request, "students/team.html", ctx)
 
 

@@ -1,4 +1,8 @@
-"""A student's team, shown only once the semester's teams are published."""
+"""A student's team, shown only once the semester's teams are published.
+
+While a published semester is reopened for review, the student keeps the team as last
+published (``app.runs.last_published``) until a new publication replaces it.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from app.models import (
     Team,
     User,
 )
+from app.runs import last_published
 from app.runs.data import load_titles
 from app.runs.wording import explain
 
@@ -34,7 +39,7 @@ class Teammate:
 
 @dataclass
 class TeamView:
-    team: Team
+    index: int  # the team's number within the opdracht
     opdracht: Opdracht
     partner: Partner | None
     leerkring: Leerkring | None
@@ -49,8 +54,8 @@ def is_published(semester: Semester) -> bool:
 
 
 def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
-    """The newest published (or closed) semester in which the student has a team."""
-    return session.exec(
+    """The newest published (or closed, or reopened) semester in which the student has a team."""
+    live = session.exec(
         select(Semester)
         .join(MatchRun, col(MatchRun.semester_id) == Semester.id)
         .join(Member, col(Member.run_id) == MatchRun.id)
@@ -61,6 +66,9 @@ def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
         )
         .order_by(col(Semester.code).desc())
     ).first()
+    reopened = last_published.semester_of_student(session, profile)
+    candidates = [s for s in (live, reopened) if s is not None]
+    return max(candidates, key=lambda s: s.code) if candidates else None
 
 
 def published_team(
@@ -72,7 +80,7 @@ def published_team(
     proposals: students never see them.
     """
     if not is_published(semester):
-        return None
+        return _last_published_team(session, semester, profile)
     row = session.exec(
         select(Team, Member, MatchRun)
         .join(Member, col(Member.team_id) == Team.id)
@@ -96,7 +104,7 @@ def published_team(
         )
     ).first()
     return TeamView(
-        team=team,
+        index=team.index,
         opdracht=opdracht,
         partner=session.get(Partner, opdracht.owner_partner_id),
         leerkring=session.get(Leerkring, opdracht.leerkring_id) if opdracht.leerkring_id else None,
@@ -136,3 +144,34 @@ def _teammates(session: Session, team: Team, profile: StudentProfile) -> list[Te
         .order_by(col(User.name))
     )
     return [Teammate(name, programme) for name, programme in rows]
+
+
+def _last_published_team(
+    session: Session, semester: Semester, profile: StudentProfile
+) -> TeamView | None:
+    """The team as last published, while the semester is reopened for review; else None."""
+    if not last_published.under_review(session, semester):
+        return None
+    found = last_published.team_of_student(session, semester, profile)
+    if found is None:
+        return None
+    team, others = found
+    opdracht = session.get(Opdracht, team.opdracht_id)
+    assert opdracht is not None
+    rank = session.exec(
+        select(Preference.rank).where(
+            Preference.semester_id == semester.id,
+            Preference.student_id == profile.id,
+            Preference.opdracht_id == opdracht.id,
+        )
+    ).first()
+    programmes = {p.code: p for p in session.exec(select(Programme))}
+    return TeamView(
+        index=team.team_number,
+        opdracht=opdracht,
+        partner=session.get(Partner, opdracht.owner_partner_id),
+        leerkring=session.get(Leerkring, team.leerkring_id) if team.leerkring_id else None,
+        supervisor=session.get(User, team.supervisor_id) if team.supervisor_id else None,
+        rank=rank,
+        teammates=[Teammate(m.name, programmes.get(m.programme_code)) for m in others],
+    )

@@ -113,6 +113,7 @@ PAGES = [
     # This site has no OpenID Connect provider: the callback is the error page. The pages of
     # a sign-in through a provider are scanned in test_oidc.py.
     Visit("/oidc/callback", (ANON,), RANKING, status=404),
+    Visit("/api/v1/docs", (ANON, ADMIN), RANKING),
 ]
 
 

@@ -36,9 +36,7 @@ def test_a_submission_mails_the_wijkdocenten_of_its_leerkring_only(
 ):
     mine = [f.wijkdocent(session, w.kring), f.wijkdocent(session, w.kring)]
     elsewhere = f.wijkdocent(session, f.leerkring(session, "Liemers"))
-    draft = f.opdracht(
-        session, w.semester, w.owner, status=OpdrachtStatus.DRAFT, leerkring_id=w.kring.id
-    )
+    draft = world.complete(session, w, status=OpdrachtStatus.DRAFT)
     f.login(anon, session, w.owner_user)
     ok = anon.post(f"/opdrachten/{draft.id}/submit", data={"version": str(draft.version)})
     assert ok.status_code == 303
@@ -57,9 +55,7 @@ def test_a_decision_mails_every_user_of_owner_and_copartners_with_the_comment(
 ):
     second = f.user(session, Role.PARTNER, preferred_language=Language.EN)
     session.add(PartnerUser(partner_id=w.owner.id, user_id=second.id))
-    opdracht = f.opdracht(
-        session, w.semester, w.owner, status=OpdrachtStatus.SUBMITTED, leerkring_id=w.kring.id
-    )
+    opdracht = world.complete(session, w, status=OpdrachtStatus.SUBMITTED)
     session.add(OpdrachtCopartner(opdracht_id=opdracht.id, partner_id=w.co.id))
     session.flush()
     f.login(anon, session, f.wijkdocent(session, w.kring))
@@ -95,9 +91,7 @@ def test_a_decision_mails_every_user_of_owner_and_copartners_with_the_comment(
 def test_no_wijkdocent_in_the_leerkring_means_no_submission_mail(
     anon: TestClient, session: Session, w: World
 ):
-    draft = f.opdracht(
-        session, w.semester, w.owner, status=OpdrachtStatus.DRAFT, leerkring_id=w.kring.id
-    )
+    draft = world.complete(session, w, status=OpdrachtStatus.DRAFT)
     assert not session.exec(select(LeerkringWijkdocent)).all()
     f.login(anon, session, w.owner_user)
     anon.post(f"/opdrachten/{draft.id}/submit", data={"version": str(draft.version)})

@@ -84,7 +84,8 @@ def test_an_owner_in_unicode_digits_is_refused_not_a_500(
 ):
     response = _post_new(anon, session, w, owner_partner_id="²")
     assert response.status_code == 422
-    assert "Kies de organisatie die deze opdracht plaatst" in response.text
+    # The error summary names the field: "Geplaatst door: kies de organisatie ..."
+    assert "Geplaatst door: kies de organisatie die deze opdracht plaatst" in response.text
 
 
 @pytest.mark.parametrize(
@@ -283,3 +284,46 @@ def test_wrong_roles_cannot_use_partner_pages(anon: TestClient, session: Session
         assert anon.post(f"/opdrachten/{opdracht.id}/edit", data=data).status_code == 403
     anon.cookies.clear()
     assert anon.get("/opdrachten").status_code == 303  # to the login page
+
+
+NEEDED = {
+    "description": ("", "Beschrijving: beschrijf de opdracht."),
+    "theme_ids": ([], "Thema's: kies minstens één thema."),
+    "target_group_ids": ([], "Doelgroepen: kies minstens één doelgroep."),
+    "leerkring_id": ("", "Leerkring: kies een leerkring."),
+    "contact_name": ("", "Contactpersoon: vul een contactpersoon in."),
+    "contact_email": ("", "E-mailadres contactpersoon: vul een e-mailadres"),
+}
+
+
+@pytest.mark.parametrize("name", list(NEEDED))
+def test_submitting_needs_a_complete_opdracht(
+    anon: TestClient, session: Session, w: World, name: str
+):
+    empty, summary = NEEDED[name]
+    response = _post_new(anon, session, w, **{name: empty})
+    assert response.status_code == 422
+    assert summary in response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert _count(session) == 0
+
+
+def test_a_draft_may_be_incomplete_but_is_not_submitted_so(
+    anon: TestClient, session: Session, w: World
+):
+    empty = {name: value for name, (value, _summary) in NEEDED.items()}
+    assert _post_new(anon, session, w, action="draft", **empty).status_code == 303
+    opdracht = session.exec(select(Opdracht)).one()
+    assert opdracht.status == OpdrachtStatus.DRAFT
+    refused = anon.post(f"/opdrachten/{opdracht.id}/submit", data={"version": opdracht.version})
+    assert refused.status_code == 422
+    assert "Beschrijving: beschrijf de opdracht." in refused.text
+    assert 'aria-invalid="true"' in refused.text
+    session.refresh(opdracht)
+    assert opdracht.status == OpdrachtStatus.DRAFT
+
+
+def test_the_error_summary_names_each_field(anon: TestClient, session: Session, w: World):
+    response = _post_new(anon, session, w, teams="twee", min_size="drie")
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Aantal teams: vul een heel getal in." in summary
+    assert "Minimale teamgrootte: vul een heel getal in." in summary

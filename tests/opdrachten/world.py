@@ -10,6 +10,9 @@ from sqlmodel import Session
 
 from app.models import (
     Leerkring,
+    Opdracht,
+    OpdrachtTargetGroup,
+    OpdrachtTheme,
     Partner,
     Phase,
     Programme,
@@ -80,3 +83,29 @@ def form(w: World, **overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
+
+
+def complete(session: Session, w: World, **kw: object) -> Opdracht:
+    """An opdracht of ``w`` with everything a submission needs: description, theme, target
+    group, leerkring and contact."""
+    obj = f.opdracht(
+        session,
+        w.semester,
+        w.owner,
+        description="Ouderen willen langer thuis wonen.",
+        leerkring_id=w.kring.id,
+        contact_name="Coördinator wonen",
+        contact_email="wonen@example.org",
+        **kw,
+    )
+    assert obj.id is not None
+    session.add(OpdrachtTheme(opdracht_id=obj.id, theme_id=ident(w.theme)))
+    session.add(OpdrachtTargetGroup(opdracht_id=obj.id, target_group_id=ident(w.group)))
+    session.flush()
+    return obj
+
+
+def ident(row: object) -> int:
+    value = getattr(row, "id", None)
+    assert isinstance(value, int)
+    return value

@@ -221,6 +221,7 @@ def test_the_htmx_fragment_keeps_the_chip_links(anon: TestClient, session: Sessi
     run = run_now(session, world)
     f.login(anon, session, world.wijkdocent)
     fragment = anon.get(
-        f"/runs/{run.id}/board?q=2000", headers={"HX-Request": "true", "HX-Target": "board_main"}
+        f"/runs/{run.id}/board?q={world.students[0].student_number}",
+        headers={"HX-Request": "true", "HX-Target": "board_main"},
     )
     assert "Verplaatsen of wijzigen…" in fragment.text

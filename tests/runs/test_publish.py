@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import (
     AuditEvent,
+    Member,
     OutboxMessage,
     Phase,
     PublishedTeam,
@@ -17,6 +18,7 @@ from app.models import (
     User,
 )
 from tests import factories as f
+from tests.api import builders as b
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
 
@@ -139,3 +141,59 @@ def test_reopening_needs_a_reason_and_is_audited(
     assert world.semester.phase == Phase.REVIEW
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "semester.reopen")).one()
     assert event.reason == "Late aanmelding"
+
+
+def test_a_reopened_semester_keeps_showing_the_last_published_teams(
+    anon: TestClient, session: Session, world: World, current
+):
+    _approve_all(anon, session, world)
+    f.login(anon, session, world.admin)
+    assert anon.post("/runs/publish").status_code == 303
+    student_user = session.get(User, world.students[0].user_id)
+    assert student_user is not None
+    f.login(anon, session, student_user)
+    before = anon.get("/student/team").text
+    published_title = next(o.title for o in world.opdrachten if o.title in before)
+
+    f.login(anon, session, world.admin)
+    assert anon.post("/runs/reopen", data={"reason": "Late aanmelding"}).status_code == 303
+    # A change in review (here: the student leaves the live team) is not published yet.
+    for member in session.exec(select(Member).where(Member.student_id == world.students[0].id)):
+        session.delete(member)
+    session.flush()
+
+    f.login(anon, session, student_user)
+    page = anon.get("/student/team").text
+    assert "nog niet gepubliceerd" not in page
+    assert published_title in page
+    assert "De teams worden herzien" in page
+    f.login(anon, session, world.partner_user)
+    teams = anon.get("/partner/teams").text
+    assert teams.count('class="team-card"') == 3
+    assert "De teams worden herzien" in teams
+    assert student_user.name in teams
+    secret = b.token(session)
+    api = anon.get(f"/api/v1/semesters/{world.semester.code}/teams", headers=b.bearer(secret))
+    assert api.status_code == 200
+    assert len(api.json()["items"]) == 3
+
+
+def test_a_partner_is_told_which_opdracht_got_no_team_and_why(
+    anon: TestClient, session: Session, world: World, current
+):
+    lonely = f.opdracht(session, world.semester, world.partner, title="Kletsbot in de wijk")
+    f.login(anon, session, world.partner_user)
+    assert "Kletsbot in de wijk" not in anon.get("/partner/teams").text  # not published yet
+    _approve_all(anon, session, world)
+    f.login(anon, session, world.admin)
+    assert anon.post("/runs/publish").status_code == 303
+
+    f.login(anon, session, world.partner_user)
+    teams = anon.get("/partner/teams").text
+    assert "Opdrachten zonder team" in teams
+    assert "Kletsbot in de wijk</a>: Niemand koos deze opdracht." in teams
+    page = anon.get(f"/opdrachten/{lonely.id}").text
+    assert "Deze opdracht heeft dit semester geen team gekregen." in page
+    assert "Niemand koos deze opdracht." in page
+    with_team = anon.get(f"/opdrachten/{world.opdrachten[0].id}").text
+    assert "geen team gekregen" not in with_team

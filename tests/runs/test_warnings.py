@@ -34,8 +34,11 @@ def test_approving_with_warnings_needs_an_acknowledgement(
     anon: TestClient, session: Session, world: World
 ):
     run = run_now(session, world)
-    f.login(anon, session, world.other_wijkdocent)  # Zuid: Kletsbot
-    _take_out(anon, session, run, world)  # Kletsbot keeps one member, under its minimum of 2
+    f.login(anon, session, world.wijkdocent)  # the student's leerkring: Noord
+    _take_out(anon, session, run, world)
+    f.login(
+        anon, session, world.other_wijkdocent
+    )  # Zuid: Kletsbot  # Kletsbot keeps one member, under its minimum of 2
     page = anon.get("/runs/approvals")
     assert "Teams buiten hun grootte: 1." in page.text
     assert (
@@ -57,7 +60,7 @@ def test_publishing_with_unplaced_students_needs_an_acknowledgement(
     anon: TestClient, session: Session, world: World
 ):
     run = run_now(session, world)
-    f.login(anon, session, world.other_wijkdocent)
+    f.login(anon, session, world.wijkdocent)
     _take_out(anon, session, run, world)
     for who in (world.wijkdocent, world.other_wijkdocent):
         f.login(anon, session, who)

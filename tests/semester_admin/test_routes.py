@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -44,11 +44,13 @@ def test_admin_creates_a_semester_with_deadlines_and_focus(anon: TestClient, ses
     assert semester.phase == Phase.CONCEPT
     # Entered in Dutch time (CET in December), stored in UTC.
     assert semester.intake_deadline == datetime(2097, 12, 1, 16, 0, tzinfo=UTC)
+    assert semester.starts_on == date(2098, 2, 1)  # a calendar day, no time zone to shift it
     assert semester.focus_theme_id == theme.id
     assert (semester.default_min_size, semester.default_max_size) == (3, 5)
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "semester.create")).one()
     page = anon.get(f"/admin/semesters/{semester.id}").text
     assert 'value="2097-12-01T17:00"' in page
+    assert 'value="2098-02-01"' in page
     assert "2098-S1" in anon.get("/admin/semesters").text
 
 
@@ -169,3 +171,77 @@ def test_a_code_differing_only_in_case_is_taken(anon: TestClient, session: Sessi
     response = anon.post("/admin/semesters/new", data=_form(code="2098-s6"))
     assert response.status_code == 422
     assert "Er is al een semester met deze code" in response.text
+
+
+def test_matching_before_the_ranking_deadline_needs_a_confirmation(
+    anon: TestClient, session: Session
+):
+    _admin(anon, session)
+    semester = f.semester(
+        session, Phase.RANKING, ranking_deadline=utcnow() + timedelta(days=2), number_of_ranks=2
+    )
+    opdracht = f.opdracht(session, semester, f.partner(session))
+    f.student(session, f.programme(session))  # ranked nothing
+    assert opdracht.id is not None
+    url = f"/admin/semesters/{semester.id}/advance"
+    asked = anon.post(url, data={"phase": "ranking"})
+    assert asked.status_code == 409
+    assert "De deadline voor de voorkeuren" in asked.text
+    assert "nog geen complete voorkeuren" in asked.text
+    assert 'name="confirm" value="1"' in asked.text
+    session.refresh(semester)
+    assert semester.phase == Phase.RANKING
+    assert anon.post(url, data={"phase": "ranking", "confirm": "1"}).status_code == 303
+    session.refresh(semester)
+    assert str(semester.phase) == "matching"
+
+
+def test_matching_after_the_ranking_deadline_needs_no_confirmation(
+    anon: TestClient, session: Session
+):
+    _admin(anon, session)
+    semester = f.semester(session, Phase.RANKING, ranking_deadline=utcnow() - timedelta(hours=1))
+    f.opdracht(session, semester, f.partner(session))
+    url = f"/admin/semesters/{semester.id}/advance"
+    assert anon.post(url, data={"phase": "ranking"}).status_code == 303
+
+
+def test_stepping_back_into_an_expired_intake_offers_a_new_deadline(
+    anon: TestClient, session: Session
+):
+    _admin(anon, session)
+    semester = f.semester(session, Phase.RANKING, intake_deadline=utcnow() - timedelta(days=1))
+    page = anon.get(f"/admin/semesters/{semester.id}").text
+    assert 'name="intake_deadline_new"' in page
+    assert "Nieuwe deadline voor de intake" in page
+    url = f"/admin/semesters/{semester.id}/back"
+    past = anon.post(
+        url,
+        data={
+            "phase": "ranking",
+            "reason": "Late partner",
+            "intake_deadline_new": "2001-01-01T12:00",
+        },
+    )
+    assert past.status_code == 422
+    assert "Vul een nieuwe deadline voor de intake in de toekomst in." in past.text
+    session.refresh(semester)
+    assert semester.phase == Phase.RANKING
+    ok = anon.post(
+        url,
+        data={
+            "phase": "ranking",
+            "reason": "Late partner",
+            "intake_deadline_new": "2098-03-01T17:00",
+        },
+    )
+    assert ok.status_code == 303
+    session.refresh(semester)
+    assert str(semester.phase) == "intake"
+    assert semester.intake_deadline == datetime(2098, 3, 1, 16, 0, tzinfo=UTC)
+
+
+def test_stepping_back_into_an_open_intake_asks_no_new_deadline(anon: TestClient, session: Session):
+    _admin(anon, session)
+    semester = f.semester(session, Phase.RANKING, intake_deadline=utcnow() + timedelta(days=1))
+    assert 'name="intake_deadline_new"' not in anon.get(f"/admin/semesters/{semester.id}").text

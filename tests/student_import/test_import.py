@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
@@ -12,10 +14,12 @@ from app.models import (
     Invitation,
     Leerkring,
     OutboxMessage,
+    PendingImport,
     Programme,
     Role,
     StudentProfile,
     User,
+    utcnow,
 )
 from app.student_import.parse import MAX_BYTES
 from tests import factories as f
@@ -235,3 +239,73 @@ def test_the_form_explains_the_columns(anon: TestClient, session: Session):
     for header in ("studentnummer", "naam", "e-mail", "opleiding", "jaar", "leerkring"):
         assert f"<code>{header}</code>" in page.text
     assert 'enctype="multipart/form-data"' in page.text
+
+
+def test_the_dry_run_box_is_not_ticked_by_default(anon: TestClient, session: Session):
+    page = staff(anon, session).get("/students/import")
+    box = page.text.split('name="dry_run"', 1)[1].split(">", 1)[0]
+    assert "checked" not in box
+
+
+def test_the_form_names_the_csv_separators_in_words(anon: TestClient, session: Session):
+    page = staff(anon, session).get("/students/import")
+    assert ",," not in page.text
+    assert "gescheiden door een puntkomma of een komma" in page.text
+
+
+def _confirm_token(page: str) -> str:
+    return page.split('name="token" value="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_a_dry_run_is_confirmed_without_uploading_the_file_again(
+    anon: TestClient, session: Session
+):
+    client = staff(anon, session)
+    checked = upload(client, GOOD, dry_run=True)
+    assert count(session, StudentProfile) == 0
+    assert 'action="/students/import/confirm"' in checked.text
+    done = client.post("/students/import/confirm", data={"token": _confirm_token(checked.text)})
+    assert done.status_code == 200
+    assert "De import is klaar." in done.text
+    assert count(session, StudentProfile) == 2
+    assert count(session, Invitation) == 2
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_a_confirm_token_works_once_and_only_for_its_user(anon: TestClient, session: Session):
+    token = _confirm_token(upload(staff(anon, session), GOOD, dry_run=True).text)
+    other = staff(anon, session)  # same client, now signed in as another admin
+    refused = other.post("/students/import/confirm", data={"token": token})
+    assert refused.status_code == 422
+    assert "upload het bestand opnieuw" in refused.text
+    assert count(session, StudentProfile) == 0
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_a_used_confirm_token_is_refused(anon: TestClient, session: Session):
+    client = staff(anon, session)
+    token = _confirm_token(upload(client, GOOD, dry_run=True).text)
+    assert client.post("/students/import/confirm", data={"token": token}).status_code == 200
+    again = client.post("/students/import/confirm", data={"token": token})
+    assert again.status_code == 422
+    assert count(session, Invitation) == 2
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_an_expired_confirm_token_is_refused(anon: TestClient, session: Session):
+    client = staff(anon, session)
+    token = _confirm_token(upload(client, GOOD, dry_run=True).text)
+    kept = session.exec(select(PendingImport)).one()
+    kept.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(kept)
+    session.flush()
+    assert client.post("/students/import/confirm", data={"token": token}).status_code == 422
+    assert count(session, StudentProfile) == 0
+
+
+@pytest.mark.usefixtures("vocabulary")
+def test_the_report_counts_in_plural_forms(anon: TestClient, session: Session):
+    page = upload(staff(anon, session), csv("3001;Student 101;s101@example.org;SW;2;")).text
+    assert '<span class="big">1</span> nieuwe student</li>' in page
+    assert '<span class="big">0</span> rijen overgeslagen</li>' in page

@@ -109,3 +109,10 @@ def test_the_published_team_stays_visible_during_the_next_intake(
     f.semester(session, Phase.INTAKE, code="2999-S1")
     text = f.login(anon, session, b.student_user(session, me)).get("/student/team").text
     assert "Hop-on-Hop-off" in text
+
+
+def test_the_dashboard_links_to_the_published_team(anon: TestClient, session: Session):
+    _sem, _opdracht, team, me, *_ = setup(session)
+    page = f.login(anon, session, b.student_user(session, me)).get("/dashboard")
+    assert page.status_code == 200
+    assert f"Hop-on-Hop-off · team {team.index}" in page.text

@@ -13,6 +13,7 @@ page (``/admin/outbox``) and written to the log.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import sqlalchemy as sa
+from markupsafe import escape
 from sqlmodel import Session, col, or_, select
 
 from app.config import Settings
@@ -45,7 +47,8 @@ def queue_mail(
     html: str = "",
     notification_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (``html``: optional HTML part).
+    """Add a message to the outbox in the caller's transaction, with an HTML part: ``html``,
+    or else one made from the plain text (``text_to_html``), so every mail has both.
 
     ``to`` must be an address an e-mail header can carry (``app.parsing.normalise_email``):
     one with CR/LF would make ``EmailMessage`` refuse it and stop the whole delivery batch.
@@ -55,11 +58,36 @@ def queue_mail(
         raise InvalidInput(lazy("Enter a valid e-mail address."))
     subject = " ".join(subject.split())  # a header holds one line
     message = OutboxMessage(
-        to=address, subject=subject, body=body, html_body=html, notification_id=notification_id
+        to=address,
+        subject=subject,
+        body=body,
+        html_body=html or text_to_html(body),
+        notification_id=notification_id,
     )
     session.add(message)
     log.info("mail queued to=%s subject=%s", to, subject)
     return message
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_to_html(text: str) -> str:
+    """The HTML part of a plain-text mail: paragraphs, line breaks and clickable links."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n".join(f"<p>{_linked(p)}</p>" for p in paragraphs)
+
+
+def _linked(paragraph: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for found in _URL.finditer(paragraph):
+        parts.append(str(escape(paragraph[last : found.start()])))
+        url = escape(found.group())
+        parts.append(f'<a href="{url}">{url}</a>')
+        last = found.end()
+    parts.append(str(escape(paragraph[last:])))
+    return "".join(parts).replace("\n", "<br>\n")
 
 
 def pause_after(attempts: int) -> timedelta:

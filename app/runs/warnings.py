@@ -19,7 +19,8 @@ from app.runs.data import RunState, SemesterData, load_run, load_semester
 from app.runs.results import TeamView, run_students, team_views
 from app.runs.services import current_run
 
-SIZE_RULES = ("{count} members, at least {limit}", "{count} members, at most {limit}")
+# The size rules by their message ids (plural forms are keyed by the singular: runs/rules.py).
+SIZE_RULES = ("{count} member, at least {limit}", "{count} member, at most {limit}")
 
 
 @dataclass

@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_integrity"
-down_revision: str | None = "0004_reset"
+down_revision: str | None = "0005_dates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

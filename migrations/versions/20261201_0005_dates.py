@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005_dates"
-down_revision: str | None = "0003_integrity"
+down_revision: str | None = "0004_reset"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

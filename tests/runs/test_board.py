@@ -113,7 +113,7 @@ def test_moving_by_keyboard_is_pick_target_preview_confirm_and_undo(
     assert "Voorbeeld" in preview.text
     assert "<strong>+1</strong> (0 → 1)" in preview.text
     assert _team_of(session, run, sw.id) == team2.id  # a preview saves nothing
-    assert "1 leden, minstens 2" in preview.text  # Kletsbot keeps one member
+    assert "1 lid, minstens 2" in preview.text  # Kletsbot keeps one member
     form = _form_with(preview.text, "Bevestigen")
     assert anon.post(f"/runs/{run.id}/board/change", data=form).status_code == 422  # no reason
     form.update(override="true", reason="op verzoek van de student")

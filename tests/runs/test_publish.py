@@ -186,7 +186,7 @@ def test_a_partner_is_told_which_opdracht_got_no_team_and_why(
     assert "Kletsbot in de wijk" not in anon.get("/partner/teams").text  # not published yet
     _approve_all(anon, session, world)
     f.login(anon, session, world.admin)
-    assert anon.post("/runs/publish").status_code == 303
+    assert anon.post("/runs/publish", data={"acknowledged": "true"}).status_code == 303
 
     f.login(anon, session, world.partner_user)
     teams = anon.get("/partner/teams").text

@@ -26,10 +26,10 @@ from tests.runs.helpers import run_now
 
 KINDS = {  # the app's message ids and the checker's kinds
     "team {index}, this opdracht allows {limit} teams": "team_number",
-    "{count} members, at least {limit}": "team_too_small",
-    "{count} members, at most {limit}": "team_too_large",
-    "{count} {programme} students, at most {limit}": "programme_too_many",
-    "{count} programmes, at least {limit}": "programmes_too_few",
+    "{count} member, at least {limit}": "team_too_small",  # plural forms: the singular's id
+    "{count} member, at most {limit}": "team_too_large",
+    "{count} {programme} student, at most {limit}": "programme_too_many",
+    "{count} programme, at least {limit}": "programmes_too_few",
     "no {programme} student, one is required": "programme_missing",
     "{student} is banned from this opdracht": "banned",
     "{student} is in year {year}, this opdracht is for years {years}": "year_not_allowed",

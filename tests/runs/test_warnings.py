@@ -44,7 +44,7 @@ def test_approving_with_warnings_needs_an_acknowledgement(
     assert (
         "Plaatsingen met een afwijking" not in page.text or "Niet geplaatste studenten" in page.text
     )
-    assert "1 leden, minstens 2" in page.text  # the approvals page lists the rule breaks
+    assert "1 lid, minstens 2" in page.text  # the approvals page lists the rule breaks
     south = world.opdrachten[2].leerkring_id
     token = _tokens(anon)[south or 0]
     refused = anon.post(f"/runs/approvals/{south}", data={"token": token})

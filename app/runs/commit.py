@@ -164,17 +164,29 @@ def _write(
     return created
 
 
-def require_student_scope(
-    *, session: Session, user: User, data: SemesterData, student_ids: set[int]
+def require_adjust_scope(
+    *, session: Session, user: User, data: SemesterData, state: RunState, plan: Plan
 ) -> None:
-    """A wijkdocent changes the teams of students in their own leerkringen only (the rule of
-    app.memberships.staff_scope; docs/security.md, "Access"); an admin changes any."""
+    """A wijkdocent changes a student of their own leerkringen, or the teams of their own
+    leerkringen: each student a change touches must be in their scope (app.memberships.
+    staff_scope), or else every team that student leaves or joins, and every opdracht they are
+    banned from or let back into, must belong to a leerkring in it (docs/security.md,
+    "Access"). An admin changes anything."""
     scope = staff_scope(session, user)
     if scope is None:
         return
-    known = (data.students[s] for s in student_ids if s in data.students)
-    if any(student.leerkring_id not in scope for student in known):
-        raise Forbidden(lazy("You can only change the teams of students of your own leerkring."))
+    students = {plan.student_id, *plan.dests, *(s for s, _o in plan.bans | plan.unbans)}
+    for student_id in students:
+        student = data.students.get(student_id)
+        if student is None or student.leerkring_id in scope:
+            continue
+        opdrachten = {dest_opdracht(state, state.team_of.get(student_id))}
+        if student_id in plan.dests:
+            opdrachten.add(dest_opdracht(state, plan.dests[student_id]))
+        opdrachten |= {o for s, o in plan.bans | plan.unbans if s == student_id}
+        kringen = {data.opdrachten[o].opdracht.leerkring_id for o in opdrachten if o is not None}
+        if not kringen or not kringen <= scope:
+            raise Forbidden(lazy("You can only change students or teams of your own leerkring."))
 
 
 def commit_plan(
@@ -188,8 +200,7 @@ def commit_plan(
     preview: bool = False,
 ) -> Outcome:
     """Check a plan; save it unless it is a preview or breaks a rule without an override."""
-    touched = {plan.student_id, *plan.dests, *(s for s, _o in plan.bans | plan.unbans)}
-    require_student_scope(session=session, user=user, data=data, student_ids=touched)
+    require_adjust_scope(session=session, user=user, data=data, state=state, plan=plan)
     effect = evaluate(data, state, plan)
     form.reason = form.reason.strip()[:500]
     if preview:
@@ -259,8 +270,9 @@ def lock_team(
     data, state = current_state(session, run)
     if team_id not in state.teams:
         raise NotFound()
-    members = {m.student_id for m in state.members[team_id]}
-    require_student_scope(session=session, user=user, data=data, student_ids=members)
+    members = {m.student_id: state.teams[team_id].id for m in state.members[team_id]}
+    plan = Plan(dests=dict(members), student_id=next(iter(members), 0))
+    require_adjust_scope(session=session, user=user, data=data, state=state, plan=plan)
     claim(session, state, Plan(versions={team_id: version}))
     for m in state.members[team_id]:
         m.locked = locked

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, col, select
 
-from app.models import Phase
+from app.models import LeerkringWijkdocent, Phase, User
 from tests.browser.conftest import (
     LiveServer,
     axe_violations,
@@ -30,11 +31,27 @@ def board_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         yield server
 
 
-def _board(browser: Browser, site: LiveServer, width: int = 1200) -> Page:
+def _board(browser: Browser, site: LiveServer, width: int = 1200, own: bool = False) -> Page:
+    """The demo wijkdocent's board; ``own``: filtered to their own leerkring, whose teams they
+    may change (docs/security.md, "Access")."""
     page = new_page(browser, site.url, viewport={"width": width, "height": 900}, bypass_csp=True)
     login(page, "wijkdocent")
-    page.goto(f"/runs/{site.ids['run']}/board")
+    query = f"?leerkring={_own_leerkring(site)}" if own else ""
+    page.goto(f"/runs/{site.ids['run']}/board{query}")
     return page
+
+
+def _own_leerkring(site: LiveServer) -> int:
+    with Session(site.engine) as session:
+        return (
+            session.exec(
+                select(LeerkringWijkdocent.leerkring_id)
+                .join(User, col(User.id) == LeerkringWijkdocent.user_id)
+                .where(User.email == "wijkdocent@demo.opdrachtmatch.nl")
+                .order_by(col(LeerkringWijkdocent.leerkring_id))
+            ).first()
+            or 0
+        )
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -80,7 +97,7 @@ def _undo(page: Page) -> None:
 def test_a_student_moves_by_keyboard_with_preview_reason_and_undo(
     browser: Browser, board_site: LiveServer
 ):
-    page = _board(browser, board_site)
+    page = _board(browser, board_site, own=True)
     cards = page.locator("article.board-card")
     first, second = cards.nth(0), cards.nth(1)
     chip = first.locator("li.chip:not([data-locked])").first
@@ -107,7 +124,7 @@ def test_a_student_moves_by_keyboard_with_preview_reason_and_undo(
 def test_a_student_moves_by_drag_with_preview_reason_and_undo(
     browser: Browser, board_site: LiveServer
 ):
-    page = _board(browser, board_site, width=1400)
+    page = _board(browser, board_site, width=1400, own=True)
     cards = page.locator("article.board-card")
     chip = cards.nth(1).locator("li.chip:not([data-locked])").first
     name = chip.locator(".chip-name a").inner_text()

@@ -110,6 +110,8 @@ def partner_posts_an_opdracht(page: Page, steps: Steps) -> None:
     page.get_by_role("group", name="Doelgroepen").get_by_label("Ouderen").check()
     page.get_by_label("Leerkring", exact=True).select_option(label="Overbetuwe")
     page.get_by_label("Locatie").fill("Elst")
+    page.get_by_label("Contactpersoon", exact=True).fill("Contact Buurtkamer")
+    page.get_by_label("E-mailadres contactpersoon").fill("buurtkamer@example.org")
     page.get_by_role("group", name="Mede-opdrachtgevers").get_by_label(CO_PARTNER).check()
     page.get_by_role("button", name="Opslaan als concept").click()
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
@@ -138,6 +140,9 @@ def admin_moves_to(page: Page, steps: Steps, phase: str) -> None:
     login(page, "beheerder")
     open_semester(page)
     page.get_by_role("button", name=f"Naar fase {phase}").click()
+    if phase == "matchen":  # before the ranking deadline: the incomplete rankings are named
+        expect(page.get_by_role("alert")).to_contain_text("nog geen complete voorkeuren")
+        page.get_by_role("button", name="Toch naar matchen").click()
     expect(page.get_by_role("heading", name=f"Fase: {phase}")).to_be_visible()
     steps.shot(f"admin-phase-{phase}")
     logout(page)
@@ -213,6 +218,8 @@ def wijkdocent_runs_adjusts_and_approves(page: Page, steps: Steps) -> None:
     page.get_by_role("link", name="Demostudent").first.click()
     move_the_demo_student(page, steps)
     page.goto("/runs/approvals")
+    # Warnings (unplaced students, the override just made) must be acknowledged first.
+    page.get_by_label("Ik heb de waarschuwingen van Overbetuwe gezien").check()
     page.get_by_role("button", name="Teams van Overbetuwe goedkeuren").click()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Overbetuwe"))
     expect(row).to_contain_text("alles goedgekeurd")
@@ -258,9 +265,14 @@ def admin_approves_the_rest_and_publishes(page: Page, steps: Steps) -> None:
         name = approve.first.inner_text()
         # A plain form post: wait for the new page, or the next count may read the old one
         # mid-navigation and end the loop with leerkringen left to approve.
+        for seen in page.get_by_label(re.compile("^Ik heb de waarschuwingen van ")).all():
+            seen.check()  # each leerkring's warnings are acknowledged before approving
         with page.expect_navigation():
             approve.first.click()
         expect(page.get_by_role("button", name=name)).to_have_count(0)
+    acknowledge = page.get_by_label("Ik heb deze waarschuwingen gezien en publiceer toch")
+    if acknowledge.count():
+        acknowledge.check()
     page.get_by_role("button", name="De teams publiceren").click()
     expect(page.get_by_role("button", name="Heropenen voor wijzigingen")).to_be_visible()
     steps.shot("admin-published")

@@ -20,7 +20,9 @@ def test_each_role_sees_the_demo_semester(page: Page, role: str):
 
 def test_wijkdocent_sees_opdrachten_and_student_sees_ranking(page: Page):
     login(page, "wijkdocent")
-    expect(page.get_by_role("table")).to_contain_text("Hop-on-Hop-off")
+    expect(page.get_by_role("table", name="Opdrachten van dit semester")).to_contain_text(
+        "Hop-on-Hop-off"
+    )
     page.get_by_role("button", name="Uitloggen").click()
     login(page, "student")
     expect(page.get_by_role("heading", name="Mijn voorkeuren")).to_be_visible()

@@ -11,6 +11,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.errors import InvalidInput
 from app.i18n import lazy
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -62,3 +63,13 @@ def password_problems(password: str) -> list[str]:
     if password.lower() in common_passwords():
         problems.append(lazy("This password is too common; choose another."))
     return problems
+
+
+def require_new_password(password: str, repeat: str) -> None:
+    """Refuse (InvalidInput, every problem listed) a new password that is weak or not the
+    same twice: the one check of the invitation and the reset forms."""
+    problems = password_problems(password)
+    if password != repeat:
+        problems.append(lazy("The two passwords are not the same."))
+    if problems:
+        raise InvalidInput(lazy("The password cannot be used."), errors=problems)

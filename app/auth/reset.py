@@ -18,12 +18,12 @@ from sqlmodel import Session, col, delete, func, select
 from app.audit import record
 from app.auth.password_login import password_login_allowed
 from app.config import Settings
-from app.errors import InvalidInput, NotFound, TooManyRequests
+from app.errors import NotFound, TooManyRequests
 from app.i18n import lazy, translations
 from app.mail import queue_mail
 from app.models import PasswordReset, PasswordResetRequest, User, UserSession, utcnow
 from app.parsing import normalise_email
-from app.security import hash_password, new_token, password_problems, token_hash
+from app.security import hash_password, new_token, require_new_password, token_hash
 
 LINK_LIFETIME = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -100,11 +100,7 @@ def reset_password(*, session: Session, token: str, password: str, repeat: str) 
     """Set a new password through a link, which is consumed by one conditional DELETE; the
     account's sessions and its other links end with it."""
     user = open_reset(session=session, token=token)
-    problems = password_problems(password)
-    if password != repeat:
-        problems.append(lazy("The two passwords are not the same."))
-    if problems:
-        raise InvalidInput(lazy("The password cannot be used."), errors=problems)
+    require_new_password(password, repeat)
     new_hash = hash_password(password)  # before the DELETE: argon2 is slow on purpose
     consumed = session.exec(
         delete(PasswordReset).where(

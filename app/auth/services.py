@@ -10,10 +10,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
 
 from app.config import Settings
-from app.errors import InvalidInput, NotFound, TooManyRequests
+from app.errors import NotFound, TooManyRequests
 from app.i18n import lazy
 from app.models import Invitation, LoginAttempt, LoginCounter, User, UserSession, utcnow
-from app.security import hash_password, new_token, password_problems, token_hash, verify_password
+from app.security import hash_password, new_token, require_new_password, token_hash, verify_password
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -180,11 +180,7 @@ def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:
 def accept_invitation(*, session: Session, token: str, password: str, repeat: str) -> User:
     """Set the password through a one-time link; the link cannot be used again."""
     inv, user = open_invitation(session=session, token=token)
-    problems = password_problems(password)
-    if password != repeat:
-        problems.append(lazy("The two passwords are not the same."))
-    if problems:
-        raise InvalidInput(lazy("The password cannot be used."), errors=problems)
+    require_new_password(password, repeat)
     # Consumed by one conditional statement: of two requests with the same link, only one
     # finds it unused (the other waits for the row lock, then matches nothing).
     now = utcnow()

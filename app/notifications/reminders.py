@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from app.memberships import staff_scope
 from app.models import Phase, Role, Semester, User, utcnow
 from app.notifications.store import Planned, exists, send_all
 from app.students.incomplete import incomplete_rankings
@@ -26,11 +27,13 @@ def _students(session: Session) -> list[User]:
     return list(session.exec(stmt.order_by(col(User.id))))
 
 
-def incomplete_users(session: Session, semester: Semester) -> list[User]:
-    """The active students whose ranking for ``semester`` is not complete."""
-    emails = {
-        s.email for g in incomplete_rankings(session=session, semester=semester) for s in g.students
-    }
+def incomplete_users(
+    session: Session, semester: Semester, leerkringen: set[int | None] | None = None
+) -> list[User]:
+    """The active students whose ranking for ``semester`` is not complete (of ``leerkringen``
+    only, as ``app.memberships.staff_scope`` gives them; None: all)."""
+    groups = incomplete_rankings(session=session, semester=semester, leerkringen=leerkringen)
+    emails = {s.email for g in groups for s in g.students}
     return [u for u in _students(session) if u.email in emails]
 
 
@@ -53,21 +56,25 @@ def ranking_opened(*, session: Session, semester: Semester) -> int:
     return send_all(session, _plan(semester, _students(session), "open"))
 
 
-def _manual(session: Session, semester: Semester, now: datetime) -> list[Planned]:
-    planned = _plan(
-        semester, incomplete_users(session, semester), "manual", day=now.date().isoformat()
-    )
+def _manual(session: Session, semester: Semester, staff: User, now: datetime) -> list[Planned]:
+    users = incomplete_users(session, semester, staff_scope(session, staff))
+    planned = _plan(semester, users, "manual", day=now.date().isoformat())
     return [p for p in planned if not exists(session, p)]
 
 
-def manual_count(*, session: Session, semester: Semester, now: datetime | None = None) -> int:
-    """How many reminders the button would send now."""
-    return len(_manual(session, semester, now or utcnow()))
+def manual_count(
+    *, session: Session, semester: Semester, staff: User, now: datetime | None = None
+) -> int:
+    """How many reminders the button would send now for ``staff`` (their students only)."""
+    return len(_manual(session, semester, staff, now or utcnow()))
 
 
-def send_manual(*, session: Session, semester: Semester, now: datetime | None = None) -> int:
-    """The button on the incomplete list: remind each incomplete student (once a day)."""
-    sent = send_all(session, _manual(session, semester, now or utcnow()))
+def send_manual(
+    *, session: Session, semester: Semester, staff: User, now: datetime | None = None
+) -> int:
+    """The button on the incomplete list: remind each incomplete student ``staff`` answers
+    for (``app.memberships.staff_scope``), once a day."""
+    sent = send_all(session, _manual(session, semester, staff, now or utcnow()))
     session.commit()
     return sent
 

@@ -63,7 +63,7 @@ def retry_message(session: SessionDep, admin: AdminUser, message_id: int) -> Res
 @router.post("/students/incomplete/remind")
 def remind_incomplete(session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
-    sent = reminders.send_manual(session=session, semester=semester)
+    sent = reminders.send_manual(session=session, semester=semester, staff=staff)
     if sent:
         return see_other("/students/incomplete", lazy("The reminders are sent."))
     return see_other("/students/incomplete", NOBODY)

@@ -38,6 +38,6 @@ def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Respo
         "total": sum(g.total for g in groups),
         "missing": sum(len(g.students) for g in groups),
         "time_left": time_left(semester.ranking_deadline),
-        "reminders": manual_count(session=session, semester=semester),
+        "reminders": manual_count(session=session, semester=semester, staff=staff),
     }
     return render(request, "students/incomplete.html", ctx)

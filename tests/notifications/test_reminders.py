@@ -116,3 +116,21 @@ def test_the_cron_command_runs_on_its_own_database(monkeypatch: pytest.MonkeyPat
         assert second == "0 reminder(s) queued"
         with Session(live.engine) as session:
             assert len(session.exec(select(OutboxMessage)).all()) == 9
+
+
+def test_the_button_reminds_only_the_students_the_wijkdocent_answers_for(
+    anon: TestClient, session: Session
+):
+    sem = b.ranking_semester(session, number_of_ranks=1)
+    f.opdracht(session, sem, f.partner(session))
+    prog = f.programme(session)
+    mine, theirs = f.leerkring(session, "Overbetuwe"), f.leerkring(session, "Liemers")
+    own, other, unassigned = (
+        b.student_user(session, f.student(session, prog, leerkring_id=kring))
+        for kring in (mine.id, theirs.id, None)
+    )
+    f.login(anon, session, f.wijkdocent(session, mine))
+    assert "Herinnering sturen (2 studenten)" in anon.get("/students/incomplete").text
+    assert anon.post("/students/incomplete/remind").status_code == 303
+    assert sorted(m.to for m in _mails(session)) == sorted([own.email, unassigned.email])
+    assert other.email not in {m.to for m in _mails(session)}

@@ -37,6 +37,26 @@ def test_admin_invites_a_user_who_sets_a_password_once(anon: TestClient, session
     assert login.status_code == 303
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("nl", "Je account bij opdrachtmatch", "Stel je wachtwoord in"),
+        ("en", "Your opdrachtmatch account", "Set your password"),
+    ],
+)
+def test_the_invitation_mail_speaks_the_invitees_language_and_carries_the_link(
+    anon: TestClient, session: Session, language: str, subject: str, words: str
+):
+    admin = f.user(session, Role.ADMIN)
+    f.login(anon, session, admin)
+    data = {"name": "Partner", "email": "p@example.org", "role": "wijkdocent", "language": language}
+    assert anon.post("/admin/users/new", data=data).status_code == 200
+    mail = session.exec(select(OutboxMessage).where(OutboxMessage.to == "p@example.org")).one()
+    assert mail.subject == subject
+    assert words in mail.body
+    assert re.search(r"/invitation/[\w-]+", mail.body)
+
+
 def test_invite_form_reports_every_error_and_keeps_input(anon: TestClient, session: Session):
     f.login(anon, session, f.user(session, Role.ADMIN))
     response = anon.post(

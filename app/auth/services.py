@@ -11,7 +11,8 @@ from sqlmodel import Session, col, delete, select, update
 
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
-from app.i18n import lazy
+from app.i18n import lazy, translations
+from app.mail import queue_mail
 from app.models import Invitation, LoginAttempt, LoginCounter, User, UserSession, utcnow
 from app.security import hash_password, new_token, require_new_password, token_hash, verify_password
 
@@ -165,6 +166,28 @@ def create_invitation(
         )
     )
     return token
+
+
+INVITE_STAFF = lazy("Set your password for opdrachtmatch: {link}")
+INVITE_STUDENT = lazy("Set your password and rank the opdrachten of this semester: {link}")
+
+
+def invite(
+    *,
+    session: Session,
+    user: User,
+    created_by: User | None,
+    settings: Settings,
+    message: str = INVITE_STAFF,
+) -> str:
+    """Add a one-time invitation for ``user`` and queue its mail, in the invitee's language
+    (not the sender's), to the caller's transaction; returns the link."""
+    token = create_invitation(session=session, user=user, created_by=created_by, settings=settings)
+    link = f"{settings.base_url}/invitation/{token}"
+    text = translations(str(user.preferred_language)).gettext
+    subject = text(lazy("Your opdrachtmatch account"))
+    queue_mail(session, to=user.email, subject=subject, body=text(message).format(link=link))
+    return link
 
 
 def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:

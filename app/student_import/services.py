@@ -16,11 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit import record
-from app.auth.services import create_invitation
+from app.auth.services import INVITE_STUDENT, invite
 from app.config import Settings
 from app.errors import InvalidInput
-from app.i18n import lazy, translations
-from app.mail import queue_mail
+from app.i18n import lazy
 from app.models import Leerkring, Programme, Role, StudentProfile, User
 from app.parsing import ascii_int, normalise_email
 from app.student_import.parse import RawRow
@@ -216,13 +215,4 @@ def _create(session: Session, s: Student, actor: User, settings: Settings) -> No
             leerkring_id=s.leerkring_id,
         )
     )
-    token = create_invitation(session=session, user=user, created_by=actor, settings=settings)
-    text = translations(str(user.preferred_language)).gettext
-    queue_mail(
-        session,
-        to=user.email,
-        subject=text(lazy("Your opdrachtmatch account")),
-        body=text(
-            lazy("Set your password and rank the opdrachten of this semester: {link}")
-        ).format(link=f"{settings.base_url}/invitation/{token}"),
-    )
+    invite(session=session, user=user, created_by=actor, settings=settings, message=INVITE_STUDENT)

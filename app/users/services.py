@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.auth.services import create_invitation, end_all_sessions
+from app.auth.services import end_all_sessions, invite
 from app.config import Settings
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
-from app.mail import queue_mail
 from app.models import Language, Partner, PartnerUser, Role, User
 from app.parsing import normalise_email
 
@@ -79,9 +78,7 @@ def invite_user(
         entity_id=user.id,
         after={"email": user.email, "role": user.role},
     )
-    token = create_invitation(session=session, user=user, created_by=admin, settings=settings)
-    link = f"{settings.base_url}/invitation/{token}"
-    queue_mail(session, to=user.email, subject="Your opdrachtmatch account", body=link)
+    link = invite(session=session, user=user, created_by=admin, settings=settings)
     session.commit()
     return user, link
 

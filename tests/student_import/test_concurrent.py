@@ -42,3 +42,31 @@ def test_concurrent_imports_of_the_same_new_students_create_them_once(
             students = select(func.count()).select_from(User).where(User.role == Role.STUDENT)
             assert session.exec(students).one() == 12
             assert session.exec(select(func.count()).select_from(Invitation)).one() == 12
+
+
+def test_a_confirm_token_sent_four_times_at_once_imports_once(
+    engine: Engine, settings: Settings
+) -> None:
+    """Four tabs confirming the same dry run: the token is consumed by one statement, so one
+    import runs and the others are told to upload the file again."""
+    with served(engine, settings) as live:
+        with live.session() as session:
+            session.add(Programme(code="SW", name_nl="Social Work", name_en="Social Work"))
+            session.add(Leerkring(name="Overbetuwe"))
+            admin = f.user(session, Role.ADMIN)
+            session.commit()
+        clients = [live.login(admin) for _ in range(4)]
+        checked = clients[0].post(
+            "/students/import", files={"file": ("studenten.csv", FILE)}, data={"dry_run": "true"}
+        )
+        assert checked.status_code == 200
+        token = checked.text.split('name="token" value="', 1)[1].split('"', 1)[0]
+        confirm = [
+            partial(c.post, "/students/import/confirm", data={"token": token}) for c in clients
+        ]
+        responses = live.fire(confirm)
+        assert sorted(r.status_code for r in responses) == [200, 422, 422, 422]
+        assert sum("upload het bestand opnieuw" in r.text for r in responses) == 3
+        with live.session() as session:
+            assert session.exec(select(func.count()).select_from(StudentProfile)).one() == 12
+            assert session.exec(select(func.count()).select_from(Invitation)).one() == 12

@@ -24,6 +24,7 @@ from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
+from app.leerkringen.routes import router as leerkringen_router
 from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         dashboard_router,
         users_router,
+        leerkringen_router,
         pages_router,
         semester_admin_router,
         opdrachten_router,

@@ -74,6 +74,7 @@ PAGES = [
     Visit("/admin/users", (ADMIN,), RANKING),
     Visit("/admin/users/new", (ADMIN,), RANKING, submit=SUBMIT, status=422),
     Visit("/admin/semesters", (ADMIN,), INTAKE),
+    Visit("/admin/leerkringen", (ADMIN,), RANKING),
     Visit("/admin/semesters/new", (ADMIN,), INTAKE, submit=SUBMIT, status=422),
     Visit("/admin/semesters/{semester_id}", (ADMIN,), INTAKE, url="/admin/semesters/{semester}"),
     Visit("/admin/api-tokens", (ADMIN,), RANKING),

@@ -1,0 +1,1 @@
+"""Admin page: leerkringen and the wijkdocenten who answer for them."""

@@ -1,0 +1,173 @@
+"""Leerkringen and the wijkdocenten who answer for them.
+
+Membership decides what a wijkdocent sees and may change (``app.memberships.staff_scope``):
+their review queue, the incomplete rankings, the teams they adjust and approve. The admin
+keeps it here; every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, func, select, update
+
+from app.audit import record
+from app.errors import InvalidInput, NotFound
+from app.i18n import lazy
+from app.models import Leerkring, LeerkringWijkdocent, Role, User
+
+NAME_TAKEN = lazy("There is already a leerkring with this name.")
+NOT_A_WIJKDOCENT = lazy("Choose an active wijkdocent.")
+
+
+@dataclass
+class LeerkringForm:
+    name: str = ""
+    region: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        self.name, self.region = " ".join(self.name.split()), " ".join(self.region.split())
+        if not self.name:
+            self.errors["name"] = lazy("Enter a name.")
+
+
+@dataclass
+class Row:
+    leerkring: Leerkring
+    wijkdocenten: list[User]
+    candidates: list[User]  # active wijkdocenten not yet in this leerkring
+
+
+def overview(*, session: Session) -> list[Row]:
+    """Every leerkring (active first, then by name) with its wijkdocenten and who could join."""
+    leerkringen = session.exec(
+        select(Leerkring).order_by(col(Leerkring.active).desc(), col(Leerkring.name))
+    ).all()
+    staff = session.exec(
+        select(User)
+        .where(User.role == Role.WIJKDOCENT, col(User.active).is_(True))
+        .order_by(col(User.name), col(User.id))
+    ).all()
+    members: dict[int, set[int]] = {}
+    for lk_id, user_id in session.exec(
+        select(LeerkringWijkdocent.leerkring_id, LeerkringWijkdocent.user_id)
+    ):
+        members.setdefault(lk_id, set()).add(user_id)
+    ids = {uid for mine in members.values() for uid in mine}
+    others = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+    rows = []
+    for lk in leerkringen:
+        mine = members.get(lk.id or 0, set())
+        rows.append(
+            Row(
+                leerkring=lk,
+                wijkdocenten=sorted((others[u] for u in mine), key=lambda u: (u.name, u.id or 0)),
+                candidates=[u for u in staff if u.id not in mine],
+            )
+        )
+    return rows
+
+
+def _leerkring(session: Session, leerkring_id: int) -> Leerkring:
+    lk = session.get(Leerkring, leerkring_id)
+    if lk is None:
+        raise NotFound(lazy("This leerkring does not exist."))
+    return lk
+
+
+def create_leerkring(*, session: Session, form: LeerkringForm, admin: User) -> Leerkring:
+    """Add a leerkring; a name already in use (in any case) is the form's error."""
+    form.validate()
+    taken = select(func.count()).select_from(Leerkring)
+    if (
+        form.name
+        and session.exec(taken.where(func.lower(Leerkring.name) == form.name.lower())).one()
+    ):
+        form.errors["name"] = NAME_TAKEN
+    if form.errors:
+        raise InvalidInput(errors=list(form.errors.values()))
+    lk = Leerkring(name=form.name, region=form.region)
+    try:
+        with session.begin_nested():  # two admins adding the same name at once
+            session.add(lk)
+            session.flush()
+    except IntegrityError:
+        form.errors["name"] = NAME_TAKEN
+        raise InvalidInput(errors=[NAME_TAKEN]) from None
+    record(
+        session,
+        actor=admin,
+        action="leerkring.create",
+        entity="leerkring",
+        entity_id=lk.id,
+        after={"name": lk.name, "region": lk.region},
+    )
+    session.commit()
+    return lk
+
+
+def add_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admin: User) -> bool:
+    """Let an active wijkdocent answer for a leerkring; False when they already did."""
+    lk = _leerkring(session, leerkring_id)
+    user = session.get(User, user_id)
+    if user is None or user.role != Role.WIJKDOCENT or not user.active:
+        raise InvalidInput(NOT_A_WIJKDOCENT)
+    try:
+        with session.begin_nested():  # the same click twice, or two admins at once
+            session.add(LeerkringWijkdocent(leerkring_id=leerkring_id, user_id=user_id))
+            session.flush()
+    except IntegrityError:
+        return False
+    record(
+        session,
+        actor=admin,
+        action="leerkring.add_wijkdocent",
+        entity="leerkring",
+        entity_id=lk.id,
+        after={"user_id": user_id, "email": user.email},
+    )
+    session.commit()
+    return True
+
+
+def remove_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admin: User) -> bool:
+    """Take a wijkdocent out of a leerkring; False when they were not in it."""
+    _leerkring(session, leerkring_id)
+    gone = session.execute(
+        delete(LeerkringWijkdocent).where(
+            col(LeerkringWijkdocent.leerkring_id) == leerkring_id,
+            col(LeerkringWijkdocent.user_id) == user_id,
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    if gone:
+        record(
+            session,
+            actor=admin,
+            action="leerkring.remove_wijkdocent",
+            entity="leerkring",
+            entity_id=leerkring_id,
+            before={"user_id": user_id},
+        )
+    session.commit()
+    return bool(gone)
+
+
+def set_active(*, session: Session, leerkring_id: int, active: bool, admin: User) -> None:
+    """Open or close a leerkring for new opdrachten and students (nothing is deleted)."""
+    _leerkring(session, leerkring_id)
+    changed = session.execute(
+        update(Leerkring)
+        .where(col(Leerkring.id) == leerkring_id, col(Leerkring.active).is_(not active))
+        .values(active=active)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed:
+        record(
+            session,
+            actor=admin,
+            action="leerkring.activate" if active else "leerkring.deactivate",
+            entity="leerkring",
+            entity_id=leerkring_id,
+        )
+    session.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from itertools import accumulate
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -79,3 +80,10 @@ def load_json(body: bytes) -> object | None:
     except (ValueError, RecursionError):
         return None
     return value
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """An ASCII code made of ``text``: lower case, accents dropped, runs of anything else one
+    ``separator`` ("Ontwikkelboom: tak één" -> "ontwikkelboom-tak-een")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)

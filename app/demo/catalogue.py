@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, SQLModel
 
 from app.demo.opdrachten import OpdrachtSpec
-from app.demo.slug import slugify
+from app.parsing import slugify
 from app.demo.vocabulary import (
     DEMO_DOMAIN,
     LEERKRINGEN,

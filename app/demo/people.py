@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.demo.catalogue import Ids
-from app.demo.slug import slugify
+from app.parsing import slugify
 from app.demo.vocabulary import (
     DEMO_DOMAIN,
     DEMO_LEERKRING,

@@ -1,5 +1,5 @@
-"""Admin page for leerkringen: add one, open or close it, and say which wijkdocenten answer
-for it (what they see and may change follows from this)."""
+"""Admin page for leerkringen: add one, open or close it, say which wijkdocenten answer for
+it (what they see and may change follows from this), and keep its learning effects."""
 
 from __future__ import annotations
 
@@ -23,15 +23,23 @@ Text = Annotated[str, Form(max_length=120)]
 
 
 def _page(
-    request: Request, session: SessionDep, form: services.LeerkringForm, status: int = 200
+    request: Request,
+    session: SessionDep,
+    form: services.LeerkringForm | None = None,
+    effect: services.EffectForm | None = None,
+    status: int = 200,
 ) -> Response:
-    rows = services.overview(session=session)
-    return render(request, "leerkringen/list.html", {"rows": rows, "form": form}, status=status)
+    ctx = {
+        "rows": services.overview(session=session),
+        "form": form or services.LeerkringForm(),
+        "effect": effect or services.EffectForm(),
+    }
+    return render(request, "leerkringen/list.html", ctx, status=status)
 
 
 @router.get("", response_class=HTMLResponse)
 def list_leerkringen(request: Request, session: SessionDep, admin: AdminUser) -> Response:
-    return _page(request, session, services.LeerkringForm())
+    return _page(request, session)
 
 
 @router.post("", response_class=HTMLResponse)
@@ -42,7 +50,7 @@ def create_leerkring(
     try:
         lk = services.create_leerkring(session=session, form=form, admin=admin)
     except InvalidInput:
-        return _page(request, session, form, status=422)
+        return _page(request, session, form=form, status=422)
     return see_other(f"{PAGE}#leerkring-{lk.id}", lazy("The leerkring was added."))
 
 
@@ -80,3 +88,37 @@ def set_active(
     services.set_active(session=session, leerkring_id=leerkring_id, active=on, admin=admin)
     message = lazy("The leerkring is open again.") if on else lazy("The leerkring is closed.")
     return see_other(f"{PAGE}#leerkring-{leerkring_id}", message)
+
+
+@router.post("/{leerkring_id}/effects", response_class=HTMLResponse)
+def add_effect(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    leerkring_id: int,
+    name_nl: Text = "",
+    name_en: Text = "",
+) -> Response:
+    form = services.EffectForm(leerkring_id=leerkring_id, name_nl=name_nl, name_en=name_en)
+    try:
+        services.add_effect(session=session, form=form, admin=admin)
+    except InvalidInput:
+        return _page(request, session, effect=form, status=422)
+    return see_other(f"{PAGE}#leerkring-{leerkring_id}", lazy("The learning effect was added."))
+
+
+@router.post("/effects/{effect_id}/active")
+def set_effect_active(
+    session: SessionDep,
+    admin: AdminUser,
+    effect_id: int,
+    active: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    on = active == "true"
+    kring = services.set_effect_active(session=session, effect_id=effect_id, active=on, admin=admin)
+    message = (
+        lazy("The learning effect is offered again.")
+        if on
+        else lazy("The learning effect is no longer offered.")
+    )
+    return see_other(f"{PAGE}#leerkring-{kring}", message)

@@ -1,8 +1,10 @@
-"""Leerkringen and the wijkdocenten who answer for them.
+"""Leerkringen, the wijkdocenten who answer for them, and their learning effects.
 
 Membership decides what a wijkdocent sees and may change (``app.memberships.staff_scope``):
 their review queue, the incomplete rankings, the teams they adjust and approve. The admin
-keeps it here; every change is audited.
+keeps it here; every change is audited. Learning effects (e.g. the branches of Overbetuwe's
+*Ontwikkelboom*) are what a team's outcome is recorded against (``app/outcomes``); closing one
+keeps it on the outcomes that name it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from sqlmodel import Session, col, delete, func, select, update
 from app.audit import record
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
-from app.models import Leerkring, LeerkringWijkdocent, Role, User
+from app.models import LearningEffect, Leerkring, LeerkringWijkdocent, Role, User
+from app.parsing import slugify
 
 NAME_TAKEN = lazy("There is already a leerkring with this name.")
 NOT_A_WIJKDOCENT = lazy("Choose an active wijkdocent.")
+EFFECT_TAKEN = lazy("This leerkring already has a learning effect with this name.")
 
 
 @dataclass
@@ -34,10 +38,25 @@ class LeerkringForm:
 
 
 @dataclass
+class EffectForm:
+    leerkring_id: int = 0
+    name_nl: str = ""
+    name_en: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        self.name_nl, self.name_en = " ".join(self.name_nl.split()), " ".join(self.name_en.split())
+        if not slugify(self.name_nl):
+            self.errors["name_nl"] = lazy("Enter the Dutch name.")
+        self.name_en = self.name_en or self.name_nl
+
+
+@dataclass
 class Row:
     leerkring: Leerkring
     wijkdocenten: list[User]
     candidates: list[User]  # active wijkdocenten not yet in this leerkring
+    effects: list[LearningEffect] = field(default_factory=list)  # open ones first
 
 
 def overview(*, session: Session) -> list[Row]:
@@ -57,6 +76,10 @@ def overview(*, session: Session) -> list[Row]:
         members.setdefault(lk_id, set()).add(user_id)
     ids = {uid for mine in members.values() for uid in mine}
     others = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+    effects: dict[int, list[LearningEffect]] = {}
+    order = (col(LearningEffect.active).desc(), col(LearningEffect.sort_order))
+    for effect in session.exec(select(LearningEffect).order_by(*order)):
+        effects.setdefault(effect.leerkring_id, []).append(effect)
     rows = []
     for lk in leerkringen:
         mine = members.get(lk.id or 0, set())
@@ -65,6 +88,7 @@ def overview(*, session: Session) -> list[Row]:
                 leerkring=lk,
                 wijkdocenten=sorted((others[u] for u in mine), key=lambda u: (u.name, u.id or 0)),
                 candidates=[u for u in staff if u.id not in mine],
+                effects=effects.get(lk.id or 0, []),
             )
         )
     return rows
@@ -171,3 +195,54 @@ def set_active(*, session: Session, leerkring_id: int, active: bool, admin: User
             entity_id=leerkring_id,
         )
     session.commit()
+
+
+def add_effect(*, session: Session, form: EffectForm, admin: User) -> LearningEffect:
+    """Add a learning effect to a leerkring, coded from its Dutch name (unique there)."""
+    lk = _leerkring(session, form.leerkring_id)
+    form.validate()
+    if form.errors:
+        raise InvalidInput(errors=list(form.errors.values()))
+    last = select(func.max(LearningEffect.sort_order)).where(LearningEffect.leerkring_id == lk.id)
+    effect = LearningEffect(
+        leerkring_id=form.leerkring_id,
+        code=slugify(form.name_nl)[:60],
+        name_nl=form.name_nl,
+        name_en=form.name_en,
+        sort_order=(session.exec(last).one() or 0) + 1,
+    )
+    try:
+        with session.begin_nested():  # (leerkring, code) is unique
+            session.add(effect)
+            session.flush()
+    except IntegrityError:
+        form.errors["name_nl"] = EFFECT_TAKEN
+        raise InvalidInput(errors=[EFFECT_TAKEN]) from None
+    record(
+        session,
+        actor=admin,
+        action="learning_effect.create",
+        entity="learning_effect",
+        entity_id=effect.id,
+        after={"leerkring_id": lk.id, "code": effect.code, "name_nl": effect.name_nl},
+    )
+    session.commit()
+    return effect
+
+
+def set_effect_active(*, session: Session, effect_id: int, active: bool, admin: User) -> int:
+    """Offer a learning effect again, or no longer (outcomes that name it keep it); returns
+    its leerkring."""
+    effect = session.get(LearningEffect, effect_id)
+    if effect is None:
+        raise NotFound(lazy("This learning effect does not exist."))
+    changed = session.execute(
+        update(LearningEffect)
+        .where(col(LearningEffect.id) == effect_id, col(LearningEffect.active).is_(not active))
+        .values(active=active)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed:
+        action = "learning_effect.activate" if active else "learning_effect.deactivate"
+        record(session, actor=admin, action=action, entity="learning_effect", entity_id=effect_id)
+    session.commit()
+    return effect.leerkring_id

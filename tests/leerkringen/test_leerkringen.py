@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from app.config import Settings
 from app.models import AuditEvent, Leerkring, LeerkringWijkdocent, Role
+from app.outcomes import services
 from tests import factories as f
 from tests.concurrent import served
 from tests.students import builders as b
@@ -126,3 +127,34 @@ def test_two_admins_adding_at_once_give_one_membership_and_one_leerkring(
                 session.exec(audit.where(AuditEvent.action == "leerkring.add_wijkdocent")).one()
                 == 1
             )
+
+
+def test_an_admin_adds_and_closes_a_leerkrings_learning_effects(anon: TestClient, session: Session):
+    kring = f.leerkring(session, "Overbetuwe")
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    add = f"/admin/leerkringen/{kring.id}/effects"
+    first = anon.post(add, data={"name_nl": "Tak één: samenwerken", "name_en": ""})
+    assert first.status_code == 303
+    assert (
+        anon.post(add, data={"name_nl": "Eigen regie", "name_en": "Self-direction"}).status_code
+        == 303
+    )
+    effects = services.effects_of(session, kring.id)
+    assert [(e.code, e.name_nl, e.name_en, e.sort_order) for e in effects] == [
+        ("tak-een-samenwerken", "Tak één: samenwerken", "Tak één: samenwerken", 1),
+        ("eigen-regie", "Eigen regie", "Self-direction", 2),
+    ]
+    twin = anon.post(add, data={"name_nl": "tak een, samenwerken"})
+    assert twin.status_code == 422
+    assert "Deze leerkring heeft al een leereffect met deze naam." in twin.text
+    assert 'value="tak een, samenwerken"' in twin.text
+    empty = anon.post(add, data={"name_nl": " ?! "})
+    assert empty.status_code == 422
+    assert "Vul de Nederlandse naam in." in empty.text
+    closed = anon.post(
+        f"/admin/leerkringen/effects/{effects[0].id}/active", data={"active": "false"}
+    )
+    assert closed.status_code == 303
+    # A team's outcome form offers only the open ones; the closed one stays in the list here.
+    assert [e.name_nl for e in services.effects_of(session, kring.id)] == ["Eigen regie"]
+    assert "niet meer te kiezen" in anon.get("/admin/leerkringen").text

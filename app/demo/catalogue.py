@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, SQLModel
 
 from app.demo.opdrachten import OpdrachtSpec
-from app.parsing import slugify
 from app.demo.vocabulary import (
     DEMO_DOMAIN,
     LEERKRINGEN,
@@ -33,6 +32,7 @@ from app.models import (
     TargetGroup,
     Theme,
 )
+from app.parsing import slugify
 
 PAST_SEMESTER = "2026-S1"
 CURRENT_SEMESTER = "2026-S2"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.demo.catalogue import Ids
-from app.parsing import slugify
 from app.demo.vocabulary import (
     DEMO_DOMAIN,
     DEMO_LEERKRING,
@@ -25,6 +24,7 @@ from app.demo.vocabulary import (
     login_email,
 )
 from app.models import LeerkringWijkdocent, PartnerUser, Role, StudentProfile, User
+from app.parsing import slugify
 
 # Leerkringen with a second wijkdocent.
 SECOND_WIJKDOCENT = ("Overbetuwe", "Brakkenstein")

@@ -18,7 +18,17 @@ from app.api_tokens.services import issue_token
 from app.auth.services import create_invitation
 from app.config import Settings
 from app.mail import queue_mail
-from app.models import Deliverable, Member, Programme, Role, Team, TeamOutcome, User, utcnow
+from app.models import (
+    Deliverable,
+    LearningEffect,
+    Member,
+    Programme,
+    Role,
+    Team,
+    TeamOutcome,
+    User,
+    utcnow,
+)
 from app.runs.routes import get_worker
 from tests import factories as f
 from tests.outcomes.builders import published_team
@@ -79,6 +89,12 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
         "message_id": ident(mail),
     }
     params |= _outcome(session, world, student_user)
+    kring = world.opdrachten[0].leerkring_id
+    assert kring is not None
+    effect = LearningEffect(leerkring_id=kring, code="samenwerken", name_nl="Samen", name_en="Team")
+    session.add(effect)
+    session.flush()
+    params["effect_id"] = ident(effect)
     private = [s.student_number for s in world.students] + [o.title for o in world.opdrachten]
     actors = {
         Role.STUDENT: student_user,

@@ -10,16 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.auth import services
-from app.auth.deps import (
-    LANG_COOKIE,
-    SESSION_COOKIE,
-    CurrentUser,
-    SettingsDep,
-    client_address,
-)
+from app.auth.deps import CurrentUser, SettingsDep, client_address
 from app.auth.oidc_logout import OIDC_MARK_COOKIE, provider_logout_url
 from app.auth.password_login import password_login_allowed
 from app.config import Settings
+from app.cookies import LANG_COOKIE, SESSION_COOKIE
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.i18n import LANGUAGES, lazy

@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.auth.deps import SESSION_COOKIE
 from app.auth.services import THROTTLE_WINDOW, count_attempt, create_invitation, throttle_keys
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.models import LoginCounter, Role, UserSession, utcnow
 from app.security import hash_password, token_hash, verify_password
 from tests import factories as f

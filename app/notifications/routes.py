@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import AdminUser, StaffUser
 from app.db import SessionDep
+from app.forms import see_other
 from app.i18n import lazy
 from app.notifications import outbox, publication, reminders
-from app.opdrachten.fields import see_other
 from app.runs.services import current_run, semester_or_404
 from app.students.ranking import ranking_semester
 from app.templating import render

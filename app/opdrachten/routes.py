@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.deps import CurrentUser, PartnerUser
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.forms import FormData, FormInput, see_other
 from app.i18n import lazy
 from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
-from app.opdrachten.fields import FormData, FormInput, see_other
 from app.opdrachten.forms import LABELS, SUMMARY_LABELS, OpdrachtForm, describe
 from app.parsing import parse_id
 from app.runs import no_team

@@ -10,9 +10,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from app.auth.deps import CurrentUser, PartnerUser, SettingsDep, StaffUser, require_role
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.models import Role, User
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.outcomes import exports, impact, listing, overview, services, showcase
 from app.outcomes.forms import DeliverableForm, EvaluationForm
 from app.parsing import parse_id

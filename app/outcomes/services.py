@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forms import FieldError
 from app.i18n import lazy
 from app.models import (
     Deliverable,
@@ -27,7 +28,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.opdrachten.fields import FieldError
 from app.outcomes import access, uploads
 from app.outcomes.access import TeamAccess
 from app.outcomes.followup import follow_up_draft

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.opdrachten.cards import Filters
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.opdrachten.services import card_of
 from app.parsing import parse_id
 from app.review import services

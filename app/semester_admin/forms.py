@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.i18n import lazy
-from app.models import Semester, TargetGroup, Theme
-from app.opdrachten.fields import (
+from app.forms import (
     Errors,
     FieldError,
     FormInput,
@@ -19,6 +17,8 @@ from app.opdrachten.fields import (
     parse_local_datetime,
     require_int,
 )
+from app.i18n import lazy
+from app.models import Semester, TargetGroup, Theme
 from app.parsing import parse_id
 from app.templating import TZ
 

@@ -11,9 +11,9 @@ from app.auth.deps import AdminUser
 from app.dashboard.services import status_counts
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.models import Phase, Semester
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.semester_admin import services, warnings
 from app.semester_admin.forms import SemesterForm
 from app.templating import render

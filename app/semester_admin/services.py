@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from app.audit import record
 from app.dashboard.services import status_counts
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import FieldError
 from app.i18n import lazy
 from app.models import (
     OpdrachtStatus,
@@ -22,7 +23,6 @@ from app.models import (
     utcnow,
 )
 from app.notifications.reminders import ranking_opened
-from app.opdrachten.fields import FieldError
 from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
 from app.semesters import PhaseClosed, deadline_passed

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.errors import InvalidInput
+from app.forms import parse_local_datetime
 from app.i18n import lazy
 from app.models import Phase, Semester
-from app.opdrachten.fields import parse_local_datetime
 from app.semesters import deadline_passed
 from app.students.incomplete import incomplete_rankings
 

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from app import csrf
-
 SESSION_COOKIE = "om_session"
 LANG_COOKIE = "om_lang"
 FLASH_COOKIE = "om_flash"
-CSRF_COOKIE = csrf.COOKIE  # over https: csrf.SECURE_COOKIE
+CSRF_COOKIE = "om_csrf"
+SECURE_CSRF_COOKIE = "__Host-om_csrf"  # over https: this host only, Secure, path /

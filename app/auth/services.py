@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select, update
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.i18n import lazy
-from app.models import Invitation, LoginAttempt, LoginCounter, User, UserSession, utcnow
+from app.models import Invitation, Language, LoginAttempt, LoginCounter, User, UserSession, utcnow
 from app.security import hash_password, new_token, require_new_password, token_hash, verify_password
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -165,6 +165,13 @@ def create_invitation(
         )
     )
     return token
+
+
+def set_preferred_language(*, session: Session, user: User, language: str) -> None:
+    """Remember the language ``user`` chose; it is spoken to them from the next request."""
+    user.preferred_language = Language(language)
+    session.add(user)
+    session.commit()
 
 
 def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:

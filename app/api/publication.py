@@ -30,6 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.semesters import is_current_run
 
 MEMBER_FIELDS = ("student_number", "name", "programme_code", "programme_name", "year")
 TEAM_FIELDS = (
@@ -193,9 +194,7 @@ def _tombstone(
 
 def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], _TeamData]:
     """The approved teams of the semester's current run, keyed by (opdracht id, number)."""
-    run_ids = select(MatchRun.id).where(
-        MatchRun.semester_id == semester_id, col(MatchRun.is_current).is_(True)
-    )
+    run_ids = select(MatchRun.id).where(is_current_run(semester_id))
     rows = session.exec(
         select(Team, Opdracht)
         .join(Opdracht, col(Opdracht.id) == Team.opdracht_id)

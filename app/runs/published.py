@@ -15,7 +15,6 @@ from app.models import (
     Member,
     Opdracht,
     OpdrachtCopartner,
-    Phase,
     Programme,
     Semester,
     StudentProfile,
@@ -25,9 +24,7 @@ from app.models import (
 from app.runs import last_published
 from app.runs.last_published import TeamRef
 from app.runs.services import current_run
-from app.semesters import current_semester
-
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
+from app.semesters import VISIBLE_PHASES, current_semester
 
 
 @dataclass

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import semesters
 from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
@@ -45,11 +46,8 @@ def get_run(session: Session, run_id: int) -> MatchRun:
 
 
 def current_run(session: Session, semester: Semester) -> MatchRun | None:
-    return session.exec(
-        select(MatchRun).where(
-            MatchRun.semester_id == semester.id, col(MatchRun.is_current).is_(True)
-        )
-    ).first()
+    """``app.semesters.current_run`` for a semester row (the board's callers use this)."""
+    return semesters.current_run(session=session, semester_id=semester.id)
 
 
 def list_runs(session: Session, semester: Semester) -> list[MatchRun]:

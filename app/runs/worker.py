@@ -31,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.runs.data import key_id
+from app.semesters import current_run
 
 log = logging.getLogger(__name__)
 
@@ -192,11 +193,7 @@ def write_result(
         # can kill the server now. The log line tells it the moment has come.
         log.warning("run %s: %d teams written, not committed; holding", run_id, len(result.teams))
         time.sleep(slow_write)
-    has_current = session.exec(
-        select(MatchRun.id).where(
-            MatchRun.semester_id == run.semester_id, col(MatchRun.is_current).is_(True)
-        )
-    ).first()
+    has_current = current_run(session=session, semester_id=run.semester_id)
     stats = result.to_dict(timings=True)["stats"]
     run.status = RunStatus.SUCCEEDED
     run.solver_status = result.status

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, func, or_, select
 from starlette.exceptions import HTTPException
 
 from app.api import schemas
-from app.api.publication import partners_by_opdracht
 from app.models import (
     Leerkring,
     Opdracht,
@@ -22,6 +21,7 @@ from app.models import (
     PublishedTeam,
     Semester,
 )
+from app.runs.snapshot import partners_by_opdracht
 
 
 def _not_found(what: str) -> HTTPException:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from app.api.publication import sync_publication
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import gettext as _
@@ -34,6 +33,7 @@ from app.models import (
 from app.notifications.publication import send_publication
 from app.runs.data import load_run
 from app.runs.services import RUN_PHASES, current_run
+from app.runs.snapshot import sync_publication
 from app.semesters import require_phase
 from app.versioning import claim
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.errors import AppError
 from app.i18n import lazy
-from app.models import MatchRun, Phase, Semester, utcnow
+from app.models import MatchRun, Opdracht, Phase, Semester, utcnow
 
 
 class PhaseClosed(AppError):
@@ -22,6 +22,16 @@ class PhaseClosed(AppError):
 AT_WORK = (Phase.INTAKE, Phase.RANKING, Phase.MATCHING, Phase.REVIEW)
 # The phases in which students and partners see the teams of the current run.
 VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
+
+
+def status_counts(*, session: Session, semester: Semester) -> dict[str, int]:
+    """How many opdrachten of the semester are in each status, by status value."""
+    stmt = (
+        select(Opdracht.status, func.count())
+        .where(Opdracht.semester_id == semester.id)
+        .group_by(Opdracht.status)
+    )
+    return {str(status): n for status, n in session.exec(stmt)}
 
 
 def is_current_run(semester_id: int | None) -> ColumnElement[bool]:

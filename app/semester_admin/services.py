@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import record
-from app.dashboard.services import status_counts
 from app.errors import Conflict, InvalidInput, NotFound
 from app.forms import FieldError
 from app.i18n import lazy
@@ -25,7 +24,7 @@ from app.models import (
 from app.notifications.reminders import ranking_opened
 from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
-from app.semesters import PhaseClosed, deadline_passed
+from app.semesters import PhaseClosed, deadline_passed, status_counts
 from app.versioning import claim
 
 PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
@@ -150,7 +149,7 @@ def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
         semester.intake_deadline is None or deadline_passed(semester.intake_deadline)
     ):
         raise PhaseClosed(lazy("Set an intake deadline in the future before opening the intake."))
-    approved = status_counts(session, semester).get(OpdrachtStatus.APPROVED, 0)
+    approved = status_counts(session=session, semester=semester).get(OpdrachtStatus.APPROVED, 0)
     if target == Phase.RANKING and approved == 0:
         raise PhaseClosed(lazy("No opdracht is approved yet: students would have nothing to rank."))
 

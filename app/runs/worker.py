@@ -17,15 +17,15 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.i18n import lazy
 from app.matching import ProblemError, Result, Violation, check, parse_problem, solve
+# Re-exported until app/runs/commit.py imports it from app.memberships itself.
+from app.memberships import supervisors_of as supervisors_of
 from app.models import (
-    LeerkringWijkdocent,
     MatchRun,
     Member,
-    Opdracht,
     RunStatus,
     Team,
     utcnow,
@@ -131,17 +131,6 @@ def _finish_without_teams(factory: SessionFactory, run_id: int, result: Result) 
         message=message,
         explanations=result.to_dict()["explanations"],
     )
-
-
-def supervisors_of(session: Session, opdracht_ids: list[int]) -> dict[int, int]:
-    """Opdracht id to the wijkdocent who supervises its leerkring (the first one linked)."""
-    rows = session.exec(
-        select(Opdracht.id, LeerkringWijkdocent.user_id)
-        .join(LeerkringWijkdocent, col(LeerkringWijkdocent.leerkring_id) == Opdracht.leerkring_id)
-        .where(col(Opdracht.id).in_(opdracht_ids))
-        .order_by(col(LeerkringWijkdocent.user_id).desc())
-    )
-    return {oid: uid for oid, uid in rows if oid is not None}
 
 
 def add_members(session: Session, run: MatchRun, result: Result) -> None:

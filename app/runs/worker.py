@@ -21,8 +21,7 @@ from sqlmodel import Session, col
 
 from app.i18n import lazy
 from app.matching import ProblemError, Result, Violation, check, parse_problem, solve
-# Re-exported until app/runs/commit.py imports it from app.memberships itself.
-from app.memberships import supervisors_of as supervisors_of
+from app.memberships import supervisors_of as supervisors_of  # re-exported for runs/commit.py
 from app.models import (
     MatchRun,
     Member,

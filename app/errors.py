@@ -30,10 +30,18 @@ class AppError(Exception):
     status_code = 400
     title = lazy("Bad request")
 
-    def __init__(self, message: str = "", *, errors: list[str] | None = None, **params: Any):
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        errors: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ):
         super().__init__(message or self.title)
         self.message = message or self.title
         self.errors = errors or []
+        self.headers = headers or {}  # sent with the response (Retry-After, WWW-Authenticate)
         self.params = params
 
     def translated(self) -> str:
@@ -108,10 +116,9 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     use_request_language(request)
     if is_api(request):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        bearer = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
         response = problem(exc.status_code, exc.message, title=exc.title)
-        if headers:
-            response.headers.update(headers)
+        response.headers.update(exc.headers or bearer)
         return response
     return _render_error(request, exc.status_code, exc.translated())
 

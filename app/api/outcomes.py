@@ -11,15 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
-from starlette.exceptions import HTTPException
 
 from app.api.auth import api_token, require_scope
 from app.api.http import PAGE_HEADERS, json_response, next_link, responses
 from app.api.routes import IfNoneMatch, Limit, Offset, SemesterCode
-from app.api.schemas import OpdrachtRef, Page, PartnerOut, Ref
+from app.api.schemas import OpdrachtRef, Page, PartnerPublic, Ref
 from app.api.services import get_semester
 from app.api.strict import known_query_only
 from app.db import SessionDep
+from app.errors import NotFound
 from app.models import (
     ApiToken,
     Deliverable,
@@ -46,7 +46,7 @@ class Code(BaseModel):
     name: str
 
 
-class DeliverableOut(BaseModel):
+class DeliverablePublic(BaseModel):
     id: int
     title: str
     kind: Code
@@ -55,25 +55,25 @@ class DeliverableOut(BaseModel):
     file: str | None = Field(description="Path of the shared PDF on this server, or null.")
 
 
-class EvaluationOut(BaseModel):
+class EvaluationPublic(BaseModel):
     usefulness: int | None = Field(description="1 (not useful) to 5 (very useful).")
     plan: str | None = Field(description="use, continue or stop.")
     follow_up: bool
 
 
-class OutcomeOut(BaseModel):
+class OutcomePublic(BaseModel):
     id: int
     semester: str
     opdracht: OpdrachtRef
     team_number: int
-    partners: list[PartnerOut]
+    partners: list[PartnerPublic]
     leerkring: Ref | None
     themes: list[Code]
     students: int = Field(description="How many students the team had (no names).")
     programmes: list[str] = Field(description="Codes of the team's programmes.")
     learning_effects: list[Code]
-    deliverables: list[DeliverableOut] = Field(description="Only those shared publicly.")
-    evaluation: EvaluationOut
+    deliverables: list[DeliverablePublic] = Field(description="Only those shared publicly.")
+    evaluation: EvaluationPublic
     continued_by: list[int] = Field(description="Ids of opdrachten that continue this one.")
     confirmed_at: datetime
     updated_at: datetime
@@ -81,7 +81,7 @@ class OutcomeOut(BaseModel):
 
 class OutcomePage(Page):
     semester: str
-    items: list[OutcomeOut]
+    items: list[OutcomePublic]
 
 
 EXAMPLE: dict[str, Any] = {
@@ -118,7 +118,7 @@ def _confirmed() -> Any:
 
 def _items(
     session: Session, rows: list[tuple[TeamOutcome, PublishedTeam, Semester]]
-) -> list[OutcomeOut]:
+) -> list[OutcomePublic]:
     ids = [o.id for o, _, _ in rows]
     opdracht_ids = {o.opdracht_id for o, _, _ in rows}
     themes: dict[int, list[Code]] = defaultdict(list)
@@ -136,7 +136,7 @@ def _items(
         .order_by(col(LearningEffect.sort_order))
     ):
         effects[oid].append(Code(code=e.code, name=e.name_nl))
-    delivered: dict[int, list[DeliverableOut]] = defaultdict(list)
+    delivered: dict[int, list[DeliverablePublic]] = defaultdict(list)
     for d, k in session.exec(
         select(Deliverable, DeliverableKind)
         .join(DeliverableKind, col(DeliverableKind.id) == Deliverable.kind_id)
@@ -144,7 +144,7 @@ def _items(
         .order_by(col(Deliverable.id))
     ):
         delivered[d.outcome_id].append(
-            DeliverableOut(
+            DeliverablePublic(
                 id=d.id or 0,
                 title=d.title,
                 kind=Code(code=k.code, name=k.name_nl),
@@ -170,12 +170,12 @@ def _items(
     ):
         follow[o.continues_id or 0].append(o.id or 0)
     return [
-        OutcomeOut(
+        OutcomePublic(
             id=o.id or 0,
             semester=s.code,
             opdracht=OpdrachtRef(id=t.opdracht_id, title=t.opdracht_title),
             team_number=t.team_number,
-            partners=[PartnerOut(**p) for p in t.partners],
+            partners=[PartnerPublic(**p) for p in t.partners],
             leerkring=Ref(id=t.leerkring_id, name=t.leerkring_name or "")
             if t.leerkring_id
             else None,
@@ -184,7 +184,7 @@ def _items(
             programmes=sorted(set(members.get(t.id or 0, []))),
             learning_effects=effects.get(o.id or 0, []),
             deliverables=delivered.get(o.id or 0, []),
-            evaluation=EvaluationOut(
+            evaluation=EvaluationPublic(
                 usefulness=o.usefulness, plan=o.partner_plan, follow_up=o.follow_up
             ),
             continued_by=sorted(follow.get(o.opdracht_id, [])),
@@ -239,7 +239,7 @@ def list_outcomes(
     "/outcomes/{outcome_id}",
     tags=["outcomes"],
     summary="Get one confirmed outcome",
-    response_model=OutcomeOut,
+    response_model=OutcomePublic,
     responses=responses(EXAMPLE),
 )
 def get_outcome(
@@ -252,5 +252,5 @@ def get_outcome(
     """404 for an unknown outcome or one not confirmed yet."""
     rows = list(session.exec(_query().where(col(TeamOutcome.id) == outcome_id)))
     if not rows:
-        raise HTTPException(404, "No outcome with this key.")
+        raise NotFound("No outcome with this key.")
     return json_response(request, _items(session, rows)[0])

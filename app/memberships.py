@@ -14,7 +14,7 @@ def partner_ids_of(session: Session, user: User) -> list[int]:
     return list(session.exec(select(PartnerUser.partner_id).where(PartnerUser.user_id == user.id)))
 
 
-def leerkring_ids_of(session: Session, user: User) -> set[int]:
+def leerkring_ids_of(*, session: Session, user: User) -> set[int]:
     """The leerkringen ``user`` supervises as a wijkdocent."""
     stmt = select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
     return set(session.exec(stmt))
@@ -27,7 +27,7 @@ def staff_scope(session: Session, user: User) -> set[int | None] | None:
     team adjustments (docs/security.md, "Access")."""
     if user.role == Role.ADMIN:
         return None
-    return {*leerkring_ids_of(session, user), None}
+    return {*leerkring_ids_of(session=session, user=user), None}
 
 
 def supervisors_of(session: Session, opdracht_ids: list[int]) -> dict[int, int]:

@@ -205,7 +205,9 @@ def opdracht_page(
     rows = session.exec(
         select(Opdracht).where(*where).order_by(col(Opdracht.id)).offset(offset).limit(limit)
     ).all()
-    partners = partners_by_opdracht(session, {o.id for o in rows if o.id is not None})
+    partners = partners_by_opdracht(
+        session=session, opdracht_ids={o.id for o in rows if o.id is not None}
+    )
     leerkringen = {k.id: k.name for k in session.exec(select(Leerkring))}
     items = [_opdracht(o, semester.code, partners, leerkringen) for o in rows]
     return schemas.OpdrachtPage(

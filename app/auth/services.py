@@ -21,7 +21,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def count_attempt(session: Session, key: str, now: datetime) -> int:
+def count_attempt(*, session: Session, key: str, now: datetime) -> int:
     """Count one login attempt for ``key`` and return its number in the current window.
 
     One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): concurrent attempts
@@ -42,7 +42,7 @@ def count_attempt(session: Session, key: str, now: datetime) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def uncount_attempt(session: Session, key: str) -> None:
+def uncount_attempt(*, session: Session, key: str) -> None:
     """A successful login gives its attempt back: only failures count towards the limit."""
     counter = col(LoginCounter.attempts)
     session.exec(
@@ -70,8 +70,8 @@ def authenticate(*, session: Session, email: str, password: str, address: str) -
     # Always the account first, then the address: two attempts never wait for each other
     # in opposite orders.
     if (
-        count_attempt(session, account, now) > MAX_FAILURES_PER_ACCOUNT
-        or count_attempt(session, client, now) > MAX_FAILURES_PER_ADDRESS
+        count_attempt(session=session, key=account, now=now) > MAX_FAILURES_PER_ACCOUNT
+        or count_attempt(session=session, key=client, now=now) > MAX_FAILURES_PER_ADDRESS
     ):
         raise TooManyRequests()  # not committed: a refused attempt is not counted
     session.commit()
@@ -80,8 +80,8 @@ def authenticate(*, session: Session, email: str, password: str, address: str) -
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(email=email, address=address, succeeded=ok))
     if ok and user is not None:
-        uncount_attempt(session, account)
-        uncount_attempt(session, client)
+        uncount_attempt(session=session, key=account)
+        uncount_attempt(session=session, key=client)
         user.last_login_at = utcnow()
         session.add(user)
     session.commit()

@@ -68,7 +68,7 @@ def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
 
 
 def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> dict[str, Any]:
-    leerkring_ids = sorted(leerkring_ids_of(session, user))
+    leerkring_ids = sorted(leerkring_ids_of(session=session, user=user))
     stmt = select(Opdracht).where(Opdracht.semester_id == semester.id)
     if leerkring_ids:
         stmt = stmt.where(col(Opdracht.leerkring_id).in_(leerkring_ids))
@@ -111,5 +111,5 @@ def student_overview(*, session: Session, user: User, semester: Semester) -> dic
     return {"profile": profile, "ranking": ranking, "team": team}
 
 
-def approved_count(session: Session, semester: Semester) -> int:
+def approved_count(*, session: Session, semester: Semester) -> int:
     return status_counts(session=session, semester=semester).get(OpdrachtStatus.APPROVED, 0)

@@ -26,7 +26,7 @@ def _students(session: Session) -> list[User]:
     return list(session.exec(stmt.order_by(col(User.id))))
 
 
-def incomplete_users(session: Session, semester: Semester) -> list[User]:
+def incomplete_users(*, session: Session, semester: Semester) -> list[User]:
     """The active students whose ranking for ``semester`` is not complete."""
     emails = {
         s.email for g in incomplete_rankings(session=session, semester=semester) for s in g.students
@@ -50,14 +50,17 @@ def _plan(semester: Semester, users: list[User], when: str, **extra: str) -> lis
 
 def ranking_opened(*, session: Session, semester: Semester) -> int:
     """Tell every active student that the ranking of ``semester`` is open (once)."""
-    return send_all(session, _plan(semester, _students(session), "open"))
+    return send_all(session=session, planned=_plan(semester, _students(session), "open"))
 
 
 def _manual(session: Session, semester: Semester, now: datetime) -> list[Planned]:
     planned = _plan(
-        semester, incomplete_users(session, semester), "manual", day=now.date().isoformat()
+        semester,
+        incomplete_users(session=session, semester=semester),
+        "manual",
+        day=now.date().isoformat(),
     )
-    return [p for p in planned if not exists(session, p)]
+    return [p for p in planned if not exists(session=session, planned=p)]
 
 
 def manual_count(*, session: Session, semester: Semester, now: datetime | None = None) -> int:
@@ -67,7 +70,7 @@ def manual_count(*, session: Session, semester: Semester, now: datetime | None =
 
 def send_manual(*, session: Session, semester: Semester, now: datetime | None = None) -> int:
     """The button on the incomplete list: remind each incomplete student (once a day)."""
-    sent = send_all(session, _manual(session, semester, now or utcnow()))
+    sent = send_all(session=session, planned=_manual(session, semester, now or utcnow()))
     session.commit()
     return sent
 
@@ -85,10 +88,18 @@ def scheduled(*, session: Session, now: datetime | None = None) -> int:
         if deadline is None:
             continue
         if semester.phase == Phase.RANKING and deadline - SOON <= now < deadline:
-            sent += send_all(session, _plan(semester, incomplete_users(session, semester), "soon"))
+            sent += send_all(
+                session=session,
+                planned=_plan(
+                    semester, incomplete_users(session=session, semester=semester), "soon"
+                ),
+            )
         if now >= deadline:
             sent += send_all(
-                session, _plan(semester, incomplete_users(session, semester), "passed")
+                session=session,
+                planned=_plan(
+                    semester, incomplete_users(session=session, semester=semester), "passed"
+                ),
             )
     session.commit()
     return sent

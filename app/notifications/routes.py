@@ -55,13 +55,13 @@ def show_message(
 
 
 @router.post("/admin/outbox/{message_id}/retry")
-def retry_message(session: SessionDep, admin: AdminUser, message_id: int) -> Response:
+def retry_message(*, session: SessionDep, admin: AdminUser, message_id: int) -> Response:
     outbox.retry(session=session, message_id=message_id, admin=admin)
     return see_other(f"/admin/outbox/{message_id}", lazy("The message will be sent again."))
 
 
 @router.post("/students/incomplete/remind")
-def remind_incomplete(session: SessionDep, staff: StaffUser) -> Response:
+def remind_incomplete(*, session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
     sent = reminders.send_manual(session=session, semester=semester)
     if sent:

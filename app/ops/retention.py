@@ -48,7 +48,7 @@ class PurgeReport:
         return f"Semesters purged: {which}. Rows: {parts or 'none'}."
 
 
-def expired_semesters(session: Session, *, months: int, now: datetime) -> list[Semester]:
+def expired_semesters(*, session: Session, months: int, now: datetime) -> list[Semester]:
     cutoff = now - timedelta(days=round(months * 30.44))
     stmt = select(Semester).where(Semester.phase == Phase.CLOSED, Semester.updated_at < cutoff)
     return list(session.exec(stmt))
@@ -74,7 +74,7 @@ def purge(
     files: list[str] = []
     # A savepoint, so a dry run can undo exactly its own work.
     savepoint = session.begin_nested()
-    semesters = expired_semesters(session, months=months, now=now)
+    semesters = expired_semesters(session=session, months=months, now=now)
     ids = [s.id for s in semesters]
     report.semesters = [s.code for s in semesters]
     if ids:
@@ -131,7 +131,7 @@ def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None
     for profile_id in sorted(affected - remaining):
         _anonymise(session, profile_id)
     report.counts["students anonymised"] = len(affected - remaining)
-    counts, files = outcomes.purge_semesters(session, ids)
+    counts, files = outcomes.purge_semesters(session=session, semester_ids=ids)
     report.counts.update(counts)
     return files
 

@@ -54,7 +54,7 @@ def kinds(session: Session) -> list[DeliverableKind]:
     return list(session.exec(stmt.order_by(col(DeliverableKind.sort_order))))
 
 
-def effects_of(session: Session, leerkring_id: int | None) -> list[LearningEffect]:
+def effects_of(*, session: Session, leerkring_id: int | None) -> list[LearningEffect]:
     stmt = select(LearningEffect).where(
         LearningEffect.leerkring_id == leerkring_id, col(LearningEffect.active).is_(True)
     )
@@ -84,7 +84,7 @@ def team_page(*, session: Session, user: User, team_id: int) -> TeamPage:
     follow = None
     if outcome is not None and outcome.follow_up_opdracht_id is not None:
         follow = session.get(Opdracht, outcome.follow_up_opdracht_id)
-    effects = effects_of(session, found.team.leerkring_id)
+    effects = effects_of(session=session, leerkring_id=found.team.leerkring_id)
     return TeamPage(found, outcome, rows, kinds(session), effects, chosen, follow)
 
 
@@ -245,7 +245,7 @@ def save_effects(
     if not found.can_record:
         raise Forbidden()
     access.require_open(found)
-    allowed = {e.id for e in effects_of(session, found.team.leerkring_id)}
+    allowed = {e.id for e in effects_of(session=session, leerkring_id=found.team.leerkring_id)}
     if not set(effect_ids) <= allowed:
         raise InvalidInput(lazy("Choose learning effects of this leerkring."))
     outcome = _ensure_outcome(session, found)
@@ -304,7 +304,7 @@ def _follow_up(
 ) -> Opdracht | None:
     if not outcome.follow_up or outcome.follow_up_opdracht_id is not None:
         return None
-    draft = follow_up_draft(session, user=user, source=found.opdracht)
+    draft = follow_up_draft(session=session, user=user, source=found.opdracht)
     if draft is not None:
         outcome.follow_up_opdracht_id = draft.id
         session.add(outcome)

@@ -60,7 +60,7 @@ def _page(
     opdracht, semester = services.get_for_review(
         session=session, user=user, opdracht_id=opdracht_id
     )
-    ctx = {"card": card_of(session, opdracht), "semester": semester} | extra
+    ctx = {"card": card_of(session=session, opdracht=opdracht), "semester": semester} | extra
     return render(request, "review/page.html", ctx, status=422 if extra else 200)
 
 

@@ -66,7 +66,7 @@ class LeerkringGroup:
 def groups(session: Session, run: MatchRun, user: User) -> list[LeerkringGroup]:
     """The current run's formed teams grouped by their opdracht's leerkring."""
     state = load_run(session, run)
-    own = leerkring_ids_of(session, user)
+    own = leerkring_ids_of(session=session, user=user)
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     opdrachten = {
         o.id: o

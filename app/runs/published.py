@@ -35,7 +35,7 @@ class PublishedTeam:
     supervisor: User | None
 
 
-def visible_run(session: Session) -> tuple[Semester | None, MatchRun | None]:
+def visible_run(*, session: Session) -> tuple[Semester | None, MatchRun | None]:
     """The current semester and, once it is published, its current run."""
     semester = current_semester(session)
     if semester is None or semester.phase not in VISIBLE_PHASES:
@@ -67,7 +67,7 @@ def partner_teams(
     *, session: Session, partner_ids: list[int]
 ) -> tuple[Semester | None, list[PublishedTeam] | None]:
     """Teams on the partner's opdrachten (owned or co-owned); None before publication."""
-    semester, run = visible_run(session)
+    semester, run = visible_run(session=session)
     if run is None:
         if semester is not None and last_published.under_review(session, semester):
             return semester, _last_published(session, semester, partner_ids)
@@ -90,7 +90,9 @@ def _last_published(
     session: Session, semester: Semester, partner_ids: list[int]
 ) -> list[PublishedTeam]:
     out = []
-    for opdracht, team, people in last_published.teams_of_partners(session, semester, partner_ids):
+    for opdracht, team, people in last_published.teams_of_partners(
+        session=session, semester=semester, partner_ids=partner_ids
+    ):
         assert team.id is not None
         supervisor = session.get(User, team.supervisor_id) if team.supervisor_id else None
         out.append(PublishedTeam(opdracht, TeamRef(team.id, team.team_number), people, supervisor))

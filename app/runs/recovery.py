@@ -68,7 +68,7 @@ def _orphaned(run: MatchRun, semester_limit: int, now: datetime) -> bool:
     return (run.started_at or run.created_at) < deadline or owner_gone(run.parameters.get("owner"))
 
 
-def fail_orphaned_runs(session: Session, semester_id: int | None = None) -> list[int]:
+def fail_orphaned_runs(*, session: Session, semester_id: int | None = None) -> list[int]:
     """Mark orphaned active runs (of one semester, or all) failed and commit; their ids."""
     stmt = (
         select(MatchRun, Semester.time_limit_seconds)

@@ -55,15 +55,15 @@ def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
     return list(session.exec(stmt.order_by(col(MatchRun.id).desc())))
 
 
-def fail_stale_runs(session: Session, semester: Semester) -> None:
+def fail_stale_runs(*, session: Session, semester: Semester) -> None:
     """Free the semester from runs whose worker died (the process was restarted)."""
-    fail_orphaned_runs(session, semester.id)
+    fail_orphaned_runs(session=session, semester_id=semester.id)
 
 
 def recover_interrupted_runs(engine: Engine) -> list[int]:
     """At start-up: runs left active by a process that is gone end as failed."""
     with Session(engine) as session:
-        return fail_orphaned_runs(session)
+        return fail_orphaned_runs(session=session)
 
 
 def start_run(
@@ -74,7 +74,7 @@ def start_run(
     if form.objective and form.objective not in OBJECTIVES:
         form.errors["objective"] = lazy("Choose a fairness profile.")
         raise InvalidInput(errors=list(form.errors.values()))
-    fail_stale_runs(session, semester)
+    fail_stale_runs(session=session, semester=semester)
     data = load_semester(session, semester)
     if not data.opdrachten or not data.students:
         raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))

@@ -202,7 +202,9 @@ def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], 
     ).all()
     if not rows:
         return {}
-    partners = partners_by_opdracht(session, {o.id for _, o in rows if o.id is not None})
+    partners = partners_by_opdracht(
+        session=session, opdracht_ids={o.id for _, o in rows if o.id is not None}
+    )
     leerkringen = {k.id: k.name for k in session.exec(select(Leerkring))}
     supervisor_ids = {t.supervisor_id for t, _ in rows if t.supervisor_id}
     supervisors = _user_names(session, supervisor_ids)
@@ -254,7 +256,7 @@ def _add_members(session: Session, by_team_id: dict[int, _TeamData]) -> None:
 
 
 def partners_by_opdracht(
-    session: Session, opdracht_ids: set[int]
+    *, session: Session, opdracht_ids: set[int]
 ) -> dict[int, list[dict[str, Any]]]:
     """Per opdracht: the owner first, then the co-partners by name."""
     names = {p.id: p.name for p in session.exec(select(Partner))}

@@ -91,7 +91,7 @@ def execute_run(run_id: int, factory: SessionFactory) -> None:
             return
         problems = check(problem, result)
         with factory() as session:
-            write_result(session, run_id, result, problems)
+            write_result(session=session, run_id=run_id, result=result, problems=problems)
     except ProblemError as exc:
         _fail(factory, run_id, "; ".join(exc.messages))
     except Exception as exc:
@@ -166,6 +166,7 @@ def add_members(session: Session, run: MatchRun, result: Result) -> None:
 
 
 def write_result(
+    *,
     session: Session,
     run_id: int,
     result: Result,

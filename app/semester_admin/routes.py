@@ -36,7 +36,10 @@ def _page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    ctx: dict[str, Any] = services.vocabularies(session) | {"form": form, "semester": semester}
+    ctx: dict[str, Any] = services.vocabularies(session=session) | {
+        "form": form,
+        "semester": semester,
+    }
     if semester is not None:
         phase = Phase(semester.phase)
         ctx |= {"next_phase": phase.next(), "previous_phase": phase.previous()}

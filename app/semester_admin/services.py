@@ -52,7 +52,7 @@ def get_semester(*, session: Session, semester_id: int) -> Semester:
     return semester
 
 
-def vocabularies(session: Session) -> dict[str, Any]:
+def vocabularies(*, session: Session) -> dict[str, Any]:
     return {
         "themes": list(session.exec(select(Theme).order_by(Theme.name_nl))),
         "groups": list(session.exec(select(TargetGroup).order_by(TargetGroup.name_nl))),
@@ -65,7 +65,7 @@ def _programmes(session: Session) -> int:
 
 
 def _validated(session: Session, form: SemesterForm, semester: Semester | None) -> dict[str, Any]:
-    values = form.validate(**vocabularies(session), programmes=_programmes(session))
+    values = form.validate(**vocabularies(session=session), programmes=_programmes(session))
     code = str(values.get("code", form.code))
     clash = session.exec(select(Semester).where(func.lower(Semester.code) == code.lower())).first()
     if clash is not None and clash is not semester:
@@ -168,7 +168,7 @@ def advance(
         raise PhaseClosed(lazy("A closed semester has no next phase."))
     _check_advance(session, semester, target)
     if not confirmed:
-        warnings.check_early_matching(session, semester, target)
+        warnings.check_early_matching(session=session, semester=semester, target=target)
     return _move(session, admin, semester, target, action="semester.advance", reason="")
 
 

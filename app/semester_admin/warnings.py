@@ -27,7 +27,7 @@ class BadIntakeDeadline(InvalidInput):
     """The new intake deadline offered when stepping back is not a moment in the future."""
 
 
-def check_early_matching(session: Session, semester: Semester, target: Phase) -> None:
+def check_early_matching(*, session: Session, semester: Semester, target: Phase) -> None:
     """Raise EarlyMatching, with the number of incomplete rankings, when it applies."""
     deadline = semester.ranking_deadline
     if target != Phase.MATCHING or deadline is None or deadline_passed(deadline):

@@ -219,7 +219,7 @@ def _create(session: Session, s: Student, actor: User, settings: Settings) -> No
     token = create_invitation(session=session, user=user, created_by=actor, settings=settings)
     text = translations(str(user.preferred_language)).gettext
     queue_mail(
-        session,
+        session=session,
         to=user.email,
         subject=text(lazy("Your opdrachtmatch account")),
         body=text(

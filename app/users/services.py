@@ -86,7 +86,7 @@ def invite_user(
     )
     token = create_invitation(session=session, user=user, created_by=admin, settings=settings)
     link = f"{settings.base_url}/invitation/{token}"
-    queue_mail(session, to=user.email, subject="Your opdrachtmatch account", body=link)
+    queue_mail(session=session, to=user.email, subject="Your opdrachtmatch account", body=link)
     session.commit()
     return user, link
 

@@ -43,7 +43,7 @@ def test_orphaned_runs_fail_and_live_ones_are_left_alone(session: Session):
     gone = _active_run(session, parameters={"owner": {**this_process(), "pid": _dead_pid()}})
     other = _active_run(session, parameters={"owner": this_process()})
     old = _active_run(session, created_at=utcnow() - timedelta(hours=2))
-    assert sorted(fail_orphaned_runs(session)) == sorted([ident(gone), ident(old)])
+    assert sorted(fail_orphaned_runs(session=session)) == sorted([ident(gone), ident(old)])
     for run, status in (
         (gone, RunStatus.FAILED),
         (other, RunStatus.RUNNING),
@@ -73,4 +73,4 @@ def test_the_time_limit_a_run_stored_decides_not_the_semesters_current_one(sessi
         semester.time_limit_seconds = limit
         session.add(semester)
     session.flush()
-    assert fail_orphaned_runs(session) == [ident(short)]
+    assert fail_orphaned_runs(session=session) == [ident(short)]

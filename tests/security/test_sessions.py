@@ -124,8 +124,8 @@ def _failed_attempts(session: Session, n: int, *, address: str, email: str = "")
     cost): against the address, and against one account or ``n`` guessed ones."""
     for i in range(n):
         account, client = throttle_keys(email or f"guess{i}@example.org", address)
-        count_attempt(session, account, utcnow())
-        count_attempt(session, client, utcnow())
+        count_attempt(session=session, key=account, now=utcnow())
+        count_attempt(session=session, key=client, now=utcnow())
     session.flush()
 
 

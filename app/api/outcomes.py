@@ -121,54 +121,11 @@ def _items(
 ) -> list[OutcomePublic]:
     ids = [o.id for o, _, _ in rows]
     opdracht_ids = {o.opdracht_id for o, _, _ in rows}
-    themes: dict[int, list[Code]] = defaultdict(list)
-    for oid, t in session.exec(
-        select(OpdrachtTheme.opdracht_id, Theme)
-        .join(Theme, col(Theme.id) == OpdrachtTheme.theme_id)
-        .where(col(OpdrachtTheme.opdracht_id).in_(opdracht_ids))
-    ):
-        themes[oid].append(Code(code=t.code, name=t.name_nl))
-    effects: dict[int, list[Code]] = defaultdict(list)
-    for oid, e in session.exec(
-        select(TeamOutcomeEffect.outcome_id, LearningEffect)
-        .join(LearningEffect, col(LearningEffect.id) == TeamOutcomeEffect.learning_effect_id)
-        .where(col(TeamOutcomeEffect.outcome_id).in_(ids))
-        .order_by(col(LearningEffect.sort_order))
-    ):
-        effects[oid].append(Code(code=e.code, name=e.name_nl))
-    delivered: dict[int, list[DeliverablePublic]] = defaultdict(list)
-    for d, k in session.exec(
-        select(Deliverable, DeliverableKind)
-        .join(DeliverableKind, col(DeliverableKind.id) == Deliverable.kind_id)
-        .where(col(Deliverable.outcome_id).in_(ids), shared())
-        .order_by(col(Deliverable.id))
-    ):
-        delivered[d.outcome_id].append(
-            DeliverablePublic(
-                id=d.id or 0,
-                title=d.title,
-                kind=Code(code=k.code, name=k.name_nl),
-                summary=d.summary,
-                link=d.link or None,
-                file=f"/outcomes/showcase/{d.id}/file" if d.stored_name else None,
-            )
-        )
-    members: dict[int, list[str]] = defaultdict(list)
-    for team_id, code in session.exec(
-        select(PublishedMember.team_id, PublishedMember.programme_code).where(
-            col(PublishedMember.team_id).in_([t.id for _, t, _ in rows]),
-            col(PublishedMember.deleted_at).is_(None),
-        )
-    ):
-        members[team_id].append(code)
-    follow: dict[int, list[int]] = defaultdict(list)
-    for o in session.exec(
-        select(Opdracht).where(
-            col(Opdracht.continues_id).in_(opdracht_ids),
-            col(Opdracht.status).not_in((OpdrachtStatus.REJECTED, OpdrachtStatus.WITHDRAWN)),
-        )
-    ):
-        follow[o.continues_id or 0].append(o.id or 0)
+    themes = _themes(session, opdracht_ids)
+    effects = _effects(session, ids)
+    delivered = _deliverables(session, ids)
+    members = _programme_codes(session, [t.id for _, t, _ in rows])
+    follow = _follow_ups(session, opdracht_ids)
     return [
         OutcomePublic(
             id=o.id or 0,
@@ -193,6 +150,77 @@ def _items(
         )
         for o, t, s in rows
     ]
+
+
+def _themes(session: Session, opdracht_ids: set[int]) -> dict[int, list[Code]]:
+    themes: dict[int, list[Code]] = defaultdict(list)
+    for oid, t in session.exec(
+        select(OpdrachtTheme.opdracht_id, Theme)
+        .join(Theme, col(Theme.id) == OpdrachtTheme.theme_id)
+        .where(col(OpdrachtTheme.opdracht_id).in_(opdracht_ids))
+    ):
+        themes[oid].append(Code(code=t.code, name=t.name_nl))
+    return themes
+
+
+def _effects(session: Session, ids: list[int | None]) -> dict[int, list[Code]]:
+    effects: dict[int, list[Code]] = defaultdict(list)
+    for oid, e in session.exec(
+        select(TeamOutcomeEffect.outcome_id, LearningEffect)
+        .join(LearningEffect, col(LearningEffect.id) == TeamOutcomeEffect.learning_effect_id)
+        .where(col(TeamOutcomeEffect.outcome_id).in_(ids))
+        .order_by(col(LearningEffect.sort_order))
+    ):
+        effects[oid].append(Code(code=e.code, name=e.name_nl))
+    return effects
+
+
+def _deliverables(session: Session, ids: list[int | None]) -> dict[int, list[DeliverablePublic]]:
+    """The shared deliverables of each outcome."""
+    delivered: dict[int, list[DeliverablePublic]] = defaultdict(list)
+    for d, k in session.exec(
+        select(Deliverable, DeliverableKind)
+        .join(DeliverableKind, col(DeliverableKind.id) == Deliverable.kind_id)
+        .where(col(Deliverable.outcome_id).in_(ids), shared())
+        .order_by(col(Deliverable.id))
+    ):
+        delivered[d.outcome_id].append(
+            DeliverablePublic(
+                id=d.id or 0,
+                title=d.title,
+                kind=Code(code=k.code, name=k.name_nl),
+                summary=d.summary,
+                link=d.link or None,
+                file=f"/outcomes/showcase/{d.id}/file" if d.stored_name else None,
+            )
+        )
+    return delivered
+
+
+def _programme_codes(session: Session, team_ids: list[int | None]) -> dict[int, list[str]]:
+    """The programme code of every member of each published team."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for team_id, code in session.exec(
+        select(PublishedMember.team_id, PublishedMember.programme_code).where(
+            col(PublishedMember.team_id).in_(team_ids),
+            col(PublishedMember.deleted_at).is_(None),
+        )
+    ):
+        members[team_id].append(code)
+    return members
+
+
+def _follow_ups(session: Session, opdracht_ids: set[int]) -> dict[int, list[int]]:
+    """The opdrachten that continue each opdracht (rejected and withdrawn ones left out)."""
+    follow: dict[int, list[int]] = defaultdict(list)
+    for o in session.exec(
+        select(Opdracht).where(
+            col(Opdracht.continues_id).in_(opdracht_ids),
+            col(Opdracht.status).not_in((OpdrachtStatus.REJECTED, OpdrachtStatus.WITHDRAWN)),
+        )
+    ):
+        follow[o.continues_id or 0].append(o.id or 0)
+    return follow
 
 
 def _query() -> Any:

@@ -79,6 +79,18 @@ def purge(
     report.semesters = [s.code for s in semesters]
     if ids:
         files = _purge_semesters(session, report, ids)
+    _purge_access_records(session, report, now)
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+        session.commit()
+        outcomes.remove_files(upload_dir, files)
+    return report
+
+
+def _purge_access_records(session: Session, report: PurgeReport, now: datetime) -> None:
+    """Login attempts and invitations after 30 days, sessions after two days unused."""
     _run(
         session,
         report,
@@ -97,13 +109,6 @@ def purge(
         "invitations",
         sa.delete(Invitation).where(col(Invitation.expires_at) < now - timedelta(days=30)),
     )
-    if dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-        session.commit()
-        outcomes.remove_files(upload_dir, files)
-    return report
 
 
 def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -75,17 +76,7 @@ def start_run(
         form.errors["objective"] = lazy("Choose a fairness profile.")
         raise InvalidInput(errors=list(form.errors.values()))
     fail_stale_runs(session=session, semester=semester)
-    data = load_semester(session, semester)
-    if not data.opdrachten or not data.students:
-        raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
-    previous = current_run(session, semester)
-    current = load_run(session, previous) if previous else None
-    instance = build_instance(
-        data,
-        current=current,
-        minimal_disruption=form.minimal_disruption,
-        objective=form.objective or None,
-    )
+    instance, previous = _instance(session, semester, form)
     run = MatchRun(
         semester_id=semester.id or 0,
         status=RunStatus.QUEUED,
@@ -116,6 +107,24 @@ def start_run(
     assert run.id is not None
     worker.start(run.id)
     return run
+
+
+def _instance(
+    session: Session, semester: Semester, form: StartForm
+) -> tuple[dict[str, Any], MatchRun | None]:
+    """The solver's instance for the semester now, and the current run it starts from."""
+    data = load_semester(session, semester)
+    if not data.opdrachten or not data.students:
+        raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
+    previous = current_run(session, semester)
+    current = load_run(session, previous) if previous else None
+    instance = build_instance(
+        data,
+        current=current,
+        minimal_disruption=form.minimal_disruption,
+        objective=form.objective or None,
+    )
+    return instance, previous
 
 
 def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:

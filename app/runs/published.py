@@ -43,7 +43,7 @@ def visible_run(*, session: Session) -> tuple[Semester | None, MatchRun | None]:
     return semester, current_run(session, semester)
 
 
-def _teams(session: Session, run: MatchRun, teams: list[Team]) -> list[PublishedTeam]:
+def _teams(session: Session, teams: list[Team]) -> list[PublishedTeam]:
     out = []
     for team in teams:
         rows = session.exec(
@@ -83,7 +83,7 @@ def partner_teams(
             col(Opdracht.owner_partner_id).in_(partner_ids) | col(Opdracht.id).in_(co),
         )
     ).all()
-    return semester, _teams(session, run, list(teams))
+    return semester, _teams(session, list(teams))
 
 
 def _last_published(

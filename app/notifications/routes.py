@@ -12,7 +12,8 @@ from app.db import SessionDep
 from app.forms import see_other
 from app.i18n import lazy
 from app.notifications import outbox, publication, reminders
-from app.runs.services import current_run, semester_or_404
+from app.runs.services import semester_or_404
+from app.semesters import current_run
 from app.students.ranking import ranking_semester
 from app.templating import render
 
@@ -35,7 +36,7 @@ def list_outbox(
 @router.get("/admin/outbox/preview", response_class=HTMLResponse)
 def preview_publication(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     semester = semester_or_404(session)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     kinds = (
         []
         if run is None

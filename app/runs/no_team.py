@@ -22,13 +22,13 @@ from app.models import (
 from app.runs import last_published
 from app.runs.data import load_run, load_semester
 from app.runs.results import run_students, why_no_team
-from app.runs.services import current_run
+from app.semesters import current_run
 
 
 def opdrachten_with_a_team(*, session: Session, semester: Semester) -> set[int] | None:
     """Ids of the opdrachten with a team partners see; None while nothing is published."""
     if semester.phase in last_published.PUBLISHED_PHASES:
-        run = current_run(session, semester)
+        run = current_run(session=session, semester_id=semester.id)
         if run is None:
             return set()
         return set(
@@ -61,7 +61,7 @@ def without_team(
     if not empty:
         return []
     data = load_semester(session, semester)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     students = run_students(data, load_run(session, run)) if run else []
     return [
         (o, why_no_team(data, data.opdrachten[o.id], students))

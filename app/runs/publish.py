@@ -32,9 +32,9 @@ from app.models import (
 )
 from app.notifications.publication import send_publication
 from app.runs.data import load_run
-from app.runs.services import RUN_PHASES, current_run
+from app.runs.services import RUN_PHASES
 from app.runs.snapshot import sync_publication
-from app.semesters import require_phase
+from app.semesters import current_run, require_phase
 from app.versioning import claim
 
 NO_LEERKRING = 0  # teams of opdrachten without a leerkring; only an admin approves them
@@ -90,7 +90,7 @@ def approve(
 ) -> int:
     """Approve every team of one leerkring in the current run; returns how many."""
     require_phase(semester, *RUN_PHASES)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to approve."))
     group = next((g for g in groups(session, run, user) if g.leerkring_id == leerkring_id), None)
@@ -130,7 +130,7 @@ def approve(
 def publish(*, session: Session, semester: Semester, user: User) -> None:
     """Publish the current run's teams once all are approved; hooks and mails in one go."""
     require_phase(semester, *RUN_PHASES)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to publish."))
     pending = [g.name for g in groups(session, run, user) if g.approved < len(g.teams)]

@@ -23,8 +23,7 @@ from app.models import (
 )
 from app.runs import last_published
 from app.runs.last_published import TeamRef
-from app.runs.services import current_run
-from app.semesters import VISIBLE_PHASES, current_semester
+from app.semesters import VISIBLE_PHASES, current_run, current_semester
 
 
 @dataclass
@@ -40,7 +39,7 @@ def visible_run(*, session: Session) -> tuple[Semester | None, MatchRun | None]:
     semester = current_semester(session)
     if semester is None or semester.phase not in VISIBLE_PHASES:
         return semester, None
-    return semester, current_run(session, semester)
+    return semester, current_run(session=session, semester_id=semester.id)
 
 
 def _teams(session: Session, teams: list[Team]) -> list[PublishedTeam]:

@@ -47,7 +47,8 @@ def get_run(session: Session, run_id: int) -> MatchRun:
 
 
 def current_run(session: Session, semester: Semester) -> MatchRun | None:
-    """``app.semesters.current_run`` for a semester row (the board's callers use this)."""
+    """``app.semesters.current_run`` for a semester row: kept for runs/views.py and
+    runs/warnings.py (board files) until they call that directly."""
     return semesters.current_run(session=session, semester_id=semester.id)
 
 
@@ -116,7 +117,7 @@ def _instance(
     data = load_semester(session, semester)
     if not data.opdrachten or not data.students:
         raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
-    previous = current_run(session, semester)
+    previous = semesters.current_run(session=session, semester_id=semester.id)
     current = load_run(session, previous) if previous else None
     instance = build_instance(
         data,
@@ -133,7 +134,7 @@ def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:
     require_phase(semester, *RUN_PHASES)
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(lazy("Only a finished run with teams can become the current run."))
-    before = current_run(session, semester)
+    before = semesters.current_run(session=session, semester_id=semester.id)
     session.exec(
         update(MatchRun).where(col(MatchRun.semester_id) == semester.id).values(is_current=False)
     )

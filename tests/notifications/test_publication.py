@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.notifications.compose import language
 from app.notifications.publication import send_publication
-from app.runs.services import current_run
+from app.semesters import current_run
 from tests import factories as f
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
@@ -155,7 +155,7 @@ def test_publishing_again_unchanged_or_twice_sends_nothing(
     before = len(_outbox(session))
     semester = session.get(Semester, world.semester.id)
     assert semester is not None
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     assert run is not None
     assert send_publication(session=session, semester=semester, run=run) == 0  # a double click
     assert anon.post("/runs/reopen", data={"reason": "Controle"}).status_code == 303

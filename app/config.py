@@ -64,8 +64,8 @@ class Settings(BaseSettings):
     # (an institution's own addresses, released by SURFconext).
     oidc_trust_email: bool = False
     oidc_timeout_seconds: float = 5.0
-    # Test hook (honoured only when environment is "test"): seconds a match run's worker
-    # sleeps inside its write transaction, so a test can kill the server mid-write.
+    # Read by nothing since the crash test serves its own app (tests.security.slow_write_app);
+    # goes once runs/routes.py's get_worker stops passing it on.
     test_slow_write: float = 0
 
     @model_validator(mode="after")

@@ -15,14 +15,12 @@ import hashlib
 import hmac
 from base64 import urlsafe_b64encode
 
+from app.cookies import CSRF_COOKIE, SECURE_CSRF_COOKIE
 from app.security import new_token, tokens_equal
-
-COOKIE = "om_csrf"
-SECURE_COOKIE = "__Host-om_csrf"
 
 
 def cookie_name(*, https: bool) -> str:
-    return SECURE_COOKIE if https else COOKIE
+    return SECURE_CSRF_COOKIE if https else CSRF_COOKIE
 
 
 def _signature(secret_key: str, session_token: str, nonce: str) -> str:

@@ -15,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy, set_language
+from app.cookies import LANG_COOKIE
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy, set_language, use_request_language
 from app.i18n import gettext as _
 
 PROBLEM_JSON = "application/problem+json"
@@ -29,10 +30,18 @@ class AppError(Exception):
     status_code = 400
     title = lazy("Bad request")
 
-    def __init__(self, message: str = "", *, errors: list[str] | None = None, **params: Any):
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        errors: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ):
         super().__init__(message or self.title)
         self.message = message or self.title
         self.errors = errors or []
+        self.headers = headers or {}  # sent with the response (Retry-After, WWW-Authenticate)
         self.params = params
 
     def translated(self) -> str:
@@ -105,19 +114,18 @@ def _render_error(request: Request, status: int, message: str) -> Response:
 
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    use_request_language(request)
     if is_api(request):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        bearer = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
         response = problem(exc.status_code, exc.message, title=exc.title)
-        if headers:
-            response.headers.update(headers)
+        response.headers.update(exc.headers or bearer)
         return response
     return _render_error(request, exc.status_code, exc.translated())
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    use_request_language(request)
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
     if is_api(request):
         response = problem(exc.status_code, detail)
@@ -128,7 +136,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
+    use_request_language(request)
     errors = [
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
         for e in exc.errors()
@@ -145,7 +153,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 def _early_error(request: Request, status: int, detail: str) -> Response:
     """An error page (or problem) for a request refused before the app has seen it."""
-    lang = request.cookies.get("om_lang", "")
+    lang = request.cookies.get(LANG_COOKIE, "")
     request.state.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     set_language(request.state.lang)
     if is_api(request):
@@ -178,7 +186,7 @@ def unexpected(request: Request, exc: BaseException) -> Response:
         request.url.path,
         exc_info=(type(exc), exc, exc.__traceback__),
     )
-    lang = getattr(request.state, "lang", "") or request.cookies.get("om_lang", "")
+    lang = getattr(request.state, "lang", "") or request.cookies.get(LANG_COOKIE, "")
     request.state.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     set_language(request.state.lang)
     if is_api(request):

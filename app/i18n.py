@@ -16,6 +16,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from starlette.requests import HTTPConnection
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("nl", "en")
@@ -41,6 +42,12 @@ def translations(language: str) -> _gettext.NullTranslations:
 
 def set_language(language: str) -> None:
     _current.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def use_request_language(request: HTTPConnection) -> None:
+    """Speak the language chosen for this request (``app.auth.deps.load_user`` sets it on
+    ``request.state``), or the default one when none was chosen yet."""
+    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
 
 
 def get_language() -> str:

@@ -39,8 +39,8 @@ LEASE = timedelta(minutes=10)  # a claimed message waits this long if its worker
 
 
 def queue_mail(
-    session: Session,
     *,
+    session: Session,
     to: str,
     subject: str,
     body: str,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -42,24 +42,60 @@ from app.students.routes import router as students_router
 from app.students.staff_routes import router as students_staff_router
 from app.users.routes import router as users_router
 
+# FastAPI tries routes in order, one by one (some 70 here): the busiest come first, the
+# students' pages (the deadline rush), the catalogue and the timetabling API. Safe while no
+# path belongs to two routers (tests/test_app.py checks).
+ROUTERS = (
+    students_router,
+    catalogue_router,
+    api_router,
+    api_outcomes_router,
+    api_reference_router,
+    auth_router,
+    dashboard_router,
+    users_router,
+    leerkringen_router,
+    pages_router,
+    semester_admin_router,
+    opdrachten_router,
+    review_router,
+    runs_board_router,
+    runs_router,
+    runs_teams_router,
+    students_staff_router,
+    student_import_router,
+    api_tokens_router,
+    reset_router,
+    notifications_router,
+    outcomes_router,
+    oidc_router,
+)
+root_router = APIRouter(include_in_schema=False)
+
+
+@root_router.get("/", openapi_extra={"x-roles": "public"})
+def home(request: Request) -> Response:
+    user = getattr(request.state, "user", None)
+    return RedirectResponse("/dashboard" if user else "/login", status_code=303)
+
+
+@root_router.get("/favicon.ico", openapi_extra={"x-roles": "public"})
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+@root_router.get("/healthz", openapi_extra={"x-roles": "public"})
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the engine is made here (not at import) so tests can pass their own."""
     settings = settings or get_settings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Runs left queued or running by a process that died (a crash, a kill) end as failed.
-        if settings.recover_runs_at_startup:
-            recover_interrupted_runs(app.state.engine)
-        async with delivery(app.state.engine, settings):
-            yield
-        app.state.engine.dispose()
-
     app = FastAPI(
         title="opdrachtmatch",
         version="1",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings),
         dependencies=[Depends(load_user), Depends(verify_csrf)],
         # Swagger UI would load scripts from a CDN, which the CSP (rightly) blocks.
         docs_url=None,
@@ -69,6 +105,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     errors.install(app)
+    _add_middleware(app, settings)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    api_openapi.install(app)
+    app.include_router(root_router)
+    return app
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Runs left queued or running by a process that died (a crash, a kill) end as failed.
+        if settings.recover_runs_at_startup:
+            recover_interrupted_runs(app.state.engine)
+        async with delivery(app.state.engine, settings):
+            yield
+        app.state.engine.dispose()
+
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """The last added runs outermost."""
     # Added first, so it runs inside SecurityMiddleware and its refusals get the headers too.
     app.add_middleware(
         RequestGuardMiddleware,
@@ -79,49 +139,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ErrorMiddleware)  # inside SecurityMiddleware: errors get the headers
     app.add_middleware(SecurityMiddleware, https=settings.https, secret_key=settings.secret_key)
     app.add_middleware(AdmissionLimit)  # outermost: waits before any work is done
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    # FastAPI tries routes in order, one by one (some 70 here): the busiest come first, the
-    # students' pages (the deadline rush), the catalogue and the timetabling API. Safe while
-    # no path belongs to two routers (tests/test_app.py checks).
-    for router in (
-        students_router,
-        catalogue_router,
-        api_router,
-        api_outcomes_router,
-        api_reference_router,
-        auth_router,
-        dashboard_router,
-        users_router,
-        leerkringen_router,
-        pages_router,
-        semester_admin_router,
-        opdrachten_router,
-        review_router,
-        runs_board_router,
-        runs_router,
-        runs_teams_router,
-        students_staff_router,
-        student_import_router,
-        api_tokens_router,
-        reset_router,
-        notifications_router,
-        outcomes_router,
-        oidc_router,
-    ):
-        app.include_router(router)
-    api_openapi.install(app)
-
-    @app.get("/", include_in_schema=False, openapi_extra={"x-roles": "public"})
-    def home(request: Request) -> Response:
-        user = getattr(request.state, "user", None)
-        return RedirectResponse("/dashboard" if user else "/login", status_code=303)
-
-    @app.get("/favicon.ico", include_in_schema=False, openapi_extra={"x-roles": "public"})
-    def favicon() -> Response:
-        return RedirectResponse("/static/favicon.svg", status_code=301)
-
-    @app.get("/healthz", include_in_schema=False, openapi_extra={"x-roles": "public"})
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    return app

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import csrf
-from app.auth.deps import SESSION_COOKIE
+from app.cookies import FLASH_COOKIE, SESSION_COOKIE
 from app.errors import (
     REQUEST_ID_HEADER,
     invalid_input,
@@ -24,7 +24,6 @@ from app.errors import (
 from app.parsing import ascii_int, json_too_deep
 
 log = logging.getLogger(__name__)
-FLASH_COOKIE = "om_flash"
 API_REFERENCE = "/api/v1/docs"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

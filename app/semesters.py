@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, and_
+from sqlmodel import Session, col, func, select
 
 from app.errors import AppError
 from app.i18n import lazy
-from app.models import Phase, Semester, utcnow
+from app.models import MatchRun, Opdracht, Phase, Semester, utcnow
 
 
 class PhaseClosed(AppError):
@@ -19,6 +20,29 @@ class PhaseClosed(AppError):
 
 
 AT_WORK = (Phase.INTAKE, Phase.RANKING, Phase.MATCHING, Phase.REVIEW)
+# The phases in which students and partners see the teams of the current run.
+VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
+
+
+def status_counts(*, session: Session, semester: Semester) -> dict[str, int]:
+    """How many opdrachten of the semester are in each status, by status value."""
+    stmt = (
+        select(Opdracht.status, func.count())
+        .where(Opdracht.semester_id == semester.id)
+        .group_by(Opdracht.status)
+    )
+    return {str(status): n for status, n in session.exec(stmt)}
+
+
+def is_current_run(semester_id: int | None) -> ColumnElement[bool]:
+    """The condition that picks the current run of a semester among ``MatchRun`` rows: the
+    run whose teams count (one at most; a re-run waits beside it until it is adopted)."""
+    return and_(col(MatchRun.semester_id) == semester_id, col(MatchRun.is_current).is_(True))
+
+
+def current_run(*, session: Session, semester_id: int | None) -> MatchRun | None:
+    """The current run of the semester, or None before the first run succeeded."""
+    return session.exec(select(MatchRun).where(is_current_run(semester_id))).first()
 
 
 def current_semester(session: Session) -> Semester | None:

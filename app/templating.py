@@ -67,7 +67,7 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     """Render a page, or only the block named by ``HX-Target`` for htmx requests."""
-    i18n.set_language(getattr(request.state, "lang", i18n.DEFAULT_LANGUAGE))
+    i18n.use_request_language(request)
     ctx = _context(request, context or {})
     target = request.headers.get("HX-Target", "").replace("-", "_")
     is_htmx = request.headers.get("HX-Request") == "true"

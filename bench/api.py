@@ -33,7 +33,6 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
-from app.api.publication import sync_publication
 from app.api_tokens.services import issue_token
 from app.config import Settings
 from app.db import make_engine
@@ -55,6 +54,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.runs.snapshot import sync_publication
 from tests.db_urls import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,9 +27,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.auth.deps import SESSION_COOKIE
 from app.auth.services import start_session
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.db import make_engine
 from app.main import create_app
 from app.models import (

@@ -55,9 +55,10 @@ import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from app.auth.deps import CSRF_HEADER, SESSION_COOKIE
+from app.auth.deps import CSRF_HEADER
 from app.auth.services import start_session
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.main import create_app
 from app.models import User
 

@@ -8,8 +8,8 @@ from itertools import count
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.auth.deps import SESSION_COOKIE
 from app.auth.services import start_session
+from app.cookies import SESSION_COOKIE
 from app.models import (
     Leerkring,
     LeerkringWijkdocent,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.auth.deps import SESSION_COOKIE
+from app.cookies import SESSION_COOKIE
 from app.models import Role, UserSession
 from tests import factories as f
 

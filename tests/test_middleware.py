@@ -8,8 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.testclient import TestClient
 
-from app.auth.deps import CSRF_COOKIE
-from app.middleware import CSP, FLASH_COOKIE, SecurityMiddleware, flash
+from app.cookies import CSRF_COOKIE, FLASH_COOKIE
+from app.middleware import CSP, SecurityMiddleware, flash
 
 
 def make_app(*, https: bool = False) -> FastAPI:

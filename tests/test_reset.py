@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from app.auth import reset
-from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.models import (
     OutboxMessage,
     PasswordLogin,

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.exceptions import HTTPException
 
 from app.api_tokens.services import token_for_secret
 from app.db import SessionDep
+from app.errors import AppError, Forbidden, NotAuthenticated, TooManyRequests
 from app.models import ApiToken
 
 URL_TOKEN_PARAMETERS = ("token", "access_token", "api_key", "apikey")
@@ -65,27 +65,24 @@ def api_token(
 ) -> ApiToken:
     """The caller's token; 400 for a token in the URL, 401 for a missing or bad one, 429."""
     if any(name in request.query_params for name in URL_TOKEN_PARAMETERS):
-        raise HTTPException(
-            400,
+        raise AppError(
             "Send the API token in the Authorization header, never in the URL. A token that "
-            "was sent in a URL may have been logged: revoke it and create a new one.",
+            "was sent in a URL may have been logged: revoke it and create a new one."
         )
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(
-            401,
+        raise NotAuthenticated(
             "Send an API token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     token = token_for_secret(session=session, secret=credentials.credentials)
     if token is None:
-        raise HTTPException(
-            401, "The API token is unknown, revoked or expired.", {"WWW-Authenticate": _INVALID}
+        raise NotAuthenticated(
+            "The API token is unknown, revoked or expired.", headers={"WWW-Authenticate": _INVALID}
         )
     assert token.id is not None
     retry_after = _limiter(request).hit(token.id)
     if retry_after:
-        raise HTTPException(
-            429,
+        raise TooManyRequests(
             "This token made too many requests; wait and try again.",
             headers={"Retry-After": str(retry_after)},
         )
@@ -97,7 +94,7 @@ def require_scope(scope: str) -> Callable[[ApiToken], ApiToken]:
 
     def dependency(token: Annotated[ApiToken, Depends(api_token)]) -> ApiToken:
         if scope not in token.scopes:
-            raise HTTPException(403, f"This token lacks the scope {scope}.")
+            raise Forbidden(f"This token lacks the scope {scope}.")
         return token
 
     dependency.scope = scope  # type: ignore[attr-defined]  # read by the tests

@@ -11,15 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
-from starlette.exceptions import HTTPException
 
 from app.api.auth import api_token, require_scope
 from app.api.http import PAGE_HEADERS, json_response, next_link, responses
 from app.api.routes import IfNoneMatch, Limit, Offset, SemesterCode
-from app.api.schemas import OpdrachtRef, Page, PartnerOut, Ref
+from app.api.schemas import OpdrachtRef, Page, PartnerPublic, Ref
 from app.api.services import get_semester
 from app.api.strict import known_query_only
 from app.db import SessionDep
+from app.errors import NotFound
 from app.models import (
     ApiToken,
     Deliverable,
@@ -46,7 +46,7 @@ class Code(BaseModel):
     name: str
 
 
-class DeliverableOut(BaseModel):
+class DeliverablePublic(BaseModel):
     id: int
     title: str
     kind: Code
@@ -55,25 +55,25 @@ class DeliverableOut(BaseModel):
     file: str | None = Field(description="Path of the shared PDF on this server, or null.")
 
 
-class EvaluationOut(BaseModel):
+class EvaluationPublic(BaseModel):
     usefulness: int | None = Field(description="1 (not useful) to 5 (very useful).")
     plan: str | None = Field(description="use, continue or stop.")
     follow_up: bool
 
 
-class OutcomeOut(BaseModel):
+class OutcomePublic(BaseModel):
     id: int
     semester: str
     opdracht: OpdrachtRef
     team_number: int
-    partners: list[PartnerOut]
+    partners: list[PartnerPublic]
     leerkring: Ref | None
     themes: list[Code]
     students: int = Field(description="How many students the team had (no names).")
     programmes: list[str] = Field(description="Codes of the team's programmes.")
     learning_effects: list[Code]
-    deliverables: list[DeliverableOut] = Field(description="Only those shared publicly.")
-    evaluation: EvaluationOut
+    deliverables: list[DeliverablePublic] = Field(description="Only those shared publicly.")
+    evaluation: EvaluationPublic
     continued_by: list[int] = Field(description="Ids of opdrachten that continue this one.")
     confirmed_at: datetime
     updated_at: datetime
@@ -81,7 +81,7 @@ class OutcomeOut(BaseModel):
 
 class OutcomePage(Page):
     semester: str
-    items: list[OutcomeOut]
+    items: list[OutcomePublic]
 
 
 EXAMPLE: dict[str, Any] = {
@@ -118,64 +118,21 @@ def _confirmed() -> Any:
 
 def _items(
     session: Session, rows: list[tuple[TeamOutcome, PublishedTeam, Semester]]
-) -> list[OutcomeOut]:
+) -> list[OutcomePublic]:
     ids = [o.id for o, _, _ in rows]
     opdracht_ids = {o.opdracht_id for o, _, _ in rows}
-    themes: dict[int, list[Code]] = defaultdict(list)
-    for oid, t in session.exec(
-        select(OpdrachtTheme.opdracht_id, Theme)
-        .join(Theme, col(Theme.id) == OpdrachtTheme.theme_id)
-        .where(col(OpdrachtTheme.opdracht_id).in_(opdracht_ids))
-    ):
-        themes[oid].append(Code(code=t.code, name=t.name_nl))
-    effects: dict[int, list[Code]] = defaultdict(list)
-    for oid, e in session.exec(
-        select(TeamOutcomeEffect.outcome_id, LearningEffect)
-        .join(LearningEffect, col(LearningEffect.id) == TeamOutcomeEffect.learning_effect_id)
-        .where(col(TeamOutcomeEffect.outcome_id).in_(ids))
-        .order_by(col(LearningEffect.sort_order))
-    ):
-        effects[oid].append(Code(code=e.code, name=e.name_nl))
-    delivered: dict[int, list[DeliverableOut]] = defaultdict(list)
-    for d, k in session.exec(
-        select(Deliverable, DeliverableKind)
-        .join(DeliverableKind, col(DeliverableKind.id) == Deliverable.kind_id)
-        .where(col(Deliverable.outcome_id).in_(ids), shared())
-        .order_by(col(Deliverable.id))
-    ):
-        delivered[d.outcome_id].append(
-            DeliverableOut(
-                id=d.id or 0,
-                title=d.title,
-                kind=Code(code=k.code, name=k.name_nl),
-                summary=d.summary,
-                link=d.link or None,
-                file=f"/outcomes/showcase/{d.id}/file" if d.stored_name else None,
-            )
-        )
-    members: dict[int, list[str]] = defaultdict(list)
-    for team_id, code in session.exec(
-        select(PublishedMember.team_id, PublishedMember.programme_code).where(
-            col(PublishedMember.team_id).in_([t.id for _, t, _ in rows]),
-            col(PublishedMember.deleted_at).is_(None),
-        )
-    ):
-        members[team_id].append(code)
-    follow: dict[int, list[int]] = defaultdict(list)
-    for o in session.exec(
-        select(Opdracht).where(
-            col(Opdracht.continues_id).in_(opdracht_ids),
-            col(Opdracht.status).not_in((OpdrachtStatus.REJECTED, OpdrachtStatus.WITHDRAWN)),
-        )
-    ):
-        follow[o.continues_id or 0].append(o.id or 0)
+    themes = _themes(session, opdracht_ids)
+    effects = _effects(session, ids)
+    delivered = _deliverables(session, ids)
+    members = _programme_codes(session, [t.id for _, t, _ in rows])
+    follow = _follow_ups(session, opdracht_ids)
     return [
-        OutcomeOut(
+        OutcomePublic(
             id=o.id or 0,
             semester=s.code,
             opdracht=OpdrachtRef(id=t.opdracht_id, title=t.opdracht_title),
             team_number=t.team_number,
-            partners=[PartnerOut(**p) for p in t.partners],
+            partners=[PartnerPublic(**p) for p in t.partners],
             leerkring=Ref(id=t.leerkring_id, name=t.leerkring_name or "")
             if t.leerkring_id
             else None,
@@ -184,7 +141,7 @@ def _items(
             programmes=sorted(set(members.get(t.id or 0, []))),
             learning_effects=effects.get(o.id or 0, []),
             deliverables=delivered.get(o.id or 0, []),
-            evaluation=EvaluationOut(
+            evaluation=EvaluationPublic(
                 usefulness=o.usefulness, plan=o.partner_plan, follow_up=o.follow_up
             ),
             continued_by=sorted(follow.get(o.opdracht_id, [])),
@@ -193,6 +150,77 @@ def _items(
         )
         for o, t, s in rows
     ]
+
+
+def _themes(session: Session, opdracht_ids: set[int]) -> dict[int, list[Code]]:
+    themes: dict[int, list[Code]] = defaultdict(list)
+    for oid, t in session.exec(
+        select(OpdrachtTheme.opdracht_id, Theme)
+        .join(Theme, col(Theme.id) == OpdrachtTheme.theme_id)
+        .where(col(OpdrachtTheme.opdracht_id).in_(opdracht_ids))
+    ):
+        themes[oid].append(Code(code=t.code, name=t.name_nl))
+    return themes
+
+
+def _effects(session: Session, ids: list[int | None]) -> dict[int, list[Code]]:
+    effects: dict[int, list[Code]] = defaultdict(list)
+    for oid, e in session.exec(
+        select(TeamOutcomeEffect.outcome_id, LearningEffect)
+        .join(LearningEffect, col(LearningEffect.id) == TeamOutcomeEffect.learning_effect_id)
+        .where(col(TeamOutcomeEffect.outcome_id).in_(ids))
+        .order_by(col(LearningEffect.sort_order))
+    ):
+        effects[oid].append(Code(code=e.code, name=e.name_nl))
+    return effects
+
+
+def _deliverables(session: Session, ids: list[int | None]) -> dict[int, list[DeliverablePublic]]:
+    """The shared deliverables of each outcome."""
+    delivered: dict[int, list[DeliverablePublic]] = defaultdict(list)
+    for d, k in session.exec(
+        select(Deliverable, DeliverableKind)
+        .join(DeliverableKind, col(DeliverableKind.id) == Deliverable.kind_id)
+        .where(col(Deliverable.outcome_id).in_(ids), shared())
+        .order_by(col(Deliverable.id))
+    ):
+        delivered[d.outcome_id].append(
+            DeliverablePublic(
+                id=d.id or 0,
+                title=d.title,
+                kind=Code(code=k.code, name=k.name_nl),
+                summary=d.summary,
+                link=d.link or None,
+                file=f"/outcomes/showcase/{d.id}/file" if d.stored_name else None,
+            )
+        )
+    return delivered
+
+
+def _programme_codes(session: Session, team_ids: list[int | None]) -> dict[int, list[str]]:
+    """The programme code of every member of each published team."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for team_id, code in session.exec(
+        select(PublishedMember.team_id, PublishedMember.programme_code).where(
+            col(PublishedMember.team_id).in_(team_ids),
+            col(PublishedMember.deleted_at).is_(None),
+        )
+    ):
+        members[team_id].append(code)
+    return members
+
+
+def _follow_ups(session: Session, opdracht_ids: set[int]) -> dict[int, list[int]]:
+    """The opdrachten that continue each opdracht (rejected and withdrawn ones left out)."""
+    follow: dict[int, list[int]] = defaultdict(list)
+    for o in session.exec(
+        select(Opdracht).where(
+            col(Opdracht.continues_id).in_(opdracht_ids),
+            col(Opdracht.status).not_in((OpdrachtStatus.REJECTED, OpdrachtStatus.WITHDRAWN)),
+        )
+    ):
+        follow[o.continues_id or 0].append(o.id or 0)
+    return follow
 
 
 def _query() -> Any:
@@ -239,7 +267,7 @@ def list_outcomes(
     "/outcomes/{outcome_id}",
     tags=["outcomes"],
     summary="Get one confirmed outcome",
-    response_model=OutcomeOut,
+    response_model=OutcomePublic,
     responses=responses(EXAMPLE),
 )
 def get_outcome(
@@ -252,5 +280,5 @@ def get_outcome(
     """404 for an unknown outcome or one not confirmed yet."""
     rows = list(session.exec(_query().where(col(TeamOutcome.id) == outcome_id)))
     if not rows:
-        raise HTTPException(404, "No outcome with this key.")
+        raise NotFound("No outcome with this key.")
     return json_response(request, _items(session, rows)[0])

@@ -123,7 +123,7 @@ def _iso(value: datetime) -> str:
     "/teams/{team_id}",
     tags=["teams"],
     summary="Get one published team",
-    response_model=schemas.TeamOut,
+    response_model=schemas.TeamPublic,
     responses=responses(examples.TEAM),
 )
 def get_team(
@@ -141,7 +141,7 @@ def get_team(
     "/semesters/{code}/students/{student_number}/team",
     tags=["teams"],
     summary="Get the published team of a student",
-    response_model=schemas.TeamOut,
+    response_model=schemas.TeamPublic,
     responses=responses(examples.TEAM),
 )
 def get_student_team(

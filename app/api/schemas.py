@@ -24,7 +24,7 @@ class Problem(BaseModel):
     )
 
 
-class SemesterOut(BaseModel):
+class SemesterPublic(BaseModel):
     code: str = Field(description="Stable key of the semester, e.g. 2026-S2.")
     name: str
     phase: str = Field(
@@ -46,7 +46,7 @@ class SemesterOut(BaseModel):
 
 
 class SemesterList(BaseModel):
-    items: list[SemesterOut]
+    items: list[SemesterPublic]
 
 
 class Ref(BaseModel):
@@ -54,7 +54,7 @@ class Ref(BaseModel):
     name: str
 
 
-class PartnerOut(BaseModel):
+class PartnerPublic(BaseModel):
     id: int
     name: str
     owner: bool = Field(description="True for the partner that owns the opdracht.")
@@ -65,29 +65,29 @@ class OpdrachtRef(BaseModel):
     title: str
 
 
-class ProgrammeOut(BaseModel):
+class ProgrammePublic(BaseModel):
     code: str
     name: str
 
 
-class MemberOut(BaseModel):
+class MemberPublic(BaseModel):
     student_number: str
     name: str
-    programme: ProgrammeOut
+    programme: ProgrammePublic
     year: int
 
 
-class TeamOut(BaseModel):
+class TeamPublic(BaseModel):
     id: int = Field(description="Stable across republications of the semester.")
     deleted: Literal[False] = False
     semester: str
     opdracht: OpdrachtRef
     team_number: int = Field(description="1, 2, ... when an opdracht hosts several teams.")
-    partners: list[PartnerOut]
+    partners: list[PartnerPublic]
     leerkring: Ref | None
     location: str
     supervisor: Ref | None = Field(description="The supervising wijkdocent.")
-    members: list[MemberOut]
+    members: list[MemberPublic]
     published_at: datetime
     updated_at: datetime
 
@@ -114,14 +114,14 @@ class TeamPage(Page):
             "first page of a sync and pass it as updated_since next time."
         )
     )
-    items: list[TeamOut | TeamTombstone]
+    items: list[TeamPublic | TeamTombstone]
 
 
-class OpdrachtOut(BaseModel):
+class OpdrachtPublic(BaseModel):
     id: int
     semester: str
     title: str
-    partners: list[PartnerOut]
+    partners: list[PartnerPublic]
     leerkring: Ref | None
     location: str
     teams: int = Field(description="How many teams the opdracht hosts at most.")
@@ -133,4 +133,4 @@ class OpdrachtOut(BaseModel):
 
 class OpdrachtPage(Page):
     semester: str
-    items: list[OpdrachtOut]
+    items: list[OpdrachtPublic]

@@ -10,10 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
-from starlette.exceptions import HTTPException
 
 from app.api import schemas
-from app.api.publication import partners_by_opdracht
+from app.errors import NotFound
 from app.models import (
     Leerkring,
     Opdracht,
@@ -22,10 +21,11 @@ from app.models import (
     PublishedTeam,
     Semester,
 )
+from app.runs.snapshot import partners_by_opdracht
 
 
-def _not_found(what: str) -> HTTPException:
-    return HTTPException(404, f"No {what} with this key.")
+def _not_found(what: str) -> NotFound:
+    return NotFound(f"No {what} with this key.")
 
 
 def get_semester(*, session: Session, code: str) -> Semester:
@@ -51,7 +51,7 @@ def list_semesters(*, session: Session) -> schemas.SemesterList:
     for s in session.exec(select(Semester).order_by(col(Semester.code))):
         latest, live_count = by_semester.get(s.id, (None, 0))
         items.append(
-            schemas.SemesterOut(
+            schemas.SemesterPublic(
                 **{name: getattr(s, name) for name in SEMESTER_FIELDS},
                 teams_published=live_count > 0,
                 teams_updated_at=latest,
@@ -113,13 +113,13 @@ def team_page(
     )
 
 
-def get_team(*, session: Session, team_id: int) -> schemas.TeamOut:
+def get_team(*, session: Session, team_id: int) -> schemas.TeamPublic:
     row = session.get(PublishedTeam, team_id)
     if row is None or row.deleted_at is not None:
         raise _not_found("published team")
     semester = session.get(Semester, row.semester_id)
     assert semester is not None
-    return schemas.TeamOut.model_validate(_team_items(session, semester.code, [row])[0])
+    return schemas.TeamPublic.model_validate(_team_items(session, semester.code, [row])[0])
 
 
 def team_of_student(*, session: Session, semester: Semester, student_number: str) -> int:
@@ -205,7 +205,9 @@ def opdracht_page(
     rows = session.exec(
         select(Opdracht).where(*where).order_by(col(Opdracht.id)).offset(offset).limit(limit)
     ).all()
-    partners = partners_by_opdracht(session, {o.id for o in rows if o.id is not None})
+    partners = partners_by_opdracht(
+        session=session, opdracht_ids={o.id for o in rows if o.id is not None}
+    )
     leerkringen = {k.id: k.name for k in session.exec(select(Leerkring))}
     items = [_opdracht(o, semester.code, partners, leerkringen) for o in rows]
     return schemas.OpdrachtPage(
@@ -218,13 +220,13 @@ def _opdracht(
     semester: str,
     partners: dict[int, list[dict[str, Any]]],
     leerkringen: dict[int | None, str],
-) -> schemas.OpdrachtOut:
+) -> schemas.OpdrachtPublic:
     assert o.id is not None
-    return schemas.OpdrachtOut(
+    return schemas.OpdrachtPublic(
         id=o.id,
         semester=semester,
         title=o.title,
-        partners=[schemas.PartnerOut(**p) for p in partners.get(o.id, [])],
+        partners=[schemas.PartnerPublic(**p) for p in partners.get(o.id, [])],
         leerkring=_ref(o.leerkring_id, leerkringen.get(o.leerkring_id)),
         location=o.location,
         teams=o.teams,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.api_tokens import services
 from app.auth.deps import AdminUser
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import see_other
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import utcnow
 from app.templating import render
 
@@ -59,6 +59,4 @@ def create_token(
 @router.post("/{token_id}/revoke")
 def revoke_token(session: SessionDep, admin: AdminUser, token_id: int) -> Response:
     services.revoke_token(session=session, token_id=token_id, admin=admin)
-    response = RedirectResponse("/admin/api-tokens", status_code=303)
-    flash(response, lazy("The token was revoked."))
-    return response
+    return see_other("/admin/api-tokens", lazy("The token was revoked."))

@@ -12,15 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from app import csrf
 from app.auth import services
 from app.config import Settings
+from app.cookies import LANG_COOKIE, SESSION_COOKIE
 from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
 from app.models import Role, User
 from app.security import tokens_equal
 
-SESSION_COOKIE = "om_session"
-CSRF_COOKIE = csrf.COOKIE  # over https: csrf.SECURE_COOKIE
-LANG_COOKIE = "om_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

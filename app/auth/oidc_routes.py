@@ -6,7 +6,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth import oidc_login, password_login
 from app.auth.deps import AdminUser, SettingsDep
@@ -15,8 +15,8 @@ from app.auth.oidc_logout import OIDC_MARK_COOKIE
 from app.auth.routes import PUBLIC, _safe_next, logged_in
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.forms import see_other
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import Role
 from app.security import tokens_equal
 from app.templating import render
@@ -39,7 +39,7 @@ def start_sign_in(
         log.warning("OIDC provider unavailable: %s", exc)
         raise oidc_login.ProviderDown(oidc_login.PROVIDER_DOWN) from exc
     oidc_login.save_request(session=session, request=auth, next_path=_safe_next(next))
-    response = RedirectResponse(auth.url, status_code=303)
+    response = see_other(auth.url)
     # Binds the callback to this browser: a state minted for someone else is refused.
     response.set_cookie(
         STATE_COOKIE,
@@ -128,6 +128,4 @@ def save_login_methods(
         )
     except InvalidInput as exc:
         return _methods_page(request, allowed, [exc.message], status=422)
-    response = RedirectResponse("/admin/login-methods", status_code=303)
-    flash(response, lazy("The login methods are saved."))
-    return response
+    return see_other("/admin/login-methods", lazy("The login methods are saved."))

@@ -65,7 +65,7 @@ def request_reset(*, session: Session, email: str, address: str, settings: Setti
         )
         text = translations(str(user.preferred_language)).gettext
         queue_mail(
-            session,
+            session=session,
             to=user.email,
             subject=text(lazy("A new password for opdrachtmatch")),
             body=text(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth import reset
 from app.auth.deps import SettingsDep, client_address
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import see_other
 from app.i18n import lazy
-from app.middleware import flash
 from app.templating import render
 
 router = APIRouter(prefix="/password")
@@ -58,6 +58,4 @@ def reset_password(
         user = reset.open_reset(session=session, token=token)
         ctx = {"account": user, "token": token, "errors": exc.errors}
         return render(request, "auth/reset.html", ctx, status=422)
-    response = RedirectResponse("/login", status_code=303)
-    flash(response, lazy("Your new password is set. You can log in now."))
-    return response
+    return see_other("/login", lazy("Your new password is set. You can log in now."))

@@ -6,24 +6,19 @@ from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.auth import services
-from app.auth.deps import (
-    LANG_COOKIE,
-    SESSION_COOKIE,
-    CurrentUser,
-    SettingsDep,
-    client_address,
-)
+from app.auth.deps import CurrentUser, SettingsDep, client_address
 from app.auth.oidc_logout import OIDC_MARK_COOKIE, provider_logout_url
 from app.auth.password_login import password_login_allowed
 from app.config import Settings
+from app.cookies import LANG_COOKIE, SESSION_COOKIE
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import see_other
 from app.i18n import LANGUAGES, lazy
-from app.middleware import flash
 from app.models import User
 from app.templating import render
 
@@ -42,7 +37,7 @@ def _safe_next(target: str | None) -> str:
 @router.get("/login", response_class=HTMLResponse, openapi_extra={"x-roles": PUBLIC})
 def login_form(request: Request, next: str = "") -> Response:
     if getattr(request.state, "user", None) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+        return see_other(_safe_next(next))
     return render(request, "auth/login.html", {"next": next, "email": ""})
 
 
@@ -75,7 +70,7 @@ def logged_in(
     token = services.log_in(
         session=session, user=user, old_token=request.cookies.get(SESSION_COOKIE)
     )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = see_other(_safe_next(next))
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.https)
     return response
 
@@ -86,10 +81,11 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     if token:
         services.end_session(session=session, token=token)
     # After an institution sign-in the provider's session ends too (RP-initiated logout).
-    response = RedirectResponse(provider_logout_url(request, settings) or "/login", status_code=303)
+    response = see_other(
+        provider_logout_url(request, settings) or "/login", lazy("You are logged out.")
+    )
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(OIDC_MARK_COOKIE)
-    flash(response, lazy("You are logged out."))
     return response
 
 
@@ -113,9 +109,7 @@ def accept_invitation(
         _inv, user = services.open_invitation(session=session, token=token)
         ctx = {"invitee": user, "token": token, "errors": exc.errors}
         return render(request, "auth/invitation.html", ctx, status=422)
-    response = RedirectResponse("/login", status_code=303)
-    flash(response, lazy("Your password is set. You can log in now."))
-    return response
+    return see_other("/login", lazy("Your password is set. You can log in now."))
 
 
 @router.post("/language", openapi_extra={"x-roles": PUBLIC})
@@ -129,10 +123,8 @@ def switch_language(
         raise InvalidInput(lazy("Unknown language."))
     user = getattr(request.state, "user", None)
     if user is not None:
-        user.preferred_language = language
-        session.add(user)
-        session.commit()
-    response = RedirectResponse(_safe_next(next) if next != "/" else "/", status_code=303)
+        services.set_preferred_language(session=session, user=user, language=language)
+    response = see_other(_safe_next(next) if next != "/" else "/")
     response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response
 

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.i18n import lazy, translations
 from app.mail import queue_mail
-from app.models import Invitation, LoginAttempt, LoginCounter, User, UserSession, utcnow
+from app.models import Invitation, Language, LoginAttempt, LoginCounter, User, UserSession, utcnow
 from app.security import hash_password, new_token, require_new_password, token_hash, verify_password
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -22,7 +22,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def count_attempt(session: Session, key: str, now: datetime) -> int:
+def count_attempt(*, session: Session, key: str, now: datetime) -> int:
     """Count one login attempt for ``key`` and return its number in the current window.
 
     One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): concurrent attempts
@@ -43,7 +43,7 @@ def count_attempt(session: Session, key: str, now: datetime) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def uncount_attempt(session: Session, key: str) -> None:
+def uncount_attempt(*, session: Session, key: str) -> None:
     """A successful login gives its attempt back: only failures count towards the limit."""
     counter = col(LoginCounter.attempts)
     session.exec(
@@ -71,8 +71,8 @@ def authenticate(*, session: Session, email: str, password: str, address: str) -
     # Always the account first, then the address: two attempts never wait for each other
     # in opposite orders.
     if (
-        count_attempt(session, account, now) > MAX_FAILURES_PER_ACCOUNT
-        or count_attempt(session, client, now) > MAX_FAILURES_PER_ADDRESS
+        count_attempt(session=session, key=account, now=now) > MAX_FAILURES_PER_ACCOUNT
+        or count_attempt(session=session, key=client, now=now) > MAX_FAILURES_PER_ADDRESS
     ):
         raise TooManyRequests()  # not committed: a refused attempt is not counted
     session.commit()
@@ -81,8 +81,8 @@ def authenticate(*, session: Session, email: str, password: str, address: str) -
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(email=email, address=address, succeeded=ok))
     if ok and user is not None:
-        uncount_attempt(session, account)
-        uncount_attempt(session, client)
+        uncount_attempt(session=session, key=account)
+        uncount_attempt(session=session, key=client)
         user.last_login_at = utcnow()
         session.add(user)
     session.commit()
@@ -186,8 +186,17 @@ def invite(
     link = f"{settings.base_url}/invitation/{token}"
     text = translations(str(user.preferred_language)).gettext
     subject = text(lazy("Your opdrachtmatch account"))
-    queue_mail(session, to=user.email, subject=subject, body=text(message).format(link=link))
+    queue_mail(
+        session=session, to=user.email, subject=subject, body=text(message).format(link=link)
+    )
     return link
+
+
+def set_preferred_language(*, session: Session, user: User, language: str) -> None:
+    """Remember the language ``user`` chose; it is spoken to them from the next request."""
+    user.preferred_language = Language(language)
+    session.add(user)
+    session.commit()
 
 
 def open_invitation(*, session: Session, token: str) -> tuple[Invitation, User]:

@@ -30,7 +30,7 @@ class Catalogue:
     not_open: Semester | None = None
 
 
-def open_semesters(session: Session, user: User) -> list[Semester]:
+def open_semesters(*, session: Session, user: User) -> list[Semester]:
     """Semesters whose catalogue this user may browse, newest first."""
     stmt = select(Semester).where(Semester.phase != Phase.CONCEPT)
     rows = session.exec(stmt.order_by(col(Semester.code).desc()))
@@ -52,7 +52,7 @@ def _counts(
 def catalogue(
     *, session: Session, user: User, semester_id: int | None, filters: Filters
 ) -> Catalogue:
-    semesters = open_semesters(session, user)
+    semesters = open_semesters(session=session, user=user)
     wanted = semester_id
     if wanted is None:
         current = current_semester(session)
@@ -65,7 +65,9 @@ def catalogue(
         page.not_open = asked if asked and asked.phase != Phase.CONCEPT else None
     if semester is None or semester.id is None:
         return page
-    approved = semester_cards(session, semester.id, [OpdrachtStatus.APPROVED])
+    approved = semester_cards(
+        session=session, semester_id=semester.id, statuses=[OpdrachtStatus.APPROVED]
+    )
     page.cards = [c for c in approved if filters.matches(c)]
     page.theme_counts = _counts(approved, filters, "theme_id", lambda c: c.themes)
     page.group_counts = _counts(approved, filters, "target_group_id", lambda c: c.target_groups)

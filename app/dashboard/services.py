@@ -19,6 +19,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.semesters import status_counts
 from app.students.team import published_team
 
 
@@ -50,15 +51,6 @@ def _rows(session: Session, opdrachten: list[Opdracht]) -> list[OpdrachtRow]:
     ]
 
 
-def status_counts(session: Session, semester: Semester) -> dict[str, int]:
-    stmt = (
-        select(Opdracht.status, func.count())
-        .where(Opdracht.semester_id == semester.id)
-        .group_by(Opdracht.status)
-    )
-    return {str(status): n for status, n in session.exec(stmt)}
-
-
 def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
     students = session.exec(select(func.count()).select_from(StudentProfile)).one()
     ranked = session.exec(
@@ -68,7 +60,7 @@ def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
     ).one()
     semesters = session.exec(select(Semester).order_by(col(Semester.code).desc())).all()
     return {
-        "counts": status_counts(session, semester),
+        "counts": status_counts(session=session, semester=semester),
         "students": students,
         "ranked": ranked,
         "semesters": semesters,
@@ -76,7 +68,7 @@ def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
 
 
 def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> dict[str, Any]:
-    leerkring_ids = sorted(leerkring_ids_of(session, user))
+    leerkring_ids = sorted(leerkring_ids_of(session=session, user=user))
     stmt = select(Opdracht).where(Opdracht.semester_id == semester.id)
     if leerkring_ids:
         stmt = stmt.where(col(Opdracht.leerkring_id).in_(leerkring_ids))
@@ -85,7 +77,7 @@ def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> 
     return {
         "rows": _rows(session, list(opdrachten)),
         "leerkringen": sorted(names),
-        "counts": status_counts(session, semester),
+        "counts": status_counts(session=session, semester=semester),
     }
 
 
@@ -119,5 +111,5 @@ def student_overview(*, session: Session, user: User, semester: Semester) -> dic
     return {"profile": profile, "ranking": ranking, "team": team}
 
 
-def approved_count(session: Session, semester: Semester) -> int:
-    return status_counts(session, semester).get(OpdrachtStatus.APPROVED, 0)
+def approved_count(*, session: Session, semester: Semester) -> int:
+    return status_counts(session=session, semester=semester).get(OpdrachtStatus.APPROVED, 0)

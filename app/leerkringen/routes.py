@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.deps import AdminUser
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import see_other
 from app.i18n import lazy
 from app.leerkringen import services
-from app.opdrachten.fields import see_other
 from app.parsing import parse_id
 from app.templating import render
 

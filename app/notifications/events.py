@@ -60,7 +60,7 @@ def opdracht_submitted(*, session: Session, opdracht: Opdracht) -> int:
     planned = [
         Planned(u, TOPIC, scope, "opdracht_submitted", facts, path) for u in _active(session, ids)
     ]
-    return send_all(session, planned)
+    return send_all(session=session, planned=planned)
 
 
 def opdracht_decided(*, session: Session, opdracht: Opdracht, decision: str) -> int:
@@ -88,4 +88,4 @@ def opdracht_decided(*, session: Session, opdracht: Opdracht, decision: str) -> 
             "why_args": {"partner": names.get(works_for[user.id or 0], "")},
         }
         planned.append(Planned(user, TOPIC, scope, "opdracht_decided", facts, path))
-    return send_all(session, planned)
+    return send_all(session=session, planned=planned)

@@ -158,7 +158,7 @@ def plan(*, session: Session, semester: Semester, run: MatchRun) -> list[Planned
     w = _load(session, semester, run)
     scope = f"semester:{semester.id}"
     base: Facts = {"scope": scope, "semester": semester.code}
-    previous = last_of(session, list(w.users), TOPIC, scope)
+    previous = last_of(session=session, user_ids=list(w.users), topic=TOPIC, scope=scope)
     planned: list[Planned] = []
     for student in w.data.students.values():
         user = w.users.get(student.user_id)
@@ -182,7 +182,7 @@ def plan(*, session: Session, semester: Semester, run: MatchRun) -> list[Planned
 
 def send_publication(*, session: Session, semester: Semester, run: MatchRun) -> int:
     """Queue the publication mails in the caller's transaction; returns how many are new."""
-    return send_all(session, plan(session=session, semester=semester, run=run))
+    return send_all(session=session, planned=plan(session=session, semester=semester, run=run))
 
 
 @dataclass

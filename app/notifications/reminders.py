@@ -28,7 +28,7 @@ def _students(session: Session) -> list[User]:
 
 
 def incomplete_users(
-    session: Session, semester: Semester, leerkringen: set[int | None] | None = None
+    *, session: Session, semester: Semester, leerkringen: set[int | None] | None = None
 ) -> list[User]:
     """The active students whose ranking for ``semester`` is not complete (of ``leerkringen``
     only, as ``app.memberships.staff_scope`` gives them; None: all)."""
@@ -53,13 +53,14 @@ def _plan(semester: Semester, users: list[User], when: str, **extra: str) -> lis
 
 def ranking_opened(*, session: Session, semester: Semester) -> int:
     """Tell every active student that the ranking of ``semester`` is open (once)."""
-    return send_all(session, _plan(semester, _students(session), "open"))
+    return send_all(session=session, planned=_plan(semester, _students(session), "open"))
 
 
 def _manual(session: Session, semester: Semester, staff: User, now: datetime) -> list[Planned]:
-    users = incomplete_users(session, semester, staff_scope(session, staff))
+    scope = staff_scope(session, staff)
+    users = incomplete_users(session=session, semester=semester, leerkringen=scope)
     planned = _plan(semester, users, "manual", day=now.date().isoformat())
-    return [p for p in planned if not exists(session, p)]
+    return [p for p in planned if not exists(session=session, planned=p)]
 
 
 def manual_count(
@@ -74,7 +75,7 @@ def send_manual(
 ) -> int:
     """The button on the incomplete list: remind each incomplete student ``staff`` answers
     for (``app.memberships.staff_scope``), once a day."""
-    sent = send_all(session, _manual(session, semester, staff, now or utcnow()))
+    sent = send_all(session=session, planned=_manual(session, semester, staff, now or utcnow()))
     session.commit()
     return sent
 
@@ -92,10 +93,18 @@ def scheduled(*, session: Session, now: datetime | None = None) -> int:
         if deadline is None:
             continue
         if semester.phase == Phase.RANKING and deadline - SOON <= now < deadline:
-            sent += send_all(session, _plan(semester, incomplete_users(session, semester), "soon"))
+            sent += send_all(
+                session=session,
+                planned=_plan(
+                    semester, incomplete_users(session=session, semester=semester), "soon"
+                ),
+            )
         if now >= deadline:
             sent += send_all(
-                session, _plan(semester, incomplete_users(session, semester), "passed")
+                session=session,
+                planned=_plan(
+                    semester, incomplete_users(session=session, semester=semester), "passed"
+                ),
             )
     session.commit()
     return sent

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import AdminUser, StaffUser
 from app.db import SessionDep
+from app.forms import see_other
 from app.i18n import lazy
 from app.notifications import outbox, publication, reminders
-from app.opdrachten.fields import see_other
-from app.runs.services import current_run, semester_or_404
+from app.runs.services import semester_or_404
+from app.semesters import current_run
 from app.students.ranking import ranking_semester
 from app.templating import render
 
@@ -35,7 +36,7 @@ def list_outbox(
 @router.get("/admin/outbox/preview", response_class=HTMLResponse)
 def preview_publication(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     semester = semester_or_404(session)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     kinds = (
         []
         if run is None
@@ -55,13 +56,13 @@ def show_message(
 
 
 @router.post("/admin/outbox/{message_id}/retry")
-def retry_message(session: SessionDep, admin: AdminUser, message_id: int) -> Response:
+def retry_message(*, session: SessionDep, admin: AdminUser, message_id: int) -> Response:
     outbox.retry(session=session, message_id=message_id, admin=admin)
     return see_other(f"/admin/outbox/{message_id}", lazy("The message will be sent again."))
 
 
 @router.post("/students/incomplete/remind")
-def remind_incomplete(session: SessionDep, staff: StaffUser) -> Response:
+def remind_incomplete(*, session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
     sent = reminders.send_manual(session=session, semester=semester, staff=staff)
     if sent:

@@ -57,7 +57,7 @@ class Planned:
             return mail, mail.text(hello), mail.html(hello)
 
 
-def exists(session: Session, planned: Planned) -> bool:
+def exists(*, session: Session, planned: Planned) -> bool:
     found = session.exec(select(Notification.id).where(Notification.key == planned.key))
     return found.first() is not None
 
@@ -89,7 +89,7 @@ def send(session: Session, planned: Planned, *, base_url: str | None = None) -> 
     if new_id is None:
         return False
     queue_mail(
-        session,
+        session=session,
         to=planned.user.email,
         subject=mail.subject,
         body=text,
@@ -99,11 +99,11 @@ def send(session: Session, planned: Planned, *, base_url: str | None = None) -> 
     return True
 
 
-def send_all(session: Session, planned: list[Planned], *, base_url: str | None = None) -> int:
+def send_all(*, session: Session, planned: list[Planned], base_url: str | None = None) -> int:
     return sum(send(session, p, base_url=base_url) for p in planned)
 
 
-def last_of(session: Session, user_ids: list[int], topic: str, scope: str) -> dict[int, Facts]:
+def last_of(*, session: Session, user_ids: list[int], topic: str, scope: str) -> dict[int, Facts]:
     """The facts of each user's newest notification of a thread (e.g. their team mail)."""
     rows = session.exec(
         select(Notification.user_id, Notification.facts)

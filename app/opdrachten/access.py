@@ -85,7 +85,7 @@ def get_editable(*, session: Session, user: User, opdracht_id: int) -> tuple[Opd
     return opdracht, semester
 
 
-def visible_ids_for_partner(session: Session, user: User, semester_id: int) -> list[int]:
+def visible_ids_for_partner(*, session: Session, user: User, semester_id: int) -> list[int]:
     """Ids of the opdrachten of a semester that the user's organisations own or co-own."""
     partner_ids = partner_ids_of(session, user)
     co = select(OpdrachtCopartner.opdracht_id).where(

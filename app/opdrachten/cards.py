@@ -157,7 +157,9 @@ def cards(
     ]
 
 
-def semester_cards(session: Session, semester_id: int, statuses: Iterable[str] = ()) -> list[Card]:
+def semester_cards(
+    *, session: Session, semester_id: int, statuses: Iterable[str] = ()
+) -> list[Card]:
     where = [col(Opdracht.semester_id) == semester_id]
     wanted = list(statuses)
     if wanted:

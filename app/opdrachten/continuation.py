@@ -26,7 +26,7 @@ class ChainLink:
     team_sizes: list[int] = field(default_factory=list)
 
 
-def duplicate_targets(session: Session) -> list[Semester]:
+def duplicate_targets(*, session: Session) -> list[Semester]:
     """Semesters a copy can go to: those open for intake."""
     stmt = select(Semester).where(Semester.phase == Phase.INTAKE).order_by(Semester.code)
     return [s for s in session.exec(stmt) if access.intake_open(s)]
@@ -55,7 +55,11 @@ def duplicate_opdracht(
     session.add(copy)
     session.flush()
     assert copy.id is not None
-    set_links(session, copy.id, OpdrachtForm.from_card(card_of(session, source)))
+    set_links(
+        session=session,
+        opdracht_id=copy.id,
+        form=OpdrachtForm.from_card(card_of(session=session, opdracht=source)),
+    )
     after = {**snapshot(session, copy), "source_id": source.id}
     record(
         session,

@@ -6,10 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from app.i18n import lazy
-from app.models import Leerkring, Partner, Programme, Semester, TargetGroup, Theme
-from app.opdrachten.cards import Card
-from app.opdrachten.fields import (
+from app.forms import (
     Errors,
     FieldError,
     FormInput,
@@ -18,6 +15,9 @@ from app.opdrachten.fields import (
     parse_int,
     require_int,
 )
+from app.i18n import lazy
+from app.models import Leerkring, Partner, Programme, Semester, TargetGroup, Theme
+from app.opdrachten.cards import Card
 from app.parsing import normalise_email, parse_id
 
 YEARS = (1, 2, 3, 4)

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.deps import CurrentUser, PartnerUser
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.forms import FormData, FormInput, see_other
 from app.i18n import lazy
 from app.models import Role, Semester, User
 from app.opdrachten import access, continuation, services
 from app.opdrachten.cards import Card
-from app.opdrachten.fields import FormData, FormInput, see_other
 from app.opdrachten.forms import LABELS, SUMMARY_LABELS, OpdrachtForm, describe
 from app.parsing import parse_id
 from app.runs import no_team
@@ -32,7 +32,7 @@ SAVED = {
 
 
 def _semester_context(session: SessionDep, semester: Semester) -> dict[str, Any]:
-    theme, group = services.focus_of(session, semester)
+    theme, group = services.focus_of(session=session, semester=semester)
     return {
         "semester": semester,
         "intake_open": access.intake_open(semester),
@@ -45,8 +45,11 @@ def _semester_context(session: SessionDep, semester: Semester) -> dict[str, Any]
 def list_opdrachten(
     request: Request, session: SessionDep, user: PartnerUser, semester: int | None = None
 ) -> Response:
-    chosen = services.pick_semester(session, semester)
-    ctx: dict[str, Any] = {"semester": chosen, "semesters": services.partner_semesters(session)}
+    chosen = services.pick_semester(session=session, semester_id=semester)
+    ctx: dict[str, Any] = {
+        "semester": chosen,
+        "semesters": services.partner_semesters(session=session),
+    }
     if chosen is not None:
         ctx |= _semester_context(session, chosen)
         ctx["cards"] = services.list_for_partner(session=session, user=user, semester=chosen)
@@ -86,7 +89,7 @@ def _form_page(
 def new_opdracht(
     request: Request, session: SessionDep, user: PartnerUser, semester: int | None = None
 ) -> Response:
-    chosen = services.pick_semester(session, semester)
+    chosen = services.pick_semester(session=session, semester_id=semester)
     if chosen is None:
         raise NotFound()
     access.require_intake_open(chosen)
@@ -97,7 +100,9 @@ def new_opdracht(
 def create_opdracht(
     request: Request, session: SessionDep, user: PartnerUser, data: FormData
 ) -> Response:
-    semester = services.pick_semester(session, parse_id(data.text("semester_id")))
+    semester = services.pick_semester(
+        session=session, semester_id=parse_id(data.text("semester_id"))
+    )
     if semester is None or semester.id is None:
         raise NotFound()
     form = OpdrachtForm.parse(data)
@@ -124,14 +129,18 @@ def show_opdracht(
     can_edit = access.can_edit(session, user, opdracht)
     staff = user.role in (Role.ADMIN, Role.WIJKDOCENT)
     # Its partners and the staff learn why an opdracht got no team; other readers need not.
-    told = no_team.without_team(session, semester, [opdracht]) if can_edit or staff else []
+    told = (
+        no_team.without_team(session=session, semester=semester, opdrachten=[opdracht])
+        if can_edit or staff
+        else []
+    )
     ctx = _semester_context(session, semester) | {
-        "card": services.card_of(session, opdracht),
+        "card": services.card_of(session=session, opdracht=opdracht),
         "can_edit": can_edit,
         "staff": staff,
         "earlier": earlier,
         "later": later,
-        "targets": continuation.duplicate_targets(session) if can_edit else [],
+        "targets": continuation.duplicate_targets(session=session) if can_edit else [],
         "no_team": told,
     }
     return render(request, "opdrachten/detail.html", ctx)
@@ -142,7 +151,7 @@ def edit_opdracht(
     request: Request, session: SessionDep, user: PartnerUser, opdracht_id: int
 ) -> Response:
     opdracht, semester = access.get_editable(session=session, user=user, opdracht_id=opdracht_id)
-    card = services.card_of(session, opdracht)
+    card = services.card_of(session=session, opdracht=opdracht)
     return _form_page(request, session, user, semester, OpdrachtForm.from_card(card), card=card)
 
 
@@ -164,7 +173,7 @@ def update_opdracht(
         opdracht, semester = access.get_editable(
             session=session, user=user, opdracht_id=opdracht_id
         )
-        card = services.card_of(session, opdracht)
+        card = services.card_of(session=session, opdracht=opdracht)
         if isinstance(exc, InvalidInput):
             return _form_page(request, session, user, semester, form, card=card, status=422)
         # Keep the user's input, now based on the saved version: saving again is deliberate.
@@ -197,13 +206,13 @@ def submit_opdracht(
         opdracht, semester = access.get_editable(
             session=session, user=user, opdracht_id=opdracht_id
         )
-        card = services.card_of(session, opdracht)
+        card = services.card_of(session=session, opdracht=opdracht)
         return _form_page(request, session, user, semester, exc.form, card=card, status=422)
 
 
 @router.post("/{opdracht_id}/withdraw")
 def withdraw_opdracht(
-    session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
+    *, session: SessionDep, user: PartnerUser, opdracht_id: int, data: FormData
 ) -> Response:
     return _change_status(session, user, opdracht_id, data, "withdraw")
 

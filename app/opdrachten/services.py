@@ -63,13 +63,13 @@ class Incomplete(InvalidInput):
         self.form = form
 
 
-def partner_semesters(session: Session) -> list[Semester]:
+def partner_semesters(*, session: Session) -> list[Semester]:
     """The semesters partners work in: all but those the admin is still preparing."""
     stmt = select(Semester).where(Semester.phase != Phase.CONCEPT)
     return list(session.exec(stmt.order_by(col(Semester.code).desc())))
 
 
-def pick_semester(session: Session, semester_id: int | None) -> Semester | None:
+def pick_semester(*, session: Session, semester_id: int | None) -> Semester | None:
     """The asked-for semester, else the one in intake, else the current one."""
     if semester_id is not None:
         semester = session.get(Semester, semester_id)
@@ -80,7 +80,7 @@ def pick_semester(session: Session, semester_id: int | None) -> Semester | None:
     return intake or current_semester(session)
 
 
-def focus_of(session: Session, semester: Semester) -> tuple[Theme | None, TargetGroup | None]:
+def focus_of(*, session: Session, semester: Semester) -> tuple[Theme | None, TargetGroup | None]:
     theme = session.get(Theme, semester.focus_theme_id) if semester.focus_theme_id else None
     group = (
         session.get(TargetGroup, semester.focus_target_group_id)
@@ -92,12 +92,12 @@ def focus_of(session: Session, semester: Semester) -> tuple[Theme | None, Target
 
 def list_for_partner(*, session: Session, user: User, semester: Semester) -> list[Card]:
     assert semester.id is not None
-    ids = access.visible_ids_for_partner(session, user, semester.id)
+    ids = access.visible_ids_for_partner(session=session, user=user, semester_id=semester.id)
     stmt = select(Opdracht).where(col(Opdracht.id).in_(ids)).order_by(Opdracht.title)
     return cards(session, session.exec(stmt))
 
 
-def card_of(session: Session, opdracht: Opdracht) -> Card:
+def card_of(*, session: Session, opdracht: Opdracht) -> Card:
     return cards(session, [opdracht])[0]
 
 
@@ -125,11 +125,11 @@ def form_options(
         owners=list(
             session.exec(select(Partner).where(col(Partner.id).in_(partner_ids_of(session, user))))
         ),
-        history=history_of(session, owners, semester),
+        history=history_of(session=session, partner_ids=owners, semester=semester),
     )
 
 
-def history_of(session: Session, partner_ids: list[int], semester: Semester) -> list[Card]:
+def history_of(*, session: Session, partner_ids: list[int], semester: Semester) -> list[Card]:
     """Approved opdrachten of these partners in earlier semesters: what may be continued."""
     co = select(OpdrachtCopartner.opdracht_id).where(
         col(OpdrachtCopartner.partner_id).in_(partner_ids)
@@ -148,11 +148,11 @@ def history_of(session: Session, partner_ids: list[int], semester: Semester) -> 
 
 
 def snapshot(session: Session, opdracht: Opdracht) -> dict[str, Any]:
-    values = OpdrachtForm.from_card(card_of(session, opdracht)).values()
+    values = OpdrachtForm.from_card(card_of(session=session, opdracht=opdracht)).values()
     return {**values, "status": str(opdracht.status), "version": opdracht.version}
 
 
-def set_links(session: Session, opdracht_id: int, form: OpdrachtForm) -> None:
+def set_links(*, session: Session, opdracht_id: int, form: OpdrachtForm) -> None:
     for model, column, name in LINKS:
         wanted = set(getattr(form, name))
         key = getattr(model, column)
@@ -199,7 +199,7 @@ def create_opdracht(
     session.add(opdracht)
     session.flush()
     assert opdracht.id is not None
-    set_links(session, opdracht.id, form)
+    set_links(session=session, opdracht_id=opdracht.id, form=form)
     after = snapshot(session, opdracht)
     record(
         session,
@@ -231,7 +231,7 @@ def update_opdracht(
     *, session: Session, user: User, opdracht_id: int, form: OpdrachtForm, submit: bool
 ) -> Opdracht:
     opdracht, semester = access.get_editable(session=session, user=user, opdracht_id=opdracht_id)
-    card = card_of(session, opdracht)
+    card = card_of(session=session, opdracht=opdracht)
     form.owner_partner_id = str(opdracht.owner_partner_id)
     values = form.validate(
         form_options(session=session, user=user, semester=semester, card=card),
@@ -242,11 +242,11 @@ def update_opdracht(
         raise InvalidInput()
     before = snapshot(session, opdracht)
     if not bump(session, opdracht, _status(submit), version=form.version):
-        current = card_of(session, opdracht)
+        current = card_of(session=session, opdracht=opdracht)
         raise StaleOpdracht(OpdrachtForm.from_card(current), _last_change(session, opdracht_id))
     for name, value in values.items():
         setattr(opdracht, name, value)
-    set_links(session, opdracht_id, form)
+    set_links(session=session, opdracht_id=opdracht_id, form=form)
     record(
         session,
         actor=user,
@@ -285,7 +285,7 @@ def change_status(
     if opdracht.status not in sources:
         raise Conflict(lazy("This is not possible for an opdracht with this status."))
     if action == "submit":
-        form = OpdrachtForm.from_card(card_of(session, opdracht))
+        form = OpdrachtForm.from_card(card_of(session=session, opdracht=opdracht))
         if not form.check_complete():
             raise Incomplete(form)
     before = {"status": str(opdracht.status), "version": opdracht.version}

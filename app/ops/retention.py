@@ -48,7 +48,7 @@ class PurgeReport:
         return f"Semesters purged: {which}. Rows: {parts or 'none'}."
 
 
-def expired_semesters(session: Session, *, months: int, now: datetime) -> list[Semester]:
+def expired_semesters(*, session: Session, months: int, now: datetime) -> list[Semester]:
     cutoff = now - timedelta(days=round(months * 30.44))
     stmt = select(Semester).where(Semester.phase == Phase.CLOSED, Semester.updated_at < cutoff)
     return list(session.exec(stmt))
@@ -74,11 +74,23 @@ def purge(
     files: list[str] = []
     # A savepoint, so a dry run can undo exactly its own work.
     savepoint = session.begin_nested()
-    semesters = expired_semesters(session, months=months, now=now)
+    semesters = expired_semesters(session=session, months=months, now=now)
     ids = [s.id for s in semesters]
     report.semesters = [s.code for s in semesters]
     if ids:
         files = _purge_semesters(session, report, ids)
+    _purge_access_records(session, report, now)
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+        session.commit()
+        outcomes.remove_files(upload_dir, files)
+    return report
+
+
+def _purge_access_records(session: Session, report: PurgeReport, now: datetime) -> None:
+    """Login attempts and invitations after 30 days, sessions after two days unused."""
     _run(
         session,
         report,
@@ -97,13 +109,6 @@ def purge(
         "invitations",
         sa.delete(Invitation).where(col(Invitation.expires_at) < now - timedelta(days=30)),
     )
-    if dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-        session.commit()
-        outcomes.remove_files(upload_dir, files)
-    return report
 
 
 def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None]) -> list[str]:
@@ -131,7 +136,7 @@ def _purge_semesters(session: Session, report: PurgeReport, ids: list[int | None
     for profile_id in sorted(affected - remaining):
         _anonymise(session, profile_id)
     report.counts["students anonymised"] = len(affected - remaining)
-    counts, files = outcomes.purge_semesters(session, ids)
+    counts, files = outcomes.purge_semesters(session=session, semester_ids=ids)
     report.counts.update(counts)
     return files
 

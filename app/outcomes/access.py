@@ -79,7 +79,7 @@ def leerkring_ids(session: Session, user: User) -> set[int]:
     return set(session.exec(stmt))
 
 
-def team_ids_of_student(session: Session, user: User) -> set[int]:
+def team_ids_of_student(*, session: Session, user: User) -> set[int]:
     stmt = (
         select(PublishedMember.team_id)
         .join(StudentProfile, col(StudentProfile.id) == PublishedMember.student_id)
@@ -112,7 +112,8 @@ def load(session: Session, user: User, team_id: int) -> TeamAccess:
         semester=semester,
         opdracht=opdracht,
         outcome=outcome,
-        member=user.role == Role.STUDENT and team_id in team_ids_of_student(session, user),
+        member=user.role == Role.STUDENT
+        and team_id in team_ids_of_student(session=session, user=user),
         partner=user.role == Role.PARTNER
         and bool(team_partner_ids(team) & partner_ids(session, user)),
         wijkdocent=is_wd,

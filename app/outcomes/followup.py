@@ -13,7 +13,7 @@ from app.opdrachten.services import card_of, set_links
 PLANNING = (Phase.CONCEPT, Phase.INTAKE)
 
 
-def next_semester(session: Session, semester: Semester) -> Semester | None:
+def next_semester(*, session: Session, semester: Semester) -> Semester | None:
     """The first later semester that still takes opdrachten (concept or intake)."""
     stmt = (
         select(Semester)
@@ -23,11 +23,11 @@ def next_semester(session: Session, semester: Semester) -> Semester | None:
     return session.exec(stmt).first()
 
 
-def follow_up_draft(session: Session, *, user: User, source: Opdracht) -> Opdracht | None:
+def follow_up_draft(*, session: Session, user: User, source: Opdracht) -> Opdracht | None:
     """The draft continuing ``source`` in the next semester, made when there is none yet;
     None when no later semester takes opdrachten yet. The caller commits."""
     semester = session.get(Semester, source.semester_id)
-    target = next_semester(session, semester) if semester is not None else None
+    target = next_semester(session=session, semester=semester) if semester is not None else None
     if target is None or target.id is None:
         return None
     existing = session.exec(
@@ -48,7 +48,11 @@ def follow_up_draft(session: Session, *, user: User, source: Opdracht) -> Opdrac
     session.add(copy)
     session.flush()
     assert copy.id is not None
-    set_links(session, copy.id, OpdrachtForm.from_card(card_of(session, source)))
+    set_links(
+        session=session,
+        opdracht_id=copy.id,
+        form=OpdrachtForm.from_card(card_of(session=session, opdracht=source)),
+    )
     record(
         session,
         actor=user,

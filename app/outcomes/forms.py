@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from app.forms import Errors, FieldError, FormInput, require_int
 from app.i18n import lazy
 from app.models import PartnerPlan
-from app.opdrachten.fields import Errors, FieldError, FormInput, require_int
 from app.parsing import parse_id
 
 TITLE_MAX, SUMMARY_MAX, LINK_MAX, NOTE_MAX = 200, 2000, 500, 2000

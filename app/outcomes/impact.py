@@ -14,29 +14,33 @@ def charts(view: Overview) -> dict[str, Chart]:
     span = f"{codes[0]}–{codes[-1]}" if codes else ""
     themes = [(localized_name(t), [float(v) for v in counts]) for t, counts in view.themes]
     groups = [(localized_name(g), [float(v) for v in counts]) for g, counts in view.groups]
-    ratings = [row.rating or 0.0 for row in view.semesters]
-    rates = [float(row.continuation_rate or 0) for row in view.semesters]
+    stacked = _(
+        lazy("Stacked columns per semester (%(span)s); the table below has the figures.")
+    ) % {"span": span}
     return {
         "themes": stacked_bars(
             chart_id="chart-themes",
             title=_(lazy("Opdrachten per theme and semester")),
-            desc=_(
-                lazy("Stacked columns per semester (%(span)s); the table below has the figures.")
-            )
-            % {"span": span},
+            desc=stacked,
             categories=codes,
             series=themes,
         ),
         "groups": stacked_bars(
             chart_id="chart-groups",
             title=_(lazy("Opdrachten per target group and semester")),
-            desc=_(
-                lazy("Stacked columns per semester (%(span)s); the table below has the figures.")
-            )
-            % {"span": span},
+            desc=stacked,
             categories=codes,
             series=groups,
         ),
+        **_rate_charts(view, codes),
+    }
+
+
+def _rate_charts(view: Overview, codes: list[str]) -> dict[str, Chart]:
+    """The partners' ratings and the continuation rate, one column per semester."""
+    ratings = [row.rating or 0.0 for row in view.semesters]
+    rates = [float(row.continuation_rate or 0) for row in view.semesters]
+    return {
         "ratings": stacked_bars(
             chart_id="chart-ratings",
             title=_(lazy("The partners' average rating per semester (1–5)")),

@@ -39,7 +39,7 @@ def my_teams(*, session: Session, user: User) -> list[SemesterTeams]:
     cache = {
         "leerkringen": access.leerkring_ids(session, user),
         "partners": access.partner_ids(session, user),
-        "teams": access.team_ids_of_student(session, user),
+        "teams": access.team_ids_of_student(session=session, user=user),
     }
     stmt = (
         select(Semester, PublishedTeam, TeamOutcome)

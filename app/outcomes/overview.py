@@ -226,6 +226,19 @@ def _matrix(
     return result
 
 
+def _descendants(start: Opdracht, children: dict[int, list[Opdracht]]) -> list[Opdracht]:
+    """``start`` and the opdrachten that continue it, breadth first, at most MAX_CHAIN."""
+    members: list[Opdracht] = []
+    queue = [start]
+    while queue and len(members) < MAX_CHAIN:
+        o = queue.pop(0)
+        if any(m.id == o.id for m in members):
+            continue
+        members.append(o)
+        queue.extend(children.get(o.id or 0, []))
+    return members
+
+
 def _chains(
     session: Session, facts: list[TeamFacts], semesters: dict[int, Semester]
 ) -> tuple[list[Chain], set[int]]:
@@ -249,14 +262,7 @@ def _chains(
     roots = {root(by_id[i]).id: root(by_id[i]) for i in in_view if i in by_id}
     chains = []
     for start in roots.values():
-        members: list[Opdracht] = []
-        queue = [start]
-        while queue and len(members) < MAX_CHAIN:
-            o = queue.pop(0)
-            if any(m.id == o.id for m in members):
-                continue
-            members.append(o)
-            queue.extend(children.get(o.id or 0, []))
+        members = _descendants(start, children)
         if len(members) < 2:
             continue
         steps = [

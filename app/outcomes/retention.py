@@ -22,7 +22,7 @@ from app.outcomes.showcase import shared
 
 
 def purge_semesters(
-    session: Session, semester_ids: list[int | None]
+    *, session: Session, semester_ids: list[int | None]
 ) -> tuple[dict[str, int], list[str]]:
     """Row counts, and the stored files to delete once the transaction has committed."""
     number = sa.literal("purged-").concat(sa.cast(col(PublishedMember.id), sa.String))

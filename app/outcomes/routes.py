@@ -10,9 +10,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from app.auth.deps import CurrentUser, PartnerUser, SettingsDep, StaffUser, require_role
 from app.db import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.models import Role, User
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.outcomes import exports, impact, listing, overview, services, showcase
 from app.outcomes.forms import DeliverableForm, EvaluationForm
 from app.parsing import parse_id
@@ -112,7 +112,7 @@ def delete_deliverable(
 
 @router.post("/deliverables/{deliverable_id}/share")
 def share_deliverable(
-    session: SessionDep, user: Sharer, deliverable_id: int, data: FormData
+    *, session: SessionDep, user: Sharer, deliverable_id: int, data: FormData
 ) -> Response:
     public = data.flag("public")
     team_id = services.set_sharing(
@@ -125,7 +125,7 @@ def share_deliverable(
 
 @router.get("/deliverables/{deliverable_id}/file")
 def download_deliverable(
-    session: SessionDep, user: CurrentUser, settings: SettingsDep, deliverable_id: int
+    *, session: SessionDep, user: CurrentUser, settings: SettingsDep, deliverable_id: int
 ) -> Response:
     path, name = services.download(
         session=session, user=user, deliverable_id=deliverable_id, folder=settings.upload_dir
@@ -223,7 +223,7 @@ def public_showcase(request: Request, session: SessionDep) -> Response:
     theme_id = parse_id(request.query_params.get("theme", ""))
     ctx = {
         "groups": showcase.showcase(session=session, theme_id=theme_id),
-        "themes": showcase.themes_shown(session),
+        "themes": showcase.themes_shown(session=session),
         "theme_id": theme_id,
     }
     return render(request, "outcomes/showcase.html", ctx)

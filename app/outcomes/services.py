@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forms import FieldError
 from app.i18n import lazy
 from app.models import (
     Deliverable,
@@ -27,7 +28,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.opdrachten.fields import FieldError
 from app.outcomes import access, uploads
 from app.outcomes.access import TeamAccess
 from app.outcomes.followup import follow_up_draft
@@ -54,7 +54,7 @@ def kinds(session: Session) -> list[DeliverableKind]:
     return list(session.exec(stmt.order_by(col(DeliverableKind.sort_order))))
 
 
-def effects_of(session: Session, leerkring_id: int | None) -> list[LearningEffect]:
+def effects_of(*, session: Session, leerkring_id: int | None) -> list[LearningEffect]:
     stmt = select(LearningEffect).where(
         LearningEffect.leerkring_id == leerkring_id, col(LearningEffect.active).is_(True)
     )
@@ -84,7 +84,7 @@ def team_page(*, session: Session, user: User, team_id: int) -> TeamPage:
     follow = None
     if outcome is not None and outcome.follow_up_opdracht_id is not None:
         follow = session.get(Opdracht, outcome.follow_up_opdracht_id)
-    effects = effects_of(session, found.team.leerkring_id)
+    effects = effects_of(session=session, leerkring_id=found.team.leerkring_id)
     return TeamPage(found, outcome, rows, kinds(session), effects, chosen, follow)
 
 
@@ -157,16 +157,9 @@ def add_deliverable(
 ) -> Deliverable:
     """Record a deliverable; ``InvalidInput`` with messages in ``form.errors``."""
     found = access.load(session, user, team_id)
-    if not found.can_record:
-        raise Forbidden()
-    access.require_open(found)
+    _require_recordable(found)
     kind_id = form.validate({k.id for k in kinds(session) if k.id}, has_file=file is not None)
-    stored = None
-    if file is not None and not form.errors:
-        try:
-            stored = uploads.store_pdf(file, folder=folder, max_bytes=max_bytes)
-        except uploads.UploadRefused as exc:
-            form.errors["file"] = FieldError(exc.message, exc.params)
+    stored = _store_upload(form, file, folder, max_bytes)
     if form.errors or kind_id is None:
         raise InvalidInput()
     try:
@@ -178,10 +171,8 @@ def add_deliverable(
             title=form.title,
             summary=form.summary,
             link=form.link,
-            file_name=uploads.safe_name(file_name) if stored else "",
-            stored_name=stored.stored_name if stored else "",
-            file_size=stored.size if stored else 0,
             created_by_id=user.id,
+            **_file_columns(stored, file_name),
         )
         session.add(row)
         session.flush()
@@ -192,6 +183,34 @@ def add_deliverable(
             uploads.remove(folder, stored.stored_name)
         raise
     return row
+
+
+def _require_recordable(found: TeamAccess) -> None:
+    """Only who may record the team's outcome changes it, and only while it is open."""
+    if not found.can_record:
+        raise Forbidden()
+    access.require_open(found)
+
+
+def _file_columns(stored: uploads.StoredFile | None, file_name: str) -> dict[str, Any]:
+    if stored is None:
+        return {"file_name": "", "stored_name": "", "file_size": 0}
+    name = uploads.safe_name(file_name)
+    return {"file_name": name, "stored_name": stored.stored_name, "file_size": stored.size}
+
+
+def _store_upload(
+    form: DeliverableForm, file: BinaryIO | None, folder: Path, max_bytes: int
+) -> uploads.StoredFile | None:
+    """The uploaded PDF stored, if there is one and the form is valid so far; a refused
+    upload becomes the file field's message."""
+    if file is None or form.errors:
+        return None
+    try:
+        return uploads.store_pdf(file, folder=folder, max_bytes=max_bytes)
+    except uploads.UploadRefused as exc:
+        form.errors["file"] = FieldError(exc.message, exc.params)
+        return None
 
 
 def _deliverable(
@@ -207,9 +226,7 @@ def _deliverable(
 def delete_deliverable(*, session: Session, user: User, deliverable_id: int, folder: Path) -> int:
     """Remove a deliverable (and its file); returns the team's id."""
     row, found = _deliverable(session, user, deliverable_id)
-    if not found.can_record:
-        raise Forbidden()
-    access.require_open(found)
+    _require_recordable(found)
     assert found.outcome is not None
     _bump(session, found.outcome, None)
     stored = row.stored_name
@@ -242,10 +259,8 @@ def save_effects(
     *, session: Session, user: User, team_id: int, effect_ids: list[int], version: str
 ) -> None:
     found = access.load(session, user, team_id)
-    if not found.can_record:
-        raise Forbidden()
-    access.require_open(found)
-    allowed = {e.id for e in effects_of(session, found.team.leerkring_id)}
+    _require_recordable(found)
+    allowed = {e.id for e in effects_of(session=session, leerkring_id=found.team.leerkring_id)}
     if not set(effect_ids) <= allowed:
         raise InvalidInput(lazy("Choose learning effects of this leerkring."))
     outcome = _ensure_outcome(session, found)
@@ -304,7 +319,7 @@ def _follow_up(
 ) -> Opdracht | None:
     if not outcome.follow_up or outcome.follow_up_opdracht_id is not None:
         return None
-    draft = follow_up_draft(session, user=user, source=found.opdracht)
+    draft = follow_up_draft(session=session, user=user, source=found.opdracht)
     if draft is not None:
         outcome.follow_up_opdracht_id = draft.id
         session.add(outcome)

@@ -83,7 +83,7 @@ def showcase(*, session: Session, theme_id: int | None = None) -> list[ThemeGrou
     )
 
 
-def themes_shown(session: Session) -> list[Theme]:
+def themes_shown(*, session: Session) -> list[Theme]:
     ids = select(TeamOutcome.opdracht_id).join(
         Deliverable, col(Deliverable.outcome_id) == TeamOutcome.id
     )

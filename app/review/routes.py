@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.opdrachten.cards import Filters
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.opdrachten.services import card_of
 from app.parsing import parse_id
 from app.review import services
@@ -60,7 +60,7 @@ def _page(
     opdracht, semester = services.get_for_review(
         session=session, user=user, opdracht_id=opdracht_id
     )
-    ctx = {"card": card_of(session, opdracht), "semester": semester} | extra
+    ctx = {"card": card_of(session=session, opdracht=opdracht), "semester": semester} | extra
     return render(request, "review/page.html", ctx, status=422 if extra else 200)
 
 

@@ -68,7 +68,7 @@ def queue(*, session: Session, user: User, semester_id: int | None, filters: Fil
     if semester is not None and semester.id is not None:
         found = [
             c
-            for c in semester_cards(session, semester.id, REVIEWABLE)
+            for c in semester_cards(session=session, semester_id=semester.id, statuses=REVIEWABLE)
             if (mine is None or c.opdracht.leerkring_id in mine) and filters.matches(c)
         ]
     return Queue(

@@ -123,35 +123,46 @@ def plan_change(form: ChangeForm, data: SemesterData, state: RunState) -> Plan:
             raise InvalidInput(lazy("Only a student in a team can be locked."))
         plan.lock = form.action == "lock"
     elif form.action in ("ban", "unban"):
-        if form.opdracht_id not in data.opdrachten:
-            form.errors["opdracht_id"] = lazy("Choose an opdracht.")
-            raise InvalidInput(errors=list(form.errors.values()))
-        pair = (form.student_id, form.opdracht_id)
-        if (
-            form.action == "ban"
-            and member
-            and member.locked
-            and state.opdracht_of(form.student_id) == form.opdracht_id
-        ):
-            raise InvalidInput(lazy("This student is locked to this opdracht; unlock them first."))
-        (plan.bans if form.action == "ban" else plan.unbans).add(pair)
+        _plan_ban(form, data, state, plan)
     else:
         if member is not None and member.locked:
             raise InvalidInput(lazy("This student is locked; unlock them first."))
-        if form.action == "unplace":
-            plan.dests[form.student_id] = None
-        else:
-            dest, team_id, version = _target(form, state)
-            if team_id is not None:
-                plan.versions[team_id] = version or 0
-            plan.dests[form.student_id] = dest
-            if form.action == "swap":
-                other = parse_id(form.target.split(":")[1]) or 0
-                other_member = state.member(other)
-                if current is None or other_member is None or other_member.locked:
-                    raise InvalidInput(lazy("Swap needs two students in teams, neither locked."))
-                plan.dests[other] = current
+        _plan_move(form, state, plan, current)
     return plan
+
+
+def _plan_ban(form: ChangeForm, data: SemesterData, state: RunState, plan: Plan) -> None:
+    """A ban keeps the student out of one opdracht (an unban lets them back in)."""
+    if form.opdracht_id not in data.opdrachten:
+        form.errors["opdracht_id"] = lazy("Choose an opdracht.")
+        raise InvalidInput(errors=list(form.errors.values()))
+    member = state.member(form.student_id)
+    pair = (form.student_id, form.opdracht_id)
+    if (
+        form.action == "ban"
+        and member
+        and member.locked
+        and state.opdracht_of(form.student_id) == form.opdracht_id
+    ):
+        raise InvalidInput(lazy("This student is locked to this opdracht; unlock them first."))
+    (plan.bans if form.action == "ban" else plan.unbans).add(pair)
+
+
+def _plan_move(form: ChangeForm, state: RunState, plan: Plan, current: int | None) -> None:
+    """Move, swap or unplace: where the student (and for a swap, the other) goes."""
+    if form.action == "unplace":
+        plan.dests[form.student_id] = None
+        return
+    dest, team_id, version = _target(form, state)
+    if team_id is not None:
+        plan.versions[team_id] = version or 0
+    plan.dests[form.student_id] = dest
+    if form.action == "swap":
+        other = parse_id(form.target.split(":")[1]) or 0
+        other_member = state.member(other)
+        if current is None or other_member is None or other_member.locked:
+            raise InvalidInput(lazy("Swap needs two students in teams, neither locked."))
+        plan.dests[other] = current
 
 
 def dest_opdracht(state: RunState, dest: Dest) -> int | None:

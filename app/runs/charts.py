@@ -38,6 +38,31 @@ def _category_label(x: float, category: str) -> str:
     return f'<text class="category" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{spans}</text>'
 
 
+def _opening(chart_id: str, title: str, description: str) -> list[str]:
+    """The svg element with its accessible name (title) and description."""
+    return [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+    ]
+
+
+def _grid(ticks: list[int], plot_h: float) -> list[str]:
+    """A horizontal line and its value for every tick, the highest tick at the top."""
+    parts = []
+    for tick in ticks:
+        y = TOP + plot_h - plot_h * tick / ticks[-1]
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
+        )
+    return parts
+
+
 def bar_chart(
     chart_id: str, title: str, description: str, categories: Sequence[str], series: Sequence[Series]
 ) -> Markup:
@@ -47,21 +72,7 @@ def bar_chart(
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / max(len(categories), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
-    parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
-    ]
-    for tick in ticks:
-        y = TOP + plot_h - plot_h * tick / top_value
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
-        )
+    parts = [*_opening(chart_id, title, description), *_grid(ticks, plot_h)]
     for c, category in enumerate(categories):
         x0 = LEFT + c * group_w + group_w * 0.1
         for i, s in enumerate(series):

@@ -74,6 +74,11 @@ def team_rows(data: SemesterData, state: RunState) -> Iterator[list[Any]]:
                 s.rank_of(info.id) or _(lazy("unranked")),
                 _(lazy("yes")) if m.locked else "",
             ]
+    yield from _unplaced_rows(data, state)
+
+
+def _unplaced_rows(data: SemesterData, state: RunState) -> Iterator[list[Any]]:
+    """The students the run matched but placed in no team."""
     instance_ids = {s["id"] for s in state.run.parameters.get("instance", {}).get("students", [])}
     for s in data.students.values():
         if f"s{s.id}" in instance_ids and s.id not in state.team_of:

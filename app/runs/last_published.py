@@ -89,7 +89,7 @@ def semester_of_student(session: Session, profile: StudentProfile) -> Semester |
 
 
 def teams_of_partners(
-    session: Session, semester: Semester, partner_ids: list[int]
+    *, session: Session, semester: Semester, partner_ids: list[int]
 ) -> list[tuple[Opdracht, PublishedTeam, list[tuple[User, StudentProfile, Programme]]]]:
     """Published teams on opdrachten the partners own or co-own, with their members."""
     co = select(OpdrachtCopartner.opdracht_id).where(

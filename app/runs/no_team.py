@@ -22,13 +22,13 @@ from app.models import (
 from app.runs import last_published
 from app.runs.data import load_run, load_semester
 from app.runs.results import run_students, why_no_team
-from app.runs.services import current_run
+from app.semesters import current_run
 
 
-def opdrachten_with_a_team(session: Session, semester: Semester) -> set[int] | None:
+def opdrachten_with_a_team(*, session: Session, semester: Semester) -> set[int] | None:
     """Ids of the opdrachten with a team partners see; None while nothing is published."""
     if semester.phase in last_published.PUBLISHED_PHASES:
-        run = current_run(session, semester)
+        run = current_run(session=session, semester_id=semester.id)
         if run is None:
             return set()
         return set(
@@ -51,17 +51,17 @@ def opdrachten_with_a_team(session: Session, semester: Semester) -> set[int] | N
 
 
 def without_team(
-    session: Session, semester: Semester, opdrachten: list[Opdracht]
+    *, session: Session, semester: Semester, opdrachten: list[Opdracht]
 ) -> list[tuple[Opdracht, str]]:
     """The approved ones of ``opdrachten`` that got no team, each with the reason."""
-    with_team = opdrachten_with_a_team(session, semester)
+    with_team = opdrachten_with_a_team(session=session, semester=semester)
     if with_team is None:
         return []
     empty = [o for o in opdrachten if o.status == OpdrachtStatus.APPROVED and o.id not in with_team]
     if not empty:
         return []
     data = load_semester(session, semester)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     students = run_students(data, load_run(session, run)) if run else []
     return [
         (o, why_no_team(data, data.opdrachten[o.id], students))
@@ -83,4 +83,4 @@ def partner_without_team(
             col(Opdracht.owner_partner_id).in_(partner_ids) | col(Opdracht.id).in_(co),
         )
     ).all()
-    return without_team(session, semester, list(mine))
+    return without_team(session=session, semester=semester, opdrachten=list(mine))

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from app.api.publication import sync_publication
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import gettext as _
@@ -33,8 +32,9 @@ from app.models import (
 )
 from app.notifications.publication import send_publication
 from app.runs.data import load_run
-from app.runs.services import RUN_PHASES, current_run
-from app.semesters import require_phase
+from app.runs.services import RUN_PHASES
+from app.runs.snapshot import sync_publication
+from app.semesters import current_run, require_phase
 from app.versioning import claim
 
 NO_LEERKRING = 0  # teams of opdrachten without a leerkring; only an admin approves them
@@ -66,7 +66,7 @@ class LeerkringGroup:
 def groups(session: Session, run: MatchRun, user: User) -> list[LeerkringGroup]:
     """The current run's formed teams grouped by their opdracht's leerkring."""
     state = load_run(session, run)
-    own = leerkring_ids_of(session, user)
+    own = leerkring_ids_of(session=session, user=user)
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     opdrachten = {
         o.id: o
@@ -90,7 +90,7 @@ def approve(
 ) -> int:
     """Approve every team of one leerkring in the current run; returns how many."""
     require_phase(semester, *RUN_PHASES)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to approve."))
     group = next((g for g in groups(session, run, user) if g.leerkring_id == leerkring_id), None)
@@ -130,7 +130,7 @@ def approve(
 def publish(*, session: Session, semester: Semester, user: User) -> None:
     """Publish the current run's teams once all are approved; hooks and mails in one go."""
     require_phase(semester, *RUN_PHASES)
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to publish."))
     pending = [g.name for g in groups(session, run, user) if g.approved < len(g.teams)]

@@ -15,7 +15,6 @@ from app.models import (
     Member,
     Opdracht,
     OpdrachtCopartner,
-    Phase,
     Programme,
     Semester,
     StudentProfile,
@@ -24,10 +23,7 @@ from app.models import (
 )
 from app.runs import last_published
 from app.runs.last_published import TeamRef
-from app.runs.services import current_run
-from app.semesters import current_semester
-
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
+from app.semesters import VISIBLE_PHASES, current_run, current_semester
 
 
 @dataclass
@@ -38,15 +34,15 @@ class PublishedTeam:
     supervisor: User | None
 
 
-def visible_run(session: Session) -> tuple[Semester | None, MatchRun | None]:
+def visible_run(*, session: Session) -> tuple[Semester | None, MatchRun | None]:
     """The current semester and, once it is published, its current run."""
     semester = current_semester(session)
     if semester is None or semester.phase not in VISIBLE_PHASES:
         return semester, None
-    return semester, current_run(session, semester)
+    return semester, current_run(session=session, semester_id=semester.id)
 
 
-def _teams(session: Session, run: MatchRun, teams: list[Team]) -> list[PublishedTeam]:
+def _teams(session: Session, teams: list[Team]) -> list[PublishedTeam]:
     out = []
     for team in teams:
         rows = session.exec(
@@ -70,7 +66,7 @@ def partner_teams(
     *, session: Session, partner_ids: list[int]
 ) -> tuple[Semester | None, list[PublishedTeam] | None]:
     """Teams on the partner's opdrachten (owned or co-owned); None before publication."""
-    semester, run = visible_run(session)
+    semester, run = visible_run(session=session)
     if run is None:
         if semester is not None and last_published.under_review(session, semester):
             return semester, _last_published(session, semester, partner_ids)
@@ -86,14 +82,16 @@ def partner_teams(
             col(Opdracht.owner_partner_id).in_(partner_ids) | col(Opdracht.id).in_(co),
         )
     ).all()
-    return semester, _teams(session, run, list(teams))
+    return semester, _teams(session, list(teams))
 
 
 def _last_published(
     session: Session, semester: Semester, partner_ids: list[int]
 ) -> list[PublishedTeam]:
     out = []
-    for opdracht, team, people in last_published.teams_of_partners(session, semester, partner_ids):
+    for opdracht, team, people in last_published.teams_of_partners(
+        session=session, semester=semester, partner_ids=partner_ids
+    ):
         assert team.id is not None
         supervisor = session.get(User, team.supervisor_id) if team.supervisor_id else None
         out.append(PublishedTeam(opdracht, TeamRef(team.id, team.team_number), people, supervisor))

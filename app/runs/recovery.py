@@ -59,12 +59,16 @@ def owner_gone(owner: object) -> bool:
     return not _pid_alive(pid)
 
 
-def _orphaned(run: MatchRun, time_limit_seconds: int, now: datetime) -> bool:
-    deadline = now - timedelta(seconds=time_limit_seconds) - STALE_MARGIN
+def _orphaned(run: MatchRun, semester_limit: int, now: datetime) -> bool:
+    """The time limit the run was started with counts (the semester's may have changed
+    since); the semester's is the fallback for a run that stored none."""
+    stored = run.parameters.get("time_limit")
+    limit = stored if isinstance(stored, int | float) and stored > 0 else semester_limit
+    deadline = now - timedelta(seconds=limit) - STALE_MARGIN
     return (run.started_at or run.created_at) < deadline or owner_gone(run.parameters.get("owner"))
 
 
-def fail_orphaned_runs(session: Session, semester_id: int | None = None) -> list[int]:
+def fail_orphaned_runs(*, session: Session, semester_id: int | None = None) -> list[int]:
     """Mark orphaned active runs (of one semester, or all) failed and commit; their ids."""
     stmt = (
         select(MatchRun, Semester.time_limit_seconds)

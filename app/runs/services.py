@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import semesters
 from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
@@ -45,11 +47,9 @@ def get_run(session: Session, run_id: int) -> MatchRun:
 
 
 def current_run(session: Session, semester: Semester) -> MatchRun | None:
-    return session.exec(
-        select(MatchRun).where(
-            MatchRun.semester_id == semester.id, col(MatchRun.is_current).is_(True)
-        )
-    ).first()
+    """``app.semesters.current_run`` for a semester row: kept for runs/views.py and
+    runs/warnings.py (board files) until they call that directly."""
+    return semesters.current_run(session=session, semester_id=semester.id)
 
 
 def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
@@ -57,15 +57,15 @@ def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
     return list(session.exec(stmt.order_by(col(MatchRun.id).desc())))
 
 
-def fail_stale_runs(session: Session, semester: Semester) -> None:
+def fail_stale_runs(*, session: Session, semester: Semester) -> None:
     """Free the semester from runs whose worker died (the process was restarted)."""
-    fail_orphaned_runs(session, semester.id)
+    fail_orphaned_runs(session=session, semester_id=semester.id)
 
 
 def recover_interrupted_runs(engine: Engine) -> list[int]:
     """At start-up: runs left active by a process that is gone end as failed."""
     with Session(engine) as session:
-        return fail_orphaned_runs(session)
+        return fail_orphaned_runs(session=session)
 
 
 def start_run(
@@ -76,18 +76,8 @@ def start_run(
     if form.objective and form.objective not in OBJECTIVES:
         form.errors["objective"] = lazy("Choose a fairness profile.")
         raise InvalidInput(errors=list(form.errors.values()))
-    fail_stale_runs(session, semester)
-    data = load_semester(session, semester)
-    if not data.opdrachten or not data.students:
-        raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
-    previous = current_run(session, semester)
-    current = load_run(session, previous) if previous else None
-    instance = build_instance(
-        data,
-        current=current,
-        minimal_disruption=form.minimal_disruption,
-        objective=form.objective or None,
-    )
+    fail_stale_runs(session=session, semester=semester)
+    instance, previous = _instance(session, semester, form)
     run = MatchRun(
         semester_id=semester.id or 0,
         status=RunStatus.QUEUED,
@@ -120,13 +110,31 @@ def start_run(
     return run
 
 
+def _instance(
+    session: Session, semester: Semester, form: StartForm
+) -> tuple[dict[str, Any], MatchRun | None]:
+    """The solver's instance for the semester now, and the current run it starts from."""
+    data = load_semester(session, semester)
+    if not data.opdrachten or not data.students:
+        raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
+    previous = semesters.current_run(session=session, semester_id=semester.id)
+    current = load_run(session, previous) if previous else None
+    instance = build_instance(
+        data,
+        current=current,
+        minimal_disruption=form.minimal_disruption,
+        objective=form.objective or None,
+    )
+    return instance, previous
+
+
 def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:
     """Make a finished run the semester's current one (the re-run replaces the old teams)."""
     semester = semester_or_404(session, run.semester_id)
     require_phase(semester, *RUN_PHASES)
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(lazy("Only a finished run with teams can become the current run."))
-    before = current_run(session, semester)
+    before = semesters.current_run(session=session, semester_id=semester.id)
     session.exec(
         update(MatchRun).where(col(MatchRun.semester_id) == semester.id).values(is_current=False)
     )

@@ -10,27 +10,26 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.i18n import lazy
 from app.matching import ProblemError, Result, Violation, check, parse_problem, solve
+from app.memberships import supervisors_of as supervisors_of  # re-exported for runs/commit.py
 from app.models import (
-    LeerkringWijkdocent,
     MatchRun,
     Member,
-    Opdracht,
     RunStatus,
     Team,
     utcnow,
 )
 from app.runs.data import key_id
+from app.semesters import current_run
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +52,12 @@ class Worker:
 
     session_factory: SessionFactory
     runner: Runner = run_in_thread
-    slow_write: float = 0  # the crash test's hook (Settings.test_slow_write)
+    # Read by nothing: runs/routes.py's get_worker (a board file) still passes it; it goes
+    # with Settings.test_slow_write once that file is merged.
+    slow_write: float = 0
 
     def start(self, run_id: int) -> None:
-        self.runner(partial(execute_run, run_id, self.session_factory, self.slow_write))
+        self.runner(partial(execute_run, run_id, self.session_factory))
 
 
 def _update(factory: SessionFactory, run_id: int, **values: Any) -> None:
@@ -65,7 +66,7 @@ def _update(factory: SessionFactory, run_id: int, **values: Any) -> None:
         session.commit()
 
 
-def execute_run(run_id: int, factory: SessionFactory, slow_write: float = 0) -> None:
+def execute_run(run_id: int, factory: SessionFactory) -> None:
     """Solve the stored instance and write the result; never raises."""
     try:
         with factory() as session:
@@ -90,7 +91,7 @@ def execute_run(run_id: int, factory: SessionFactory, slow_write: float = 0) -> 
             return
         problems = check(problem, result)
         with factory() as session:
-            write_result(session, run_id, result, problems, slow_write=slow_write)
+            write_result(session=session, run_id=run_id, result=result, problems=problems)
     except ProblemError as exc:
         _fail(factory, run_id, "; ".join(exc.messages))
     except Exception as exc:
@@ -132,17 +133,6 @@ def _finish_without_teams(factory: SessionFactory, run_id: int, result: Result) 
     )
 
 
-def supervisors_of(session: Session, opdracht_ids: list[int]) -> dict[int, int]:
-    """Opdracht id to the wijkdocent who supervises its leerkring (the first one linked)."""
-    rows = session.exec(
-        select(Opdracht.id, LeerkringWijkdocent.user_id)
-        .join(LeerkringWijkdocent, col(LeerkringWijkdocent.leerkring_id) == Opdracht.leerkring_id)
-        .where(col(Opdracht.id).in_(opdracht_ids))
-        .order_by(col(LeerkringWijkdocent.user_id).desc())
-    )
-    return {oid: uid for oid, uid in rows if oid is not None}
-
-
 def add_members(session: Session, run: MatchRun, result: Result) -> None:
     """Team and Member rows for the result (split out so tests can break it halfway)."""
     assert run.id is not None
@@ -176,27 +166,17 @@ def add_members(session: Session, run: MatchRun, result: Result) -> None:
 
 
 def write_result(
+    *,
     session: Session,
     run_id: int,
     result: Result,
     problems: list[Violation],
-    *,
-    slow_write: float = 0,
 ) -> None:
     """Store the result in one transaction; a re-run waits as a candidate beside the current."""
     run = session.get(MatchRun, run_id)
     assert run is not None
     add_members(session, run, result)
-    if slow_write > 0:
-        # Test hook: hold the transaction open with the rows written, so that the crash test
-        # can kill the server now. The log line tells it the moment has come.
-        log.warning("run %s: %d teams written, not committed; holding", run_id, len(result.teams))
-        time.sleep(slow_write)
-    has_current = session.exec(
-        select(MatchRun.id).where(
-            MatchRun.semester_id == run.semester_id, col(MatchRun.is_current).is_(True)
-        )
-    ).first()
+    has_current = current_run(session=session, semester_id=run.semester_id)
     stats = result.to_dict(timings=True)["stats"]
     run.status = RunStatus.SUCCEEDED
     run.solver_status = result.status

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.i18n import lazy
-from app.models import Semester, TargetGroup, Theme
-from app.opdrachten.fields import (
+from app.forms import (
     Errors,
     FieldError,
     FormInput,
@@ -19,6 +17,8 @@ from app.opdrachten.fields import (
     parse_local_datetime,
     require_int,
 )
+from app.i18n import lazy
+from app.models import Semester, TargetGroup, Theme
 from app.parsing import parse_id
 from app.templating import TZ
 
@@ -81,21 +81,8 @@ class SemesterForm:
         if len(self.name) > 120:
             e["name"] = FieldError(lazy("Use at most %(limit)s characters."), {"limit": 120})
         moments: dict[str, object] = {**self._moments(), "starts_on": self._start()}
-        numbers = {
-            name: require_int(e, name, getattr(self, name), minimum=1, maximum=50)
-            for name in ("default_min_size", "default_max_size", "default_min_programmes")
-        }
-        per = parse_int(
-            e, "default_max_per_programme", self.default_max_per_programme, minimum=1, maximum=50
-        )
+        numbers, per = self._team_defaults(programmes)
         ranks = require_int(e, "number_of_ranks", self.number_of_ranks, minimum=1, maximum=20)
-        rules = TeamRules(
-            numbers["default_min_size"],
-            numbers["default_max_size"],
-            per,
-            numbers["default_min_programmes"],
-        )
-        check_team_rules(e, rules, programmes=programmes, prefix="default_")
         focus = {
             "focus_theme_id": _choice(e, "focus_theme_id", self.focus_theme_id, themes),
             "focus_target_group_id": _choice(
@@ -112,6 +99,26 @@ class SemesterForm:
             "restrict_to_leerkring": self.restrict_to_leerkring,
             **focus,
         }
+
+    def _team_defaults(self, programmes: int) -> tuple[dict[str, int | None], int | None]:
+        """The default team rules (sizes and minimum programmes; the maximum per
+        programme), checked together as a team could never be formed otherwise."""
+        e = self.errors
+        numbers = {
+            name: require_int(e, name, getattr(self, name), minimum=1, maximum=50)
+            for name in ("default_min_size", "default_max_size", "default_min_programmes")
+        }
+        per = parse_int(
+            e, "default_max_per_programme", self.default_max_per_programme, minimum=1, maximum=50
+        )
+        rules = TeamRules(
+            numbers["default_min_size"],
+            numbers["default_max_size"],
+            per,
+            numbers["default_min_programmes"],
+        )
+        check_team_rules(e, rules, programmes=programmes, prefix="default_")
+        return numbers, per
 
     def _start(self) -> date | None:
         """The first day of the semester: a calendar day, no time and no time zone."""

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import AdminUser
-from app.dashboard.services import status_counts
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.forms import FieldError, FormData, see_other
 from app.i18n import lazy
 from app.models import Phase, Semester
-from app.opdrachten.fields import FieldError, FormData, see_other
 from app.semester_admin import services, warnings
 from app.semester_admin.forms import SemesterForm
+from app.semesters import status_counts
 from app.templating import render
 
 router = APIRouter(prefix="/admin/semesters")
@@ -36,12 +36,15 @@ def _page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    ctx: dict[str, Any] = services.vocabularies(session) | {"form": form, "semester": semester}
+    ctx: dict[str, Any] = services.vocabularies(session=session) | {
+        "form": form,
+        "semester": semester,
+    }
     if semester is not None:
         phase = Phase(semester.phase)
         ctx |= {"next_phase": phase.next(), "previous_phase": phase.previous()}
         ctx["intake_deadline_passed"] = warnings.intake_deadline_passed(semester)
-        ctx["counts"] = status_counts(session, semester)
+        ctx["counts"] = status_counts(session=session, semester=semester)
     return render(request, "semester_admin/form.html", ctx | extra, status=status)
 
 

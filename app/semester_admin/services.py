@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import record
-from app.dashboard.services import status_counts
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import FieldError
 from app.i18n import lazy
 from app.models import (
     OpdrachtStatus,
@@ -22,10 +22,9 @@ from app.models import (
     utcnow,
 )
 from app.notifications.reminders import ranking_opened
-from app.opdrachten.fields import FieldError
 from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
-from app.semesters import PhaseClosed, deadline_passed
+from app.semesters import PhaseClosed, deadline_passed, status_counts
 from app.versioning import claim
 
 PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
@@ -53,7 +52,7 @@ def get_semester(*, session: Session, semester_id: int) -> Semester:
     return semester
 
 
-def vocabularies(session: Session) -> dict[str, Any]:
+def vocabularies(*, session: Session) -> dict[str, Any]:
     return {
         "themes": list(session.exec(select(Theme).order_by(Theme.name_nl))),
         "groups": list(session.exec(select(TargetGroup).order_by(TargetGroup.name_nl))),
@@ -66,7 +65,7 @@ def _programmes(session: Session) -> int:
 
 
 def _validated(session: Session, form: SemesterForm, semester: Semester | None) -> dict[str, Any]:
-    values = form.validate(**vocabularies(session), programmes=_programmes(session))
+    values = form.validate(**vocabularies(session=session), programmes=_programmes(session))
     code = str(values.get("code", form.code))
     clash = session.exec(select(Semester).where(func.lower(Semester.code) == code.lower())).first()
     if clash is not None and clash is not semester:
@@ -150,7 +149,7 @@ def _check_advance(session: Session, semester: Semester, target: Phase) -> None:
         semester.intake_deadline is None or deadline_passed(semester.intake_deadline)
     ):
         raise PhaseClosed(lazy("Set an intake deadline in the future before opening the intake."))
-    approved = status_counts(session, semester).get(OpdrachtStatus.APPROVED, 0)
+    approved = status_counts(session=session, semester=semester).get(OpdrachtStatus.APPROVED, 0)
     if target == Phase.RANKING and approved == 0:
         raise PhaseClosed(lazy("No opdracht is approved yet: students would have nothing to rank."))
 
@@ -169,7 +168,7 @@ def advance(
         raise PhaseClosed(lazy("A closed semester has no next phase."))
     _check_advance(session, semester, target)
     if not confirmed:
-        warnings.check_early_matching(session, semester, target)
+        warnings.check_early_matching(session=session, semester=semester, target=target)
     return _move(session, admin, semester, target, action="semester.advance", reason="")
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.errors import InvalidInput
+from app.forms import parse_local_datetime
 from app.i18n import lazy
 from app.models import Phase, Semester
-from app.opdrachten.fields import parse_local_datetime
 from app.semesters import deadline_passed
 from app.students.incomplete import incomplete_rankings
 
@@ -27,7 +27,7 @@ class BadIntakeDeadline(InvalidInput):
     """The new intake deadline offered when stepping back is not a moment in the future."""
 
 
-def check_early_matching(session: Session, semester: Semester, target: Phase) -> None:
+def check_early_matching(*, session: Session, semester: Semester, target: Phase) -> None:
     """Raise EarlyMatching, with the number of incomplete rankings, when it applies."""
     deadline = semester.ranking_deadline
     if target != Phase.MATCHING or deadline is None or deadline_passed(deadline):

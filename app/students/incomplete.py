@@ -39,15 +39,10 @@ class LeerkringGroup:
         return self.total - len(self.students)
 
 
-def incomplete_rankings(
-    *, session: Session, semester: Semester, leerkringen: set[int | None] | None = None
-) -> list[LeerkringGroup]:
-    """Active students by leerkring, with those lacking a complete ranking listed.
-
-    Complete means what the ranking page means: exactly ``number_of_ranks`` choices, all
-    still open to the student. ``leerkringen`` limits the list to the students of those
-    leerkringen (None in it: students without one), as app.memberships.staff_scope gives.
-    """
+def _approved_and_choices(
+    session: Session, semester: Semester
+) -> tuple[dict[int | None, Opdracht], dict[int, list[int]]]:
+    """The semester's approved opdrachten by id, and each student's chosen opdracht ids."""
     approved = {
         o.id: o
         for o in session.exec(
@@ -63,7 +58,19 @@ def incomplete_rankings(
         )
     ):
         prefs.setdefault(student_id, []).append(opdracht_id)
-    scope = leerkringen
+    return approved, prefs
+
+
+def incomplete_rankings(
+    *, session: Session, semester: Semester, leerkringen: set[int | None] | None = None
+) -> list[LeerkringGroup]:
+    """Active students by leerkring, with those lacking a complete ranking listed.
+
+    Complete means what the ranking page means: exactly ``number_of_ranks`` choices, all
+    still open to the student. ``leerkringen`` limits the list to the students of those
+    leerkringen (None in it: students without one), as app.memberships.staff_scope gives.
+    """
+    approved, prefs = _approved_and_choices(session, semester)
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     programmes = {p.id: p.name_nl for p in session.exec(select(Programme))}
     groups: dict[str, LeerkringGroup] = {}
@@ -74,7 +81,7 @@ def incomplete_rankings(
         .order_by(col(User.name))
     )
     for profile, user in rows:
-        if scope is not None and profile.leerkring_id not in scope:
+        if leerkringen is not None and profile.leerkring_id not in leerkringen:
             continue
         name = names.get(profile.leerkring_id or 0, "")
         group = groups.setdefault(name, LeerkringGroup(name))

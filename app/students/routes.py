@@ -209,7 +209,7 @@ def my_data(request: Request, student: StudentUser, settings: SettingsDep) -> Re
 
 
 @router.get("/data/download")
-def download_my_data(session: SessionDep, student: StudentUser) -> Response:
+def download_my_data(*, session: SessionDep, student: StudentUser) -> Response:
     body = json.dumps(mydata.export(session=session, user=student), ensure_ascii=False, indent=2)
     return Response(
         body,

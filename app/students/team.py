@@ -16,7 +16,6 @@ from app.models import (
     Member,
     Opdracht,
     Partner,
-    Phase,
     Preference,
     Programme,
     Semester,
@@ -27,8 +26,7 @@ from app.models import (
 from app.runs import last_published
 from app.runs.data import load_titles
 from app.runs.wording import explain
-
-VISIBLE_PHASES = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
+from app.semesters import VISIBLE_PHASES, is_current_run
 
 
 @dataclass
@@ -87,8 +85,7 @@ def published_team(
         .join(MatchRun, col(MatchRun.id) == Team.run_id)
         .where(
             Member.student_id == profile.id,
-            MatchRun.semester_id == semester.id,
-            col(MatchRun.is_current).is_(True),
+            is_current_run(semester.id),
         )
     ).first()
     if row is None:

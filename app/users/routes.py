@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import select
+from fastapi.responses import HTMLResponse, Response
 
 from app.audit import record_access
 from app.auth.deps import AdminUser, SettingsDep
 from app.db import SessionDep
 from app.errors import InvalidInput
+from app.forms import see_other
 from app.i18n import lazy
-from app.middleware import flash
-from app.models import Partner, Role
+from app.models import Role
 from app.templating import render
 from app.users import services
 
@@ -22,7 +21,7 @@ router = APIRouter(prefix="/admin/users")
 
 
 def _form_context(session: SessionDep, form: services.InviteForm) -> dict[str, object]:
-    partners = session.exec(select(Partner).order_by(Partner.name)).all()
+    partners = services.list_partners(session=session)
     return {"form": form, "roles": list(Role), "partners": partners}
 
 
@@ -89,6 +88,4 @@ def set_active(
         services.set_active(session=session, user_id=user_id, active=active, admin=admin)
     except services.LastAdmin as exc:
         return _list_page(request, session, admin, error=exc.translated(), status=409)
-    response = RedirectResponse("/admin/users", status_code=303)
-    flash(response, lazy("Saved."))
-    return response
+    return see_other("/admin/users", lazy("Saved."))

@@ -43,6 +43,11 @@ class InviteForm:
             self.errors["partner_id"] = lazy("Choose the organisation this partner acts for.")
 
 
+def list_partners(*, session: Session) -> list[Partner]:
+    """The partner organisations an invited partner user may belong to, by name."""
+    return list(session.exec(select(Partner).order_by(col(Partner.name))).all())
+
+
 def list_users(*, session: Session, role: str = "", q: str = "") -> list[User]:
     stmt = select(User).order_by(User.role, User.name)
     if role:

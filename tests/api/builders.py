@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.api.publication import sync_publication
 from app.api_tokens.services import issue_token
 from app.models import (
     MatchRun,
@@ -25,6 +24,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.runs.snapshot import sync_publication
 from tests import factories as f
 
 

@@ -60,8 +60,8 @@ def test_markdown_escapes_and_renders_lists_code_and_emphasis():
 
 @pytest.mark.nodb
 def test_types_link_to_their_schema():
-    assert type_of({"$ref": "#/components/schemas/TeamOut"}) == (
-        '<a href="#schema-TeamOut">TeamOut</a>'
+    assert type_of({"$ref": "#/components/schemas/TeamPublic"}) == (
+        '<a href="#schema-TeamPublic">TeamPublic</a>'
     )
     assert type_of({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}) == (
         "string (date-time) | null"

@@ -35,5 +35,5 @@ def test_a_start_is_a_day_and_deadlines_carry_the_dutch_offset_across_daylight_s
 
 def test_the_document_describes_the_start_as_a_date(client: TestClient):
     doc = client.get("/api/v1/openapi.json").json()
-    start = doc["components"]["schemas"]["SemesterOut"]["properties"]["starts_on"]
+    start = doc["components"]["schemas"]["SemesterPublic"]["properties"]["starts_on"]
     assert {"type": "string", "format": "date"} in start["anyOf"]

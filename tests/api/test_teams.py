@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.api.publication import sync_publication
 from app.models import Member, Phase, TeamStatus, utcnow
+from app.runs.snapshot import sync_publication
 from tests import factories as f
 from tests.api import builders as b
 

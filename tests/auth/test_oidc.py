@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
-from app.auth.deps import SESSION_COOKIE
 from app.auth.oidc_logout import OIDC_MARK_COOKIE
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.models import AuditEvent, OidcIdentity, OidcLogin, Role, StudentProfile, User, UserSession
 from tests import factories as f
 from tests.auth.conftest import (

@@ -139,7 +139,7 @@ def test_an_admin_adds_and_closes_a_leerkrings_learning_effects(anon: TestClient
         anon.post(add, data={"name_nl": "Eigen regie", "name_en": "Self-direction"}).status_code
         == 303
     )
-    effects = services.effects_of(session, kring.id)
+    effects = services.effects_of(session=session, leerkring_id=kring.id)
     assert [(e.code, e.name_nl, e.name_en, e.sort_order) for e in effects] == [
         ("tak-een-samenwerken", "Tak één: samenwerken", "Tak één: samenwerken", 1),
         ("eigen-regie", "Eigen regie", "Self-direction", 2),
@@ -156,5 +156,7 @@ def test_an_admin_adds_and_closes_a_leerkrings_learning_effects(anon: TestClient
     )
     assert closed.status_code == 303
     # A team's outcome form offers only the open ones; the closed one stays in the list here.
-    assert [e.name_nl for e in services.effects_of(session, kring.id)] == ["Eigen regie"]
+    assert [e.name_nl for e in services.effects_of(session=session, leerkring_id=kring.id)] == [
+        "Eigen regie"
+    ]
     assert "niet meer te kiezen" in anon.get("/admin/leerkringen").text

@@ -94,7 +94,7 @@ def test_two_transactions_writing_the_same_mails_at_once_write_them_once(ready):
             run = session.exec(select(MatchRun).where(col(MatchRun.is_current))).one()
             planned = plan(session=session, semester=semester, run=run)
             barrier.wait(timeout=10)  # both planned before either wrote: both see no mail
-            sent = send_all(session, planned)
+            sent = send_all(session=session, planned=planned)
             session.commit()
             return sent
 

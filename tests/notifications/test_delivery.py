@@ -78,7 +78,7 @@ def test_mail_arrives_with_headers_both_parts_the_link_and_the_language(
 def test_a_server_answering_5xx_gets_retries_with_back_off_then_the_mail_stays_failed(
     session: Session, smtp_server: Inbox
 ):
-    queue_mail(session, to="partner@example.org", subject="Test", body="Hallo")
+    queue_mail(session=session, to="partner@example.org", subject="Test", body="Hallo")
     session.commit()
     smtp_server.refuse = "554 5.7.1 Message refused"
     settings = _settings(smtp_server.port)
@@ -106,7 +106,7 @@ def test_a_server_answering_5xx_gets_retries_with_back_off_then_the_mail_stays_f
 
 def test_a_server_that_is_down_counts_attempts_and_loses_nothing(session: Session):
     for n in range(3):
-        queue_mail(session, to=f"student{n}@example.org", subject="Test", body="Hallo")
+        queue_mail(session=session, to=f"student{n}@example.org", subject="Test", body="Hallo")
     session.commit()
     settings = _settings(free_port())  # nothing listens there
     now = utcnow()
@@ -123,7 +123,7 @@ def test_a_server_that_is_down_counts_attempts_and_loses_nothing(session: Sessio
 
 
 def test_a_failed_mail_is_delivered_once_the_server_is_back(session: Session, smtp_server: Inbox):
-    queue_mail(session, to="wijkdocent@example.org", subject="Test", body="Hallo")
+    queue_mail(session=session, to="wijkdocent@example.org", subject="Test", body="Hallo")
     session.commit()
     now = utcnow()
     assert deliver_pending(session=session, settings=_settings(free_port()), now=now) == 0
@@ -137,7 +137,7 @@ def test_a_failed_mail_is_delivered_once_the_server_is_back(session: Session, sm
 
 
 def test_without_smtp_mail_stays_in_the_outbox(session: Session):
-    queue_mail(session, to="student@example.org", subject="Test", body="Hallo")
+    queue_mail(session=session, to="student@example.org", subject="Test", body="Hallo")
     session.commit()
     assert (
         deliver_pending(session=session, settings=Settings(environment="test", smtp_host="")) == 0

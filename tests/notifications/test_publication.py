@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from app.i18n import get_language, set_language
 from app.models import (
     AuditEvent,
     Language,
@@ -23,8 +24,9 @@ from app.models import (
     Team,
     User,
 )
+from app.notifications.compose import language
 from app.notifications.publication import send_publication
-from app.runs.services import current_run
+from app.semesters import current_run
 from tests import factories as f
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
@@ -153,7 +155,7 @@ def test_publishing_again_unchanged_or_twice_sends_nothing(
     before = len(_outbox(session))
     semester = session.get(Semester, world.semester.id)
     assert semester is not None
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     assert run is not None
     assert send_publication(session=session, semester=semester, run=run) == 0  # a double click
     assert anon.post("/runs/reopen", data={"reason": "Controle"}).status_code == 303
@@ -250,3 +252,17 @@ def test_the_link_in_the_mail_opens_the_team_page_after_login(
     assert page.status_code == 200
     assert "Begeleidende wijkdocent" in page.text
     assert anon.get(link).headers["location"] == "/student/team"  # already logged in
+
+
+@pytest.mark.nodb
+def test_a_mail_in_another_language_gives_the_request_its_own_language_back():
+    """Each mail speaks its recipient's language; afterwards the request speaks its own again
+    (not the admin's preferred one), also when composing the mail failed."""
+    set_language("en")  # the request's language, whatever the admin prefers
+    with language("nl"):
+        assert get_language() == "nl"
+    assert get_language() == "en"
+    with pytest.raises(RuntimeError), language("nl"):
+        raise RuntimeError("composing failed")
+    assert get_language() == "en"
+    set_language("nl")

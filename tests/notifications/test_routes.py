@@ -12,9 +12,13 @@ from tests import factories as f
 
 
 def _three_states(session: Session) -> tuple[OutboxMessage, OutboxMessage, OutboxMessage]:
-    pending = queue_mail(session, to="wacht@example.org", subject="Nog te versturen", body="a")
-    sent = queue_mail(session, to="klaar@example.org", subject="Verstuurd bericht", body="b")
-    failed = queue_mail(session, to="fout@example.org", subject="Mislukt bericht", body="c")
+    pending = queue_mail(
+        session=session, to="wacht@example.org", subject="Nog te versturen", body="a"
+    )
+    sent = queue_mail(
+        session=session, to="klaar@example.org", subject="Verstuurd bericht", body="b"
+    )
+    failed = queue_mail(session=session, to="fout@example.org", subject="Mislukt bericht", body="c")
     sent.sent_at, sent.attempts = utcnow(), 1
     failed.failed_at, failed.attempts = utcnow(), MAX_ATTEMPTS
     failed.last_error = "SMTPRecipientsRefused: 550 mailbox unavailable"

@@ -119,7 +119,7 @@ def test_mail_goes_over_tls_with_login_when_the_certificate_is_trusted(
     session: Session, tls_server, certificate
 ):
     inbox, security = tls_server
-    queue_mail(session, to="student@example.org", subject="Over TLS", body="Hallo")
+    queue_mail(session=session, to="student@example.org", subject="Over TLS", body="Hallo")
     session.commit()
     settings = _settings(inbox.port, security, smtp_ca_file=str(certificate[0]))
     assert deliver_pending(session=session, settings=settings) == 1
@@ -128,7 +128,7 @@ def test_mail_goes_over_tls_with_login_when_the_certificate_is_trusted(
 
 def test_an_untrusted_certificate_is_refused_and_the_mail_kept(session: Session, tls_server):
     inbox, security = tls_server
-    queue_mail(session, to="student@example.org", subject="Niet vertrouwd", body="Hallo")
+    queue_mail(session=session, to="student@example.org", subject="Niet vertrouwd", body="Hallo")
     session.commit()
     assert deliver_pending(session=session, settings=_settings(inbox.port, security)) == 0
     session.expire_all()

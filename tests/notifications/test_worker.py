@@ -32,7 +32,7 @@ def _app_settings(url: str, port: int, interval: float) -> Settings:
 def test_the_server_delivers_queued_mail_while_it_runs(smtp_server: Inbox):
     with live_database("mail_worker") as live:
         with Session(live.engine) as session:
-            queue_mail(session, to="student@example.org", subject="Vanzelf", body="Hallo")
+            queue_mail(session=session, to="student@example.org", subject="Vanzelf", body="Hallo")
             session.commit()
         app = create_app(_app_settings(live.url, smtp_server.port, interval=0.1))
         with TestClient(app):
@@ -55,7 +55,7 @@ def _sent(engine: Engine) -> bool:
 def test_no_background_delivery_when_it_is_switched_off(smtp_server: Inbox):
     with live_database("mail_worker_off") as live:
         with Session(live.engine) as session:
-            queue_mail(session, to="student@example.org", subject="Blijft", body="Hallo")
+            queue_mail(session=session, to="student@example.org", subject="Blijft", body="Hallo")
             session.commit()
         app = create_app(_app_settings(live.url, smtp_server.port, interval=0))
         with TestClient(app) as client:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from app.models import MatchRun, Phase, RunStatus, utcnow
+from app.models import MatchRun, Phase, RunStatus, Semester, utcnow
 from app.runs.recovery import fail_orphaned_runs, owner_gone, this_process
 from tests import factories as f
 from tests.runs.conftest import ident
@@ -43,7 +43,7 @@ def test_orphaned_runs_fail_and_live_ones_are_left_alone(session: Session):
     gone = _active_run(session, parameters={"owner": {**this_process(), "pid": _dead_pid()}})
     other = _active_run(session, parameters={"owner": this_process()})
     old = _active_run(session, created_at=utcnow() - timedelta(hours=2))
-    assert sorted(fail_orphaned_runs(session)) == sorted([ident(gone), ident(old)])
+    assert sorted(fail_orphaned_runs(session=session)) == sorted([ident(gone), ident(old)])
     for run, status in (
         (gone, RunStatus.FAILED),
         (other, RunStatus.RUNNING),
@@ -53,3 +53,24 @@ def test_orphaned_runs_fail_and_live_ones_are_left_alone(session: Session):
         assert run.status == status
     session.refresh(gone)
     assert gone.message == "The run was interrupted; the previous teams are unchanged."
+
+
+def test_the_time_limit_a_run_stored_decides_not_the_semesters_current_one(session: Session):
+    """A run started with a 60-second limit that is still active 10 minutes later lost its
+    worker, even when the semester's limit has since been raised to an hour; and a run
+    started with an hour is left alone after the semester's limit was cut to a minute."""
+    elsewhere = {**this_process(), "host": "another-machine"}  # only the time can tell
+    started = utcnow() - timedelta(minutes=10)
+    short = _active_run(
+        session, started_at=started, parameters={"owner": elsewhere, "time_limit": 60}
+    )
+    long = _active_run(
+        session, started_at=started, parameters={"owner": elsewhere, "time_limit": 3600}
+    )
+    for run, limit in ((short, 3600), (long, 60)):
+        semester = session.get(Semester, run.semester_id)
+        assert semester is not None
+        semester.time_limit_seconds = limit
+        session.add(semester)
+    session.flush()
+    assert fail_orphaned_runs(session=session) == [ident(short)]

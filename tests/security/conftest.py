@@ -70,7 +70,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
     student_user = session.get(User, student.user_id)
     assert student_user is not None
     mail = queue_mail(
-        session, to=student_user.email, subject="Je team is bekend", body=student_user.name
+        session=session, to=student_user.email, subject="Je team is bekend", body=student_user.name
     )
     session.flush()
     params: dict[str, object] = {

@@ -1,10 +1,10 @@
 """Crash safety: the real server is killed (SIGKILL) while a match run is writing its teams.
 
 The server runs as a uvicorn subprocess on a database of its own. A first run is already
-current. The second run's worker is held inside its write transaction by the test hook
-``OM_TEST_SLOW_WRITE`` (honoured only when ``OM_ENVIRONMENT=test``) after its teams are
-written, the server is killed at that moment, and started again: the interrupted run must be
-marked failed, no team of it may exist and the first run must be untouched.
+current. The second run's worker is held inside its write transaction after its teams are
+written (the server serves ``tests.security.slow_write_app``, the app with that hold), the
+server is killed at that moment, and started again (the plain app): the interrupted run must
+be marked failed, no team of it may exist and the first run must be untouched.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 import httpx2
 import pytest
@@ -27,13 +26,14 @@ from sqlmodel import Session, col, func, select
 
 from app import csrf
 from app.auth.services import start_session
-from app.config import ROOT, Settings
+from app.config import ROOT
 from app.models import MatchRun, Member, RunStatus, Semester, Team, User
-from app.runs.routes import get_worker
 from app.runs.services import StartForm, start_run
 from app.runs.worker import Worker, run_inline
 from tests.security.live import Live, live_database
 
+# What tests.security.slow_write_app logs when it holds (not imported here: importing it
+# puts the hold into this process's worker).
 HOLDING = "not committed; holding"
 
 
@@ -47,7 +47,9 @@ SECRET_KEY = "crash-test-secret-key-0123456789-abcdef"
 
 
 @contextmanager
-def server(url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], queue.Queue[str]]]:
+def server(
+    url: str, entry: str = "app.asgi:app", **env: str
+) -> Iterator[tuple[str, subprocess.Popen[str], queue.Queue[str]]]:
     """A uvicorn process on a free port; yields its base URL, the process and its log lines."""
     port = _free_port()
     environment = {
@@ -57,7 +59,7 @@ def server(url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str], q
         "OM_SECRET_KEY": SECRET_KEY,
         **env,
     }
-    cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
+    cmd = [sys.executable, "-m", "uvicorn", entry, "--host", "127.0.0.1"]
     proc = subprocess.Popen(
         [*cmd, "--port", str(port)],
         cwd=ROOT,
@@ -148,7 +150,7 @@ def test_a_server_killed_while_writing_a_run_loses_nothing_and_marks_it_failed()
             token = start_session(session=session, user=user)
         csrf_token = csrf.issue(SECRET_KEY, token)  # signed for this session
         cookies = {"om_session": token, "om_csrf": csrf_token}
-        with server(live.url, OM_TEST_SLOW_WRITE="120") as (base, proc, lines):
+        with server(live.url, "tests.security.slow_write_app:app") as (base, proc, lines):
             response = httpx2.post(
                 f"{base}/runs",
                 data={"objective": "sum", "minimal_disruption": "true"},
@@ -179,19 +181,3 @@ def test_a_server_killed_while_writing_a_run_loses_nothing_and_marks_it_failed()
             assert runs[first_id].status == RunStatus.SUCCEEDED
             assert runs[first_id].is_current
             assert _members(session, first_id) == first_members
-
-
-def test_the_slow_write_hook_works_only_in_the_test_environment():
-    def worker_for(environment: str) -> Worker:
-        settings = Settings(
-            environment=environment,  # type: ignore[arg-type]
-            secret_key="s" * 40,
-            database_url="sqlite://",
-            test_slow_write=5,
-        )
-        app = SimpleNamespace(state=SimpleNamespace(engine=None, settings=settings))
-        return get_worker(SimpleNamespace(app=app))  # type: ignore[arg-type]
-
-    assert worker_for("test").slow_write == 5
-    assert worker_for("production").slow_write == 0
-    assert worker_for("development").slow_write == 0

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app import csrf
-from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.db import get_session
 from app.main import create_app
 from app.models import Role, User

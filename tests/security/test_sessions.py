@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.auth.deps import SESSION_COOKIE
 from app.auth.services import THROTTLE_WINDOW, count_attempt, create_invitation, throttle_keys
 from app.config import Settings
+from app.cookies import SESSION_COOKIE
 from app.models import LoginCounter, Role, UserSession, utcnow
 from app.security import hash_password, token_hash, verify_password
 from tests import factories as f
@@ -124,8 +124,8 @@ def _failed_attempts(session: Session, n: int, *, address: str, email: str = "")
     cost): against the address, and against one account or ``n`` guessed ones."""
     for i in range(n):
         account, client = throttle_keys(email or f"guess{i}@example.org", address)
-        count_attempt(session, account, utcnow())
-        count_attempt(session, client, utcnow())
+        count_attempt(session=session, key=account, now=utcnow())
+        count_attempt(session=session, key=client, now=utcnow())
     session.flush()
 
 

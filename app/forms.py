@@ -1,4 +1,5 @@
-"""Form plumbing shared by the intake pages: raw input, number parsing, team-rule checks.
+"""Form plumbing shared by every HTML slice: raw input, number and date parsing, the
+team-size checks of the opdracht and semester forms, and the one Post/Redirect/Get helper.
 
 Forms keep what the user typed (numbers as text) so a form with errors is re-rendered with
 the input intact; parsing happens in ``validate`` and records messages per field.
@@ -144,8 +145,10 @@ def parse_local_datetime(raw: str) -> datetime | None:
     return None
 
 
-def see_other(url: str, message: str) -> Response:
-    """Post/Redirect/Get with a flash message (an English message id)."""
+def see_other(url: str, *messages: str) -> Response:
+    """Post/Redirect/Get: a 303 to ``url``, with flash messages (English message ids) shown
+    on the page it leads to."""
     response = RedirectResponse(url, status_code=303)
-    flash(response, message)
+    if messages:
+        flash(response, *messages)
     return response

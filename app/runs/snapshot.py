@@ -30,6 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.semesters import is_current_run
 
 MEMBER_FIELDS = ("student_number", "name", "programme_code", "programme_name", "year")
 TEAM_FIELDS = (
@@ -193,9 +194,7 @@ def _tombstone(
 
 def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], _TeamData]:
     """The approved teams of the semester's current run, keyed by (opdracht id, number)."""
-    run_ids = select(MatchRun.id).where(
-        MatchRun.semester_id == semester_id, col(MatchRun.is_current).is_(True)
-    )
+    run_ids = select(MatchRun.id).where(is_current_run(semester_id))
     rows = session.exec(
         select(Team, Opdracht)
         .join(Opdracht, col(Opdracht.id) == Team.opdracht_id)
@@ -203,7 +202,9 @@ def _current_teams(session: Session, semester_id: int) -> dict[tuple[int, int], 
     ).all()
     if not rows:
         return {}
-    partners = partners_by_opdracht(session, {o.id for _, o in rows if o.id is not None})
+    partners = partners_by_opdracht(
+        session=session, opdracht_ids={o.id for _, o in rows if o.id is not None}
+    )
     leerkringen = {k.id: k.name for k in session.exec(select(Leerkring))}
     supervisor_ids = {t.supervisor_id for t, _ in rows if t.supervisor_id}
     supervisors = _user_names(session, supervisor_ids)
@@ -255,7 +256,7 @@ def _add_members(session: Session, by_team_id: dict[int, _TeamData]) -> None:
 
 
 def partners_by_opdracht(
-    session: Session, opdracht_ids: set[int]
+    *, session: Session, opdracht_ids: set[int]
 ) -> dict[int, list[dict[str, Any]]]:
     """Per opdracht: the owner first, then the co-partners by name."""
     names = {p.id: p.name for p in session.exec(select(Partner))}

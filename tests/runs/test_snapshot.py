@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from app.api.publication import sync_publication
 from app.models import (
     Member,
     PublishedMember,
@@ -17,6 +16,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.runs.snapshot import sync_publication
 from tests import factories as f
 from tests.api import builders as b
 

@@ -19,8 +19,8 @@ from app.runs.data import RunState, SemesterData, load_run, load_semester
 from app.runs.results import TeamView, run_students, team_views
 from app.runs.services import current_run
 
-# The size rules by their message ids (plural forms are keyed by the singular: runs/rules.py).
-SIZE_RULES = ("{count} member, at least {limit}", "{count} member, at most {limit}")
+# The size rules, by the kinds of app.matching's verdicts.
+SIZE_RULES = ("team_too_small", "team_too_large")
 
 
 @dataclass
@@ -43,7 +43,7 @@ def warnings_for(data: SemesterData, state: RunState, leerkring_id: int | None) 
     """The warnings of one leerkring's teams (0: opdrachten without one; None: all)."""
     views = [v for v in team_views(data, state) if v.members]
     teams = [v for v in views if _in(leerkring_id, v.opdracht.leerkring_id)]
-    sizes = [v for v in teams if any(x.message in SIZE_RULES for x in v.violations)]
+    sizes = [v for v in teams if any(x.kind in SIZE_RULES for x in v.violations)]
     overrides = [m for v in teams for m, _s in v.members if m.override_reason]
     students = [s for s in run_students(data, state) if _in(leerkring_id, s.leerkring_id)]
     unplaced = [s for s in students if s.id not in state.team_of]

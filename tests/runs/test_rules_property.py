@@ -97,8 +97,8 @@ def _compare(
     for view in team_views(data, state):
         ours.update(_verdicts(view.violations))
         for m, s in view.members:  # the member rules one by one agree with the team's
-            pair = member_violations(data, s.id, view.opdracht.id or 0, locked=m.locked)
-            assert set(pair) <= set(view.violations)
+            rules = member_violations(data, s.id, view.opdracht.id or 0, locked=m.locked)
+            assert set(rules) <= set(view.violations)
     students = run_students(data, state)
     for s in students:
         if s.id not in state.team_of:

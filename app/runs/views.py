@@ -20,7 +20,7 @@ from app.runs.data import RunState, SemesterData, load_run, load_semester, teams
 from app.runs.publish import groups
 from app.runs.results import Dashboard, GroupRow, dashboard
 from app.runs.warnings import warnings_for
-from app.runs.wording import explain
+from app.runs.wording import diagnosis, explain
 
 
 def key_label(key: str) -> str:
@@ -64,7 +64,7 @@ def run_context(session: Session, run: MatchRun, user: User) -> dict[str, Any]:
     ctx["active"] = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     if run.status != RunStatus.SUCCEEDED:
         data = load_semester(session, semester)
-        ctx["explanations"] = [explain(data, text) for text in run.explanations.values()]
+        ctx["explanations"] = diagnosis(data, run.explanations)
         return ctx
     data, state = load_semester(session, semester), load_run(session, run)
     board: Dashboard = dashboard(data, state)

@@ -39,9 +39,15 @@ def _in(leerkring_id: int | None, value: int | None) -> bool:
     return leerkring_id is None or (value or 0) == leerkring_id
 
 
-def warnings_for(data: SemesterData, state: RunState, leerkring_id: int | None) -> Warnings:
-    """The warnings of one leerkring's teams (0: opdrachten without one; None: all)."""
-    views = [v for v in team_views(data, state) if v.members]
+def warnings_for(
+    data: SemesterData,
+    state: RunState,
+    leerkring_id: int | None,
+    all_views: list[TeamView] | None = None,
+) -> Warnings:
+    """The warnings of one leerkring's teams (0: opdrachten without one; None: all);
+    ``all_views`` are the run's ``team_views`` when the caller has them already."""
+    views = [v for v in (team_views(data, state) if all_views is None else all_views) if v.members]
     teams = [v for v in views if _in(leerkring_id, v.opdracht.leerkring_id)]
     sizes = [v for v in teams if any(x.kind in SIZE_RULES for x in v.violations)]
     overrides = [m for v in teams for m, _s in v.members if m.override_reason]

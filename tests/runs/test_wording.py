@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.i18n import set_language, translations
 from app.matching import Explanation, Violation, parse_problem, solve
+from app.matching.checker import STATUSES
 from app.runs import rules, wording
 from app.runs.data import load_semester
 from app.runs.wording import explain
@@ -165,6 +166,9 @@ def test_every_documented_code_has_a_wording_in_both_languages(
         for w in table.values():
             assert _dutch(w if isinstance(w, str) else w[0]), w
     assert set(wording.STUDENT_HEADS) == set(wording.STAFF_HEADS)
+    solver = translations(language)
+    for status in STATUSES:  # the run page names the solver's status in words too
+        assert solver.gettext(f"solver:{status}") != f"solver:{status}"
     ids = _ids_of(world)
     programme = next(iter(data.programmes))
     SAMPLE.update(programme=programme, programmes=[programme], required=[programme])
@@ -247,5 +251,6 @@ def test_the_run_page_explains_in_dutch(anon: TestClient, session: Session, worl
     f.login(anon, session, world.wijkdocent)
     page = anon.get(f"/runs/{run.id}").text
     assert "Hogere keuzes: keuze 1" in page
+    assert "(solver: optimaal)" in page
     assert "Higher choices" not in page
     assert 'lang="en">' not in page.replace('value="en" lang="en">', "")

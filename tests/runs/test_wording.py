@@ -15,7 +15,7 @@ from app.i18n import set_language, translations
 from app.matching import Explanation, Violation, parse_problem, solve
 from app.matching.checker import STATUSES
 from app.runs import rules, wording
-from app.runs.data import load_semester
+from app.runs.data import load_run, load_semester
 from app.runs.wording import explain
 from tests import factories as f
 from tests.runs.conftest import World
@@ -218,19 +218,32 @@ def _explained(code: str, params: list[str]) -> Explanation:
 def test_the_diagnosis_of_an_infeasible_run_reads_in_dutch_with_names(
     anon: TestClient, session: Session, world: World
 ):
-    world.semester.unplaced_cost = None  # everyone must be placed ...
-    for o in world.opdrachten:
-        o.max_size = 2  # ... but there are 6 seats for 8 students
-        session.add(o)
+    first = run_now(session, world)
+    crowded = world.opdrachten[0]
+    state = load_run(session, first)
+    team = next(t for t in state.teams.values() if t.opdracht_id == crowded.id)
+    locked = state.members[team.id or 0]
+    for m in locked:  # all of the team locked to it, then it is made too small for them
+        m.locked = True
+        session.add(m)
+    crowded.max_size, crowded.teams = len(locked) - 1, 1
+    session.add(crowded)
     session.flush()
     run = run_now(session, world)
     assert run.solver_status == "infeasible"
+    data = load_semester(session, world.semester)
     f.login(anon, session, world.wijkdocent)
     page = anon.get(f"/runs/{run.id}").text
-    assert "Geen enkele indeling voldoet aan alle regels." in page
-    assert "8 studenten moeten geplaatst worden, maar er is maar plaats voor 6" in page
-    assert "infeasible" not in page.split("<main", 1)[1].replace("run-infeasible", "")
-    assert re.search(r"\bs\d+\b|\bo\d+\b", page.split("<main", 1)[1]) is None
+    main = page.split("<main", 1)[1]
+    assert "Geen enkele indeling voldoet aan alle regels." in main
+    ids = sorted(f"s{m.student_id}" for m in locked)  # the solver lists them by id
+    names = ", ".join(data.students[int(i[1:])].name for i in ids)
+    assert (
+        f"«{crowded.title}» moet {len(locked)} studenten opnemen ({names}), "
+        f"maar heeft plaats voor {len(locked) - 1}"
+    ) in main
+    assert "infeasible" not in main.replace("run-infeasible", "")
+    assert re.search(r"\bs\d+\b|\bo\d+\b", main) is None
 
 
 def test_old_plain_strings_are_shown_as_they_are_with_names(session: Session, world: World):

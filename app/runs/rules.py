@@ -164,7 +164,9 @@ def member_violations(
     info = data.opdrachten.get(opdracht_id)
     if info is None or locked or student_id not in data.students:
         return []
-    return _pair(data, data.students[student_id], assignment_of(info))
+    student, allowed = data.students[student_id], data.semester.unranked_cost is not None
+    code = student.programme.code
+    return _pair(data, student, code, assignment_of(info), opdracht_id, allowed)
 
 
 def team_and_member_violations(
@@ -176,23 +178,31 @@ def team_and_member_violations(
     found = [(data.students[s], locked) for s, locked in members if s in data.students]
     if info is None or not found:
         return []
-    a = assignment_of(info)
-    out = [worded(data, v) for v in team_rules(a, index, [s.programme.code for s, _l in found])]
-    for s, locked in found:
+    a, oid = assignment_of(info), info.id
+    programmes = [s.programme.code for s, _l in found]
+    out = [worded(data, v) for v in team_rules(a, index, programmes)]
+    unranked_allowed = data.semester.unranked_cost is not None
+    for (s, locked), code in zip(found, programmes, strict=True):
         if not locked:
-            out += _pair(data, s, a)
+            out += _pair(data, s, code, a, oid, unranked_allowed)
     return out
 
 
-def _pair(data: SemesterData, student: StudentInfo, a: Assignment) -> list[Violation]:
-    oid = key_id(a.id)
+def _pair(
+    data: SemesterData,
+    student: StudentInfo,
+    programme: str,
+    a: Assignment,
+    oid: int,
+    unranked_allowed: bool,
+) -> list[Violation]:
     # Only this pairing counts: the ranking as far as this opdracht goes (cheaper than all).
     ranked = (a.id,) if oid in student.ranking else ()
     verdicts = pair_rules(
-        Student(skey(student.id), student.programme.code, student.year, ranked),
+        Student(skey(student.id), programme, student.year, ranked),
         a,
         banned=(student.id, oid) in data.bans,
-        unranked_allowed=data.semester.unranked_cost is not None,
+        unranked_allowed=unranked_allowed,
     )
     return [worded(data, v) for v in verdicts] if verdicts else []
 

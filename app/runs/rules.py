@@ -60,18 +60,15 @@ WORDS: dict[str, str | tuple[str, str]] = {
     "bound_above_cost": lazy("the bound {value} is above the cost {limit}"),
     "bound_not_tight": lazy("the solution is called optimal, but its bound {value} is not {limit}"),
 }
-_FIELDS = {
-    kind: tuple(
-        sorted(
-            {
-                name
-                for _t, name, _f, _c in Formatter().parse(m if isinstance(m, str) else m[0])
-                if name
-            }
-        )
-    )
-    for kind, m in WORDS.items()
-}
+
+
+def _fields(message: str | tuple[str, str]) -> tuple[str, ...]:
+    """The parameters a message id uses, so a verdict carries only what it says."""
+    singular = message if isinstance(message, str) else message[0]
+    return tuple(sorted({name for _t, name, _f, _c in Formatter().parse(singular) if name}))
+
+
+_FIELDS = {kind: _fields(m) for kind, m in WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,9 @@ class Violation:
     def text(self) -> str:
         params = dict(self.params)
         if self.plural:
-            return ngettext(self.message, self.plural, params["count"]).format(**params)
+            count = params.get("count")
+            n = count if isinstance(count, int) else 0
+            return ngettext(self.message, self.plural, n).format(**params)
         return _(self.message).format(**params)
 
 

@@ -5,7 +5,7 @@ Public API: :func:`parse_problem`, :func:`load`, :func:`solve`, :func:`check`,
 :class:`Violation`, :class:`Explanation`, :class:`Group`.
 """
 
-from app.matching.checker import check
+from app.matching.checker import check, pair_rules, placement_cost, team_rules
 from app.matching.codes import Explanation, Violation
 from app.matching.problem import (
     Assignment,
@@ -34,6 +34,9 @@ __all__ = [
     "dump",
     "dumps",
     "load",
+    "pair_rules",
     "parse_problem",
+    "placement_cost",
     "solve",
+    "team_rules",
 ]

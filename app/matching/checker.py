@@ -7,41 +7,65 @@ hide itself here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from app.matching.codes import Violation
-from app.matching.problem import Assignment, Problem, Student
+from app.matching.problem import Assignment, Costs, Problem, Student
 from app.matching.result import Result
 
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 V = Violation
+T = TypeVar("T")
 
 
-def _team_rules(a: Assignment, team: int, members: list[str], progs: Counter[str]) -> list[V]:
+def team_rules(assignment: Assignment, team: int, programmes: Sequence[str]) -> list[V]:
+    """Every rule team number ``team`` of ``assignment`` breaks with these members.
+
+    Parameters
+    ----------
+    assignment : Assignment
+    team : int
+        The team's number, ``1..assignment.teams``.
+    programmes : sequence of str
+        The programme of each member, one entry per member (an empty team breaks nothing
+        but its minimum size, which ``check`` only asks of listed teams).
+
+    Returns
+    -------
+    list of Violation
+        In this order: ``team_number``, ``team_too_small``, ``team_too_large``,
+        ``programme_too_many`` (per programme, by code), ``programmes_too_few``,
+        ``programme_missing`` (per required programme, in the assignment's order).
+
+    Examples
+    --------
+    >>> a = Assignment("a1", min_size=2, max_per_programme=1, required_programmes=("VP",))
+    >>> [str(v) for v in team_rules(a, 1, ["FT", "FT"])]
+    ['programme_too_many assignment=a1 team=1 programme=FT value=2 limit=1', \
+'programme_missing assignment=a1 team=1 programme=VP']
+    """
+    a, n, progs = assignment, len(programmes), Counter(programmes)
     out = []
     if not 1 <= team <= a.teams:
         out.append(V("team_number", assignment=a.id, team=team, value=team, limit=a.teams))
-    if len(members) < max(a.min_size, 1):
-        out.append(
-            V("team_too_small", assignment=a.id, team=team, value=len(members), limit=a.min_size)
-        )
-    if a.max_size is not None and len(members) > a.max_size:
-        out.append(
-            V("team_too_large", assignment=a.id, team=team, value=len(members), limit=a.max_size)
-        )
-    for p, c in sorted(progs.items()):
-        if a.max_per_programme is not None and c > a.max_per_programme:
-            out.append(
-                V(
-                    "programme_too_many",
-                    assignment=a.id,
-                    team=team,
-                    programme=p,
-                    value=c,
-                    limit=a.max_per_programme,
-                )
+    if n < max(a.min_size, 1):
+        out.append(V("team_too_small", assignment=a.id, team=team, value=n, limit=a.min_size))
+    if a.max_size is not None and n > a.max_size:
+        out.append(V("team_too_large", assignment=a.id, team=team, value=n, limit=a.max_size))
+    if a.max_per_programme is not None:
+        out.extend(
+            V(
+                "programme_too_many",
+                assignment=a.id,
+                team=team,
+                programme=p,
+                value=c,
+                limit=a.max_per_programme,
             )
+            for p, c in sorted(progs.items())
+            if c > a.max_per_programme
+        )
     if len(progs) < a.min_programmes:
         out.append(
             V(
@@ -60,44 +84,81 @@ def _team_rules(a: Assignment, team: int, members: list[str], progs: Counter[str
     return out
 
 
-def _pair_rules(
-    problem: Problem,
-    s: Student,
-    a: Assignment,
-    locks: Mapping[str, str],
-    bans: set[tuple[str, str]],
+def pair_rules(
+    student: Student,
+    assignment: Assignment,
+    *,
+    banned: bool = False,
+    locked: bool = False,
+    unranked_allowed: bool = True,
 ) -> list[V]:
-    lock = locks.get(s.id)
-    if lock == a.id:
+    """Every rule placing ``student`` on ``assignment`` breaks.
+
+    Parameters
+    ----------
+    student, assignment
+        The pairing; only the student's id, year and ranking count.
+    banned : bool
+        The pairing is banned.
+    locked : bool
+        The student is locked to this assignment: a lock overrides ban, years and ranking,
+        so nothing is reported (a lock elsewhere is ``check``'s ``lock_broken``).
+    unranked_allowed : bool
+        ``costs.unranked`` is set, so an assignment the student did not rank is allowed.
+
+    Returns
+    -------
+    list of Violation
+        ``banned``, ``year_not_allowed``, ``unranked_not_allowed``, in this order.
+
+    Examples
+    --------
+    >>> s = Student("s1", "FT", year=2, ranking=("a2",))
+    >>> a = Assignment("a1", years=(3, 4))
+    >>> [v.kind for v in pair_rules(s, a, banned=True, unranked_allowed=False)]
+    ['banned', 'year_not_allowed', 'unranked_not_allowed']
+    >>> pair_rules(s, a, banned=True, locked=True)
+    []
+    """
+    s, a = student, assignment
+    if locked:
         return []
-    # A lock elsewhere is reported once, by the lock loop of ``check``.
     out = []
-    if (s.id, a.id) in bans:
+    if banned:
         out.append(V("banned", student=s.id, assignment=a.id))
     if a.years is not None and s.year not in a.years:
         out.append(
             V("year_not_allowed", student=s.id, assignment=a.id, value=s.year, years=a.years)
         )
-    if a.id not in s.ranking and problem.costs.unranked is None:
+    if not unranked_allowed and a.id not in s.ranking:
         out.append(V("unranked_not_allowed", student=s.id, assignment=a.id))
     return out
 
 
-def _cost(
-    problem: Problem, s: Student, aid: str | None, locks: Mapping[str, str], aids: set[str]
-) -> int:
-    c = problem.costs
-    if aid is None:
-        return c.unplaced or 0
-    if aid in s.ranking:
-        cost = c.rank[s.ranking.index(aid)]
-    elif locks.get(s.id) == aid:
-        cost = c.unranked if c.unranked is not None else 0
-    else:
-        cost = c.unranked or 0
+def placement_cost(costs: Costs, ranking: Sequence[T], assignment: T | None) -> int:
+    """What placing a student with this ranking on ``assignment`` (None: unplaced) adds to
+    the total cost, before any move cost; an outcome the costs forbid (null) adds 0.
+    ``ranking`` and ``assignment`` are assignment ids, or any other keys of one kind.
+
+    Examples
+    --------
+    >>> placement_cost(Costs(rank=(0, 1, 3), unplaced=100), ["a1", "a2"], "a2")
+    1
+    >>> placement_cost(Costs(rank=(0, 1, 3), unplaced=100), ["a1", "a2"], None)
+    100
+    """
+    if assignment is None:
+        return costs.unplaced or 0
+    if assignment in ranking:
+        return costs.rank[ranking.index(assignment)]
+    return costs.unranked or 0
+
+
+def _cost(problem: Problem, s: Student, aid: str | None, aids: set[str]) -> int:
+    cost = placement_cost(problem.costs, s.ranking, aid)
     before = problem.previous.get(s.id)
-    moved = before is not None and before != aid and before in aids
-    return cost + (c.move if moved else 0)
+    moved = aid is not None and before is not None and before != aid and before in aids
+    return cost + (problem.costs.move if moved else 0)
 
 
 def _placement(problem: Problem, data: Mapping[str, Any], out: list[V]) -> dict[str, str]:
@@ -131,8 +192,8 @@ def _int_or_none(value: Any) -> int | None:
 def _totals(problem: Problem, data: Mapping[str, Any], placed: Mapping[str, str]) -> list[V]:
     """The objective and bound claimed by the result against the recomputed total cost."""
     out = []
-    locks, aids = dict(problem.locks), {a.id for a in problem.assignments}
-    total = sum(_cost(problem, s, placed.get(s.id), locks, aids) for s in problem.students)
+    aids = {a.id for a in problem.assignments}
+    total = sum(_cost(problem, s, placed.get(s.id), aids) for s in problem.students)
     if data.get("objective") != total:
         out.append(V("objective_mismatch", value=_int_or_none(data.get("objective")), limit=total))
     bound = data.get("bound")
@@ -194,10 +255,17 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[Violatio
         number = int(t.get("team", 0))
         numbers[(a.id, number)] += 1
         team_of.update((m, (a.id, number)) for m in members)
-        progs = Counter(students[m].programme for m in members)
-        out.extend(_team_rules(a, number, members, progs))
+        out.extend(team_rules(a, number, [students[m].programme for m in members]))
         for m in members:
-            out.extend(_pair_rules(problem, students[m], a, locks, bans))
+            out.extend(
+                pair_rules(
+                    students[m],
+                    a,
+                    banned=(m, a.id) in bans,
+                    locked=locks.get(m) == a.id,
+                    unranked_allowed=problem.costs.unranked is not None,
+                )
+            )
     out.extend(
         V("team_repeated", assignment=a, team=n, value=c)
         for (a, n), c in sorted(numbers.items())

@@ -54,13 +54,22 @@ def _overall(data: SemesterData, state: RunState) -> GroupRow:
 
 
 def compare(*, session: Session, a: MatchRun, b: MatchRun) -> Comparison:
-    """Compare run ``a`` (before) with run ``b`` (after) of one semester."""
+    """Compare run ``a`` (before) with run ``b`` (after) of one semester, loading both."""
+    _comparable(a, b)
+    data = load_semester(session, semester_or_404(session, a.semester_id))
+    return comparison(data, load_run(session, a), load_run(session, b))
+
+
+def _comparable(a: MatchRun, b: MatchRun) -> None:
     if a.semester_id != b.semester_id:
         raise InvalidInput(lazy("Choose two runs of the same semester."))
     if RunStatus.SUCCEEDED not in (a.status, b.status) or a.status != b.status:
         raise InvalidInput(lazy("Only runs that finished with teams can be compared."))
-    data = load_semester(session, semester_or_404(session, a.semester_id))
-    sa, sb = load_run(session, a), load_run(session, b)
+
+
+def comparison(data: SemesterData, sa: RunState, sb: RunState) -> Comparison:
+    """Compare two loaded runs of the semester ``data`` (``sa`` before, ``sb`` after)."""
+    _comparable(sa.run, sb.run)
     students = {s.id: s for s in run_students(data, sa) + run_students(data, sb)}
     moves = []
     for s in sorted(students.values(), key=lambda s: s.name):
@@ -68,6 +77,5 @@ def compare(*, session: Session, a: MatchRun, b: MatchRun) -> Comparison:
         if (before, tb) != (after, ta):  # another team of the same opdracht counts too
             keys = placement_key(s, before), placement_key(s, after)
             moves.append(Move(s, before, after, *keys, team_before=tb, team_after=ta))
-    return Comparison(
-        a, b, histogram_keys(data), (_overall(data, sa), _overall(data, sb)), moves, data
-    )
+    rows = (_overall(data, sa), _overall(data, sb))
+    return Comparison(sa.run, sb.run, histogram_keys(data), rows, moves, data)

@@ -31,7 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.publication import send_publication
-from app.runs.data import load_run
+from app.runs.data import RunState, load_run
 from app.runs.services import RUN_PHASES
 from app.runs.snapshot import sync_publication
 from app.semesters import current_run, require_phase
@@ -63,9 +63,12 @@ class LeerkringGroup:
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def groups(session: Session, run: MatchRun, user: User) -> list[LeerkringGroup]:
-    """The current run's formed teams grouped by their opdracht's leerkring."""
-    state = load_run(session, run)
+def groups(
+    session: Session, run: MatchRun, user: User, state: RunState | None = None
+) -> list[LeerkringGroup]:
+    """The current run's formed teams grouped by their opdracht's leerkring (``state``: the
+    run's teams when the caller has loaded them already)."""
+    state = load_run(session, run) if state is None else state
     own = leerkring_ids_of(session=session, user=user)
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     opdrachten = {

@@ -12,9 +12,8 @@ from app.models import Member, Opdracht, Team
 from app.runs.data import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
 from app.runs.rules import (
     Violation,
-    member_violations,
     student_cost,
-    team_violations,
+    team_and_member_violations,
     unplaced_violation,
 )
 from app.runs.wording import explain
@@ -120,9 +119,9 @@ def team_views(data: SemesterData, state: RunState) -> list[TeamView]:
             for m in state.members[team.id or 0]
             if m.student_id in data.students
         ]
-        violations = team_violations(data, info.id, team.index, [s.id for _m, s in members])
-        for m, s in members:
-            violations += member_violations(data, s.id, info.id, locked=m.locked)
+        violations = team_and_member_violations(
+            data, info.id, team.index, [(s.id, m.locked) for m, s in members]
+        )
         views.append(TeamView(team, info.opdracht, members, violations))
     return sorted(views, key=lambda v: (v.opdracht.title.lower(), v.team.index))
 

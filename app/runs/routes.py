@@ -167,7 +167,7 @@ def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) ->
         return Response(status_code=200, headers={"HX-Refresh": "true"})  # finished: show results
     if not polling:
         _seen(session, user, "run.view", "match_run", run.id, run.semester_id)
-    return render(request, "runs/run.html", views.run_context(session, run, user))
+    return render(request, "runs/run.html", views.run_context(session, run))
 
 
 @router.post("/{run_id}/adopt")

@@ -46,12 +46,6 @@ def get_run(session: Session, run_id: int) -> MatchRun:
     return run
 
 
-def current_run(session: Session, semester: Semester) -> MatchRun | None:
-    """``app.semesters.current_run`` for a semester row: kept for runs/views.py and
-    runs/warnings.py (board files) until they call that directly."""
-    return semesters.current_run(session=session, semester_id=semester.id)
-
-
 def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
     stmt = select(MatchRun).where(MatchRun.semester_id == semester.id)
     return list(session.exec(stmt.order_by(col(MatchRun.id).desc())))

@@ -15,12 +15,13 @@ from app.runs import services
 from app.runs.adjust import ChangeForm
 from app.runs.charts import Series, bar_chart
 from app.runs.commit import Outcome
-from app.runs.compare import Comparison, compare
+from app.runs.compare import Comparison, comparison
 from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.publish import groups
-from app.runs.results import Dashboard, GroupRow, dashboard
+from app.runs.results import Dashboard, GroupRow, dashboard, team_views
 from app.runs.warnings import warnings_for
-from app.runs.wording import explain
+from app.runs.wording import diagnosis, explain
+from app.semesters import current_run
 
 
 def key_label(key: str) -> str:
@@ -52,19 +53,21 @@ def index_context(
         "users": users,
         "form": form or services.StartForm(),
         "objectives": OBJECTIVES,
-        "current": services.current_run(session, semester),
+        "current": current_run(session=session, semester_id=semester.id),
         "can_run": semester.phase in services.RUN_PHASES,
         "active": any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs),
     }
 
 
-def run_context(session: Session, run: MatchRun, user: User) -> dict[str, Any]:
+def run_context(session: Session, run: MatchRun) -> dict[str, Any]:
+    """The run page: the semester, the run and (for a candidate) the current run are loaded
+    once each and passed down."""
     semester = services.semester_or_404(session, run.semester_id)
     ctx: dict[str, Any] = {"run": run, "semester": semester, "key_label": key_label}
     ctx["active"] = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     if run.status != RunStatus.SUCCEEDED:
         data = load_semester(session, semester)
-        ctx["explanations"] = [explain(data, text) for text in run.explanations.values()]
+        ctx["explanations"] = diagnosis(data, run.explanations)
         return ctx
     data, state = load_semester(session, semester), load_run(session, run)
     board: Dashboard = dashboard(data, state)
@@ -72,10 +75,10 @@ def run_context(session: Session, run: MatchRun, user: User) -> dict[str, Any]:
     ctx["chart"] = histogram_chart(
         f"chart-{run.id}", board.keys, [(_(lazy("All students")), board.overall)]
     )
-    current = services.current_run(session, semester)
+    current = run if run.is_current else current_run(session=session, semester_id=semester.id)
     ctx["current"] = current
     if current is not None and current.id != run.id and current.status == RunStatus.SUCCEEDED:
-        ctx["diff"] = compare(session=session, a=current, b=run)
+        ctx["diff"] = comparison(data, load_run(session, current), state)
     ctx["editable"] = run.is_current and semester.phase in services.RUN_PHASES
     return ctx
 
@@ -175,18 +178,23 @@ def student_context(
 
 
 def approvals_context(session: Session, semester: Semester, user: User) -> dict[str, Any]:
-    run = services.current_run(session, semester)
-    found = groups(session, run, user) if run else []
-    loaded = None
+    """The approvals page: the semester and the current run are loaded once and passed down."""
+    run = current_run(session=session, semester_id=semester.id)
+    state = load_run(session, run) if run else None
+    found = groups(session, run, user, state) if run else []
+    data = None
     if run is not None and run.status == RunStatus.SUCCEEDED:
-        loaded = load_semester(session, semester), load_run(session, run)
+        data = load_semester(session, semester)
+    views = team_views(data, state) if data and state else []
     return {
         "semester": semester,
         "run": run,
         "groups": found,
-        "warnings": {g.leerkring_id: warnings_for(*loaded, g.leerkring_id) for g in found}
-        if loaded
+        "warnings": {
+            g.leerkring_id: warnings_for(data, state, g.leerkring_id, views) for g in found
+        }
+        if data and state
         else {},
-        "all_warnings": warnings_for(*loaded, None) if loaded else None,
+        "all_warnings": warnings_for(data, state, None, views) if data and state else None,
         "all_approved": bool(found) and all(g.approved == len(g.teams) for g in found),
     }

@@ -17,10 +17,10 @@ from app.i18n import lazy
 from app.models import RunStatus, Semester
 from app.runs.data import RunState, SemesterData, load_run, load_semester
 from app.runs.results import TeamView, run_students, team_views
-from app.runs.services import current_run
+from app.semesters import current_run
 
-# The size rules by their message ids (plural forms are keyed by the singular: runs/rules.py).
-SIZE_RULES = ("{count} member, at least {limit}", "{count} member, at most {limit}")
+# The size rules, by the kinds of app.matching's verdicts.
+SIZE_RULES = ("team_too_small", "team_too_large")
 
 
 @dataclass
@@ -39,11 +39,17 @@ def _in(leerkring_id: int | None, value: int | None) -> bool:
     return leerkring_id is None or (value or 0) == leerkring_id
 
 
-def warnings_for(data: SemesterData, state: RunState, leerkring_id: int | None) -> Warnings:
-    """The warnings of one leerkring's teams (0: opdrachten without one; None: all)."""
-    views = [v for v in team_views(data, state) if v.members]
+def warnings_for(
+    data: SemesterData,
+    state: RunState,
+    leerkring_id: int | None,
+    all_views: list[TeamView] | None = None,
+) -> Warnings:
+    """The warnings of one leerkring's teams (0: opdrachten without one; None: all);
+    ``all_views`` are the run's ``team_views`` when the caller has them already."""
+    views = [v for v in (team_views(data, state) if all_views is None else all_views) if v.members]
     teams = [v for v in views if _in(leerkring_id, v.opdracht.leerkring_id)]
-    sizes = [v for v in teams if any(x.message in SIZE_RULES for x in v.violations)]
+    sizes = [v for v in teams if any(x.kind in SIZE_RULES for x in v.violations)]
     overrides = [m for v in teams for m, _s in v.members if m.override_reason]
     students = [s for s in run_students(data, state) if _in(leerkring_id, s.leerkring_id)]
     unplaced = [s for s in students if s.id not in state.team_of]
@@ -78,7 +84,7 @@ def loaded_warnings(
     session: Session, semester: Semester, leerkring_id: int | None
 ) -> Warnings | None:
     """Load the current run once and list its warnings (None: there is no current run)."""
-    run = current_run(session, semester)
+    run = current_run(session=session, semester_id=semester.id)
     if run is None or run.status != RunStatus.SUCCEEDED:
         return None
     return warnings_for(load_semester(session, semester), load_run(session, run), leerkring_id)

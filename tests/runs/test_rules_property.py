@@ -1,9 +1,9 @@
 """The app's rules and costs agree with ``app.matching.check`` on random hand-made runs.
 
 Hypothesis moves random students to random teams (or out), locks and bans at random, then
-compares, team by team and student by student, the kinds of the rules each side says are
-broken, and the total cost. Not just counts: a rule named on one side and not the other
-fails the test.
+compares every verdict with its ids and numbers (the app's worded rules carry the
+checker's verdict), the member rules one by one, and each student's cost and the total.
+Not just counts: a rule named on one side and not the other fails the test.
 """
 
 from __future__ import annotations
@@ -14,29 +14,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from app.matching import check, parse_problem
+from app.matching import check, parse_problem, placement_cost
 from app.models import Ban, Member
 from app.runs.data import load_run, load_semester, okey, skey
 from app.runs.exports import result_json
 from app.runs.instance import build_instance
 from app.runs.results import run_students, team_views
-from app.runs.rules import student_cost, unplaced_violation
+from app.runs.rules import Violation, member_violations, student_cost, unplaced_violation
 from tests.runs.conftest import World
 from tests.runs.helpers import run_now
 
-KINDS = {  # the app's message ids and the checker's kinds
-    "team {index}, this opdracht allows {limit} teams": "team_number",
-    "{count} member, at least {limit}": "team_too_small",  # plural forms: the singular's id
-    "{count} member, at most {limit}": "team_too_large",
-    "{count} {programme} student, at most {limit}": "programme_too_many",
-    "{count} programme, at least {limit}": "programmes_too_few",
-    "no {programme} student, one is required": "programme_missing",
-    "{student} is banned from this opdracht": "banned",
-    "{student} is in year {year}, this opdracht is for years {years}": "year_not_allowed",
-    "{student} did not rank this opdracht": "unranked_not_allowed",
-    "{student} is unplaced, but every student must be placed": "unplaced_not_allowed",
+# The verdicts the app's rules give; the checker's others are about the result's format,
+# its totals and locks (a lock broken is a rule the checker knows, the app has no such rule).
+KINDS = {
+    "team_number",
+    "team_too_small",
+    "team_too_large",
+    "programme_too_many",
+    "programmes_too_few",
+    "programme_missing",
+    "banned",
+    "year_not_allowed",
+    "unranked_not_allowed",
+    "unplaced_not_allowed",
 }
-TEAM_KINDS = set(list(KINDS.values())[:6])
 change = st.tuples(
     st.integers(0, 7),  # a student of the world
     st.integers(-1, 4),  # a team (by position), -1: out of any team
@@ -92,26 +93,37 @@ def _compare(
         session.flush()
         state = load_run(session, run)
     data = load_semester(session, world.semester)
-    ours: Counter[tuple[str, str]] = Counter()
+    ours: Counter[str] = Counter()  # every verdict with its ids and numbers
     for view in team_views(data, state):
-        for v in view.violations:
-            where = okey(view.opdracht.id or 0) if KINDS[v.message] in TEAM_KINDS else ""
-            ours[(KINDS[v.message], where)] += 1
+        ours.update(_verdicts(view.violations))
+        for m, s in view.members:  # the member rules one by one agree with the team's
+            rules = member_violations(data, s.id, view.opdracht.id or 0, locked=m.locked)
+            assert set(rules) <= set(view.violations)
     students = run_students(data, state)
     for s in students:
         if s.id not in state.team_of:
-            ours.update((KINDS[v.message], "") for v in unplaced_violation(data, s.id))
+            ours.update(_verdicts(unplaced_violation(data, s.id)))
     problem = parse_problem(build_instance(data, current=state))
     result = {**result_json(run, state), "objective": -1, "bound": None}
     verdicts = check(problem, result)
-    theirs = Counter(
-        (v.kind, v.assignment or "" if v.kind in TEAM_KINDS else "")
-        for v in verdicts
-        if v.kind in KINDS.values()
-    )
-    # A lock on an opdracht is itself a rule the checker knows; the app has no lock rule.
+    theirs = Counter(str(v) for v in verdicts if v.kind in KINDS)
     assert ours == theirs, (ours, theirs)
+    costs = problem.costs
+    by_id = {p.id: p for p in problem.students}
+    for s in students:  # each student's cost, and so the total
+        where = state.opdracht_of(s.id)
+        expected = placement_cost(costs, by_id[skey(s.id)].ranking, okey(where) if where else None)
+        assert student_cost(data, s.id, where) == expected
     cost = sum(student_cost(data, s.id, state.opdracht_of(s.id)) for s in students)
     mismatch = next(v for v in verdicts if v.kind == "objective_mismatch")
     assert mismatch.limit == cost
     assert {skey(s.id) for s in students} == {s.id for s in problem.students}
+
+
+def _verdicts(violations: list[Violation]) -> list[str]:
+    """The checker's verdicts behind the app's worded rules; each has words of its own."""
+    for v in violations:
+        assert v.verdict is not None
+        assert v.text()
+        assert v.message != v.kind
+    return [str(v.verdict) for v in violations]

@@ -169,6 +169,33 @@ class Saved:
         return len(self.order) == self.required
 
 
+def take_ranking(session: Session, semester_id: int, student_id: int) -> list[int]:
+    """Delete the student's ranking rows with one DELETE that answers the old order."""
+    old = session.execute(
+        _DELETE_RANKING, {"semester_id": semester_id, "student_id": student_id}
+    ).all()
+    return [opdracht_id for _rank, opdracht_id in sorted(old)]
+
+
+def put_ranking(session: Session, semester_id: int, student_id: int, order: list[int]) -> None:
+    """Insert ``order`` (first = rank 1) in one INSERT, after ``take_ranking`` removed the old
+    rows (the unique student-and-rank rows)."""
+    if not order:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "semester_id": semester_id,
+            "student_id": student_id,
+            "opdracht_id": i,
+            "rank": r,
+            "updated_at": now,
+        }
+        for r, i in enumerate(order, start=1)
+    ]
+    session.execute(_INSERT_PREFERENCE, rows)
+
+
 def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
     """Replace the student's ranking with ``order`` (first = rank 1) in one transaction."""
     return save_ranking(session=session, user=user, order=order).order
@@ -188,27 +215,11 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
         raise InvalidInput(problems[0], errors=problems, n=required)
     assert semester.id is not None
     assert profile.id is not None
-    old = session.execute(
-        _DELETE_RANKING, {"semester_id": semester.id, "student_id": profile.id}
-    ).all()
-    before = [opdracht_id for _rank, opdracht_id in sorted(old)]
+    before = take_ranking(session, semester.id, profile.id)
     if before == order:
         session.rollback()  # nothing changes: the old rows stay, no audit event
         return Saved(order, required)
-    # The old rows are gone (the unique student-and-rank rows) before the new ones go in.
-    if order:
-        now = utcnow()
-        rows = [
-            {
-                "semester_id": semester.id,
-                "student_id": profile.id,
-                "opdracht_id": i,
-                "rank": r,
-                "updated_at": now,
-            }
-            for r, i in enumerate(order, start=1)
-        ]
-        session.execute(_INSERT_PREFERENCE, rows)
+    put_ranking(session, semester.id, profile.id, order)
     record_now(
         session,
         actor=user,

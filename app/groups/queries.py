@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.models import GroupMember, Programme, StudentGroup, StudentProfile, User
+from app.models import GroupMember, Programme, Semester, StudentGroup, StudentProfile, User
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,11 @@ def confirmed_groups(session: Session, semester_id: int | None) -> dict[str, tup
     for code, student_id in rows:
         out.setdefault(code, []).append(student_id)
     return {code: tuple(ids) for code, ids in out.items() if len(ids) >= 2}
+
+
+def semester_of_group(session: Session, group_id: int) -> Semester | None:
+    return session.exec(
+        select(Semester)
+        .join(StudentGroup, col(StudentGroup.semester_id) == Semester.id)
+        .where(StudentGroup.id == group_id)
+    ).first()

@@ -255,10 +255,11 @@ def leave_group(*, session: Session, user: User) -> Left:
     return Left(group.code, dissolved)
 
 
-def _titles(session: Session, ids: list[int]) -> str:
+def _titles(session: Session, ids: list[int]) -> list[str]:
+    """The titles of these opdrachten, in this order."""
     rows = session.exec(select(Opdracht.id, Opdracht.title).where(col(Opdracht.id).in_(ids)))
     titles = dict(rows)
-    return ", ".join(titles.get(i, "") for i in ids)
+    return [titles.get(i, "") for i in ids]
 
 
 def share_ranking(*, session: Session, user: User) -> GroupView:
@@ -295,7 +296,7 @@ def share_ranking(*, session: Session, user: User) -> GroupView:
             ),
             field="share",
             n=len(closed),
-            titles=_titles(session, closed),
+            titles=", ".join(_titles(session, closed)),
         )
     for m in members:
         assert m.id is not None
@@ -365,3 +366,31 @@ def dissolve_group(
     notify.dissolved(session=session, group=group, student_ids=members, reason=reason)
     session.commit()
     return group
+
+
+@dataclass
+class StudentPage:
+    """What the student's group page shows."""
+
+    semester: Semester
+    profile: StudentProfile
+    group: GroupView | None
+    editable: bool  # the ranking phase, before the deadline
+    order: list[str]  # the titles of the student's ranking, which sharing would save
+
+    @property
+    def max_size(self) -> int:
+        return self.semester.max_group_size
+
+
+def student_page(*, session: Session, user: User) -> StudentPage:
+    profile, semester = ranking.student_and_semester(session, user)
+    mine = eligible_ids(session, semester, profile)
+    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
+    return StudentPage(
+        semester=semester,
+        profile=profile,
+        group=group_of(session, semester.id, profile.id),
+        editable=ranking.editable(semester),
+        order=_titles(session, order),
+    )

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.audit import record_now
 from app.errors import InvalidInput, NotFound
+from app.groups.queries import GroupView, group_of
 from app.i18n import lazy
 from app.models import Phase, Preference, Semester, StudentProfile, User, utcnow
 from app.semesters import current_semester, deadline_passed, require_before, require_phase
@@ -110,6 +111,7 @@ class RankingView:
     dropped: int = 0  # stored choices that are no longer open to this student
     error: str = ""
     errors: list[str] = field(default_factory=list)
+    group: GroupView | None = None  # the student's group (app.groups), if any
 
     @property
     def required(self) -> int:
@@ -142,6 +144,7 @@ def ranking_view(*, session: Session, user: User, filters: Filters) -> RankingVi
         options=FilterOptions.of(offers),
         filters=filters,
         dropped=len(order) - len(choices),
+        group=group_of(session, semester.id, profile.id),
     )
 
 

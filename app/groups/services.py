@@ -57,16 +57,17 @@ def normalise(code: str) -> str:
     return "".join(c for c in code.upper() if c not in " -\t")[:40]
 
 
-def _open(semester: Semester, field: str) -> None:
-    """Groups change only in the ranking phase, before the ranking deadline."""
+def _open(semester: Semester) -> None:
+    """Groups change only in the ranking phase, before the ranking deadline (refused at the
+    page's notice ``phase``: the forms are gone once the page is shown again)."""
     if semester.phase != Phase.RANKING:
         raise GroupRefused(
             lazy("Groups can only be formed or changed while the opdrachten are being ranked."),
-            field=field,
+            field="phase",
         )
     if deadline_passed(semester.ranking_deadline):
         raise GroupRefused(
-            lazy("The ranking deadline has passed: groups can no longer change."), field=field
+            lazy("The ranking deadline has passed: groups can no longer change."), field="phase"
         )
 
 
@@ -76,19 +77,18 @@ def _refuse(session: Session, error: GroupRefused) -> GroupRefused:
     return error
 
 
-def _not_in_a_group(
-    session: Session, semester: Semester, profile: StudentProfile, field: str
-) -> None:
+def _not_in_a_group(session: Session, semester: Semester, profile: StudentProfile) -> None:
+    """Refused at the leave button: the page shows the student's group and that button."""
     own = group_of(session, semester.id, profile.id)
     if own is not None:
         raise GroupRefused(
             lazy("You are already in group {code}; leave it first."),
-            field=field,
+            field="leave",
             code=own.group.code,
         )
 
 
-def _add_member(session: Session, group: StudentGroup, profile: StudentProfile, field: str) -> None:
+def _add_member(session: Session, group: StudentGroup, profile: StudentProfile) -> None:
     try:
         with session.begin_nested():
             session.add(
@@ -100,7 +100,7 @@ def _add_member(session: Session, group: StudentGroup, profile: StudentProfile, 
             )
     except IntegrityError:  # the same student, in another request, got into a group first
         raise _refuse(
-            session, GroupRefused(lazy("You are already in a group."), field=field)
+            session, GroupRefused(lazy("You are already in a group."), field="leave")
         ) from None
 
 
@@ -121,8 +121,8 @@ def _audit(
 def create_group(*, session: Session, user: User) -> StudentGroup:
     """A new group with the student as its first member, and a fresh code to share."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester, "create")
-    _not_in_a_group(session, semester, profile, "create")
+    _open(semester)
+    _not_in_a_group(session, semester, profile)
     refused = fit.refusal(session, semester, [profile])
     if refused is not None:
         refused.field = "create"
@@ -136,7 +136,7 @@ def create_group(*, session: Session, user: User) -> StudentGroup:
     group = StudentGroup(semester_id=semester.id or 0, code=code, size=1, created_by_id=profile.id)
     session.add(group)
     session.flush()
-    _add_member(session, group, profile, "create")
+    _add_member(session, group, profile)
     _audit(session, user, "group.create", group, student=profile.id)
     session.commit()
     return group
@@ -145,11 +145,11 @@ def create_group(*, session: Session, user: User) -> StudentGroup:
 def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
     """Join the group with ``code``: the student's own confirmation."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester, "code")
+    _open(semester)
     wanted = normalise(code)
     if not wanted:
         raise GroupRefused(lazy("Enter the code of the group."), field="code")
-    _not_in_a_group(session, semester, profile, "code")
+    _not_in_a_group(session, semester, profile)
     group = session.exec(
         select(StudentGroup).where(
             StudentGroup.semester_id == semester.id,
@@ -196,7 +196,7 @@ def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
     if refused is not None:
         refused.field = "code"
         raise _refuse(session, refused)
-    _add_member(session, group, profile, "code")
+    _add_member(session, group, profile)
     _audit(session, user, "group.join", group, student=profile.id)
     session.commit()
     return group
@@ -221,7 +221,7 @@ class Left:
 def leave_group(*, session: Session, user: User) -> Left:
     """Leave the student's group; a group left with one member is dissolved."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester, "leave")
+    _open(semester)
     own = group_of(session, semester.id, profile.id)
     if own is None:
         raise GroupRefused(lazy("You are not in a group."), field="leave")
@@ -258,7 +258,7 @@ def leave_group(*, session: Session, user: User) -> Left:
 def _titles(session: Session, ids: list[int]) -> list[str]:
     """The titles of these opdrachten, in this order."""
     rows = session.exec(select(Opdracht.id, Opdracht.title).where(col(Opdracht.id).in_(ids)))
-    titles = dict(rows)
+    titles = {opdracht_id: title for opdracht_id, title in rows}
     return [titles.get(i, "") for i in ids]
 
 
@@ -266,7 +266,7 @@ def share_ranking(*, session: Session, user: User) -> GroupView:
     """Save the student's ranking, as it is, for every member of their group: each member's
     saved ranking becomes this order. Only opdrachten every member may rank can be shared."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester, "share")
+    _open(semester)
     own = group_of(session, semester.id, profile.id)
     if own is None or not own.confirmed:
         raise GroupRefused(

@@ -258,7 +258,7 @@ def leave_group(*, session: Session, user: User) -> Left:
 def _titles(session: Session, ids: list[int]) -> list[str]:
     """The titles of these opdrachten, in this order."""
     rows = session.exec(select(Opdracht.id, Opdracht.title).where(col(Opdracht.id).in_(ids)))
-    titles = {opdracht_id: title for opdracht_id, title in rows}
+    titles = dict(rows.all())
     return [titles.get(i, "") for i in ids]
 
 

@@ -38,8 +38,6 @@ class GroupMember(SQLModel, table=True):
     __tablename__ = "group_member"
     __table_args__ = (sa.UniqueConstraint("semester_id", "student_id"),)
     group_id: int = Field(foreign_key="student_group.id", primary_key=True, ondelete="CASCADE")
-    student_id: int = Field(
-        foreign_key="student_profile.id", primary_key=True, ondelete="CASCADE"
-    )
+    student_id: int = Field(foreign_key="student_profile.id", primary_key=True, ondelete="CASCADE")
     semester_id: int = Field(foreign_key="semester.id", ondelete="CASCADE")
     joined_at: datetime = created_at_field()

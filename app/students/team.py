@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from app.groups.queries import GroupView, group_of
 from app.models import (
     Leerkring,
     MatchRun,
@@ -24,7 +25,6 @@ from app.models import (
     Team,
     User,
 )
-from app.groups.queries import GroupView, group_of
 from app.runs import last_published
 from app.runs.data import load_titles
 from app.runs.wording import explain

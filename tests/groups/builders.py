@@ -72,8 +72,15 @@ def group(
 
 def rank(session: Session, semester: Semester, profile: StudentProfile, ops: list[Opdracht]):
     for r, o in enumerate(ops, start=1):
-        assert o.id is not None and profile.id is not None and semester.id is not None
+        assert o.id is not None
+        assert profile.id is not None
+        assert semester.id is not None
         session.add(
             Preference(semester_id=semester.id, student_id=profile.id, opdracht_id=o.id, rank=r)
         )
     session.flush()
+
+
+def ids(*profiles: StudentProfile) -> list[int]:
+    """The sorted profile ids."""
+    return sorted(p.id or 0 for p in profiles)

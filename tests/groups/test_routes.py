@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.groups.services import ALPHABET, CODE_LENGTH
 from app.models import AuditEvent, GroupMember, Notification, StudentGroup, utcnow
-from tests.groups.builders import as_student, build, group
+from tests.groups.builders import as_student, build, group, ids
 
 CODE = re.compile(rf'class="group-code">([{ALPHABET}]{{{CODE_LENGTH}}})<')
 
@@ -48,7 +48,7 @@ def test_one_student_forms_a_group_and_another_joins_with_the_code(
     # Typed loosely (lower case, a space): the code still matches.
     joined = client.post("/student/group/join", data={"code": f"{code[:4].lower()} {code[4:]}"})
     assert joined.status_code == 303
-    assert _members(session, code) == sorted([first.id, second.id])
+    assert _members(session, code) == ids(first, second)
     for who in (first, second):
         c = as_student(anon, session, who)
         mine = c.get("/student/group").text
@@ -87,7 +87,7 @@ def test_a_full_group_refuses_the_next_member(anon: TestClient, session: Session
         "/student/group/join", data={"code": g.code}
     )
     _refused(response, "code", "Deze groep is vol: een groep heeft hoogstens 2 leden.")
-    assert _members(session, g.code) == sorted([s.students[0].id, s.students[3].id])
+    assert _members(session, g.code) == ids(s.students[0], s.students[3])
 
 
 def test_a_student_is_in_one_group_at_most(anon: TestClient, session: Session):
@@ -117,7 +117,7 @@ def test_after_the_ranking_deadline_groups_do_not_change(anon: TestClient, sessi
     )
     leaver = as_student(anon, session, s.students[0])
     _refused(leaver.post("/student/group/leave"), "phase", "groepen kunnen niet meer veranderen")
-    assert _members(session, g.code) == sorted([s.students[0].id, s.students[3].id])
+    assert _members(session, g.code) == ids(s.students[0], s.students[3])
 
 
 def test_a_group_that_could_never_fit_is_refused_with_the_reason(
@@ -131,7 +131,7 @@ def test_a_group_that_could_never_fit_is_refused_with_the_reason(
         "code",
         "De groep zou 3 studenten van FT hebben",
     )
-    assert _members(session, fts.code) == sorted([s.students[0].id, s.students[1].id])
+    assert _members(session, fts.code) == ids(s.students[0], s.students[1])
 
 
 def test_a_group_bigger_than_every_team_is_refused(anon: TestClient, session: Session):
@@ -172,7 +172,9 @@ def test_leaving_a_group_of_two_dissolves_it_and_tells_the_other(
     session.expire_all()
     assert _members(session, g.code) == []
     gone = session.get(StudentGroup, g.id)
-    assert gone is not None and gone.dissolved_at is not None and gone.size == 0
+    assert gone is not None
+    assert gone.dissolved_at is not None
+    assert gone.size == 0
     stayer = as_student(anon, session, s.students[3])
     assert "Een groep vormen" in stayer.get("/student/group").text  # free to form a new one
     told = session.exec(select(Notification).where(Notification.kind == "group_dissolved")).all()
@@ -183,7 +185,9 @@ def test_leaving_a_group_of_three_keeps_the_other_two(anon: TestClient, session:
     s = build(session)
     g = group(session, s.semester, [s.students[0], s.students[3], s.students[4]])
     as_student(anon, session, s.students[4]).post("/student/group/leave")
-    assert _members(session, g.code) == sorted([s.students[0].id, s.students[3].id])
+    assert _members(session, g.code) == ids(s.students[0], s.students[3])
     session.expire_all()
     kept = session.get(StudentGroup, g.id)
-    assert kept is not None and kept.size == 2 and kept.dissolved_at is None
+    assert kept is not None
+    assert kept.size == 2
+    assert kept.dissolved_at is None

@@ -55,7 +55,7 @@ def test_one_student_forms_a_group_and_another_joins_with_the_code(
         ranking = c.get("/student/ranking").text
         for text in (mine, ranking):
             assert f"Groep {code}" in text
-        assert "2 leden, die elk met de code zijn aangesloten" in mine
+        assert "2 leden, die elk hebben bevestigd" in mine
     actions = session.exec(
         select(AuditEvent.action).where(col(AuditEvent.action).startswith("group."))
     ).all()

@@ -3,6 +3,7 @@ staff's list of a semester's groups (dissolve with a reason)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -56,13 +57,31 @@ def _done(message: str, to: str = GROUP) -> Response:
     return response
 
 
+def _attempt(
+    request: Request,
+    session: SessionDep,
+    user: StudentUser,
+    change: Callable[[], str],
+    *,
+    to: str = GROUP,
+    code: str = "",
+) -> Response:
+    """Make a student's change (it answers the message to flash); a refusal re-renders the
+    group page (422) with the message at its field and the typed code kept."""
+    try:
+        message = change()
+    except GroupRefused as exc:
+        return _refused(request, session, user, exc, code=code)
+    return _done(message, to)
+
+
 @router.post(f"{GROUP}/create", response_class=HTMLResponse)
 def create_group(request: Request, session: SessionDep, student: StudentUser) -> Response:
-    try:
+    def change() -> str:
         services.create_group(session=session, user=student)
-    except GroupRefused as exc:
-        return _refused(request, session, student, exc)
-    return _done(lazy("Your group has been formed. Give its code to the others."))
+        return lazy("Your group has been formed. Give its code to the others.")
+
+    return _attempt(request, session, student, change)
 
 
 @router.post(f"{GROUP}/join", response_class=HTMLResponse)
@@ -72,33 +91,30 @@ def join_group(
     student: StudentUser,
     code: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    try:
+    def change() -> str:
         services.join_group(session=session, user=student, code=code)
-    except GroupRefused as exc:
-        return _refused(request, session, student, exc, code=code)
-    return _done(lazy("You have joined the group."))
+        return lazy("You have joined the group.")
+
+    return _attempt(request, session, student, change, code=code)
 
 
 @router.post(f"{GROUP}/leave", response_class=HTMLResponse)
 def leave_group(request: Request, session: SessionDep, student: StudentUser) -> Response:
-    try:
-        left = services.leave_group(session=session, user=student)
-    except GroupRefused as exc:
-        return _refused(request, session, student, exc)
-    if left.dissolved:
-        return _done(lazy("You have left the group. Nobody else was left in it: it is dissolved."))
-    return _done(lazy("You have left the group."))
+    def change() -> str:
+        if services.leave_group(session=session, user=student).dissolved:
+            return lazy("You have left the group. Nobody else was left in it: it is dissolved.")
+        return lazy("You have left the group.")
+
+    return _attempt(request, session, student, change)
 
 
 @router.post(f"{GROUP}/share", response_class=HTMLResponse)
 def share_ranking(request: Request, session: SessionDep, student: StudentUser) -> Response:
-    try:
+    def change() -> str:
         services.share_ranking(session=session, user=student)
-    except GroupRefused as exc:
-        return _refused(request, session, student, exc)
-    return _done(
-        lazy("Your ranking has been saved for every member of your group."), "/student/ranking"
-    )
+        return lazy("Your ranking has been saved for every member of your group.")
+
+    return _attempt(request, session, student, change, to="/student/ranking")
 
 
 def _semester(session: SessionDep, raw: str | None) -> Semester:
@@ -115,7 +131,7 @@ def _staff_page(
     user: StaffUser,
     semester: Semester,
     *,
-    errors: dict[int, str] | None = None,
+    errors: dict[str, str] | None = None,  # by the id of the reason field
     reasons: dict[int, str] | None = None,
     status: int = 200,
 ) -> Response:
@@ -155,7 +171,7 @@ def dissolve_group(
             session,
             staff,
             semester,
-            errors={group_id: exc.translated()},
+            errors={f"reason-{group_id}": exc.translated()},
             reasons={group_id: reason},
             status=422,
         )

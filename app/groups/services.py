@@ -21,7 +21,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.audit import record, record_now
+from app.audit import record
 from app.errors import Conflict, Forbidden, NotFound
 from app.groups import fit, notify
 from app.groups.errors import GroupRefused
@@ -303,16 +303,15 @@ def share_ranking(*, session: Session, user: User) -> GroupView:
     for m in members:
         assert m.id is not None
         before = ranking.take_ranking(session, semester.id, m.id)
-        ranking.put_ranking(session, semester.id, m.id, order)
-        record_now(
+        ranking.put_ranking(
             session,
+            semester.id,
+            m.id,
+            order,
             actor=user,
+            before=before,
             action="ranking.share",
-            entity="student_profile",
-            entity_id=m.id,
-            semester_id=semester.id,
-            before={"order": before},
-            after={"order": order, "group": own.group.code},
+            group=own.group.code,
         )
     session.commit()
     return own

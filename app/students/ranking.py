@@ -180,9 +180,30 @@ def take_ranking(session: Session, semester_id: int, student_id: int) -> list[in
     return [opdracht_id for _rank, opdracht_id in sorted(old)]
 
 
-def put_ranking(session: Session, semester_id: int, student_id: int, order: list[int]) -> None:
+def put_ranking(
+    session: Session,
+    semester_id: int,
+    student_id: int,
+    order: list[int],
+    *,
+    actor: User,
+    before: list[int],
+    action: str = "ranking.save",
+    **note: object,
+) -> None:
     """Insert ``order`` (first = rank 1) in one INSERT, after ``take_ranking`` removed the old
-    rows (the unique student-and-rank rows)."""
+    rows (the unique student-and-rank rows), and the audit event of the change (``note``
+    goes beside the new order)."""
+    record_now(
+        session,
+        actor=actor,
+        action=action,
+        entity="student_profile",
+        entity_id=student_id,
+        semester_id=semester_id,
+        before={"order": before},
+        after={"order": order, **note},
+    )
     if not order:
         return
     now = utcnow()
@@ -222,17 +243,7 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
     if before == order:
         session.rollback()  # nothing changes: the old rows stay, no audit event
         return Saved(order, required)
-    put_ranking(session, semester.id, profile.id, order)
-    record_now(
-        session,
-        actor=user,
-        action="ranking.save",
-        entity="student_profile",
-        entity_id=profile.id,
-        semester_id=semester.id,
-        before={"order": before},
-        after={"order": order},
-    )
+    put_ranking(session, semester.id, profile.id, order, actor=user, before=before)
     session.commit()
     return Saved(order, required)
 

@@ -174,3 +174,16 @@ def test_the_maximum_group_size_is_a_semester_setting(anon: TestClient, session:
     assert ok.status_code == 303
     saved = session.exec(select(Semester).where(Semester.code == "2098-S1")).one()
     assert saved.max_group_size == 4
+
+
+def test_a_placed_student_sees_the_group_on_the_team_page(anon: TestClient, session: Session):
+    from app.models import Phase
+    from tests.students import builders as sb
+    from tests.students.test_team import setup
+
+    sem, _opdracht, _team, me, mate, _outsider, _sup = setup(session, Phase.PUBLISHED)
+    g = group(session, sem, [me, mate], code="TEAM2345")
+    page = as_student(anon, session, me).get("/student/team").text
+    assert f"Groep {g.code}" in page
+    assert "Je zit in dit team met je groep:" in page
+    assert sb.student_user(session, mate).name in page.split("met je groep:")[1]

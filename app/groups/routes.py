@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.audit import record_access
 from app.auth.deps import StaffUser, StudentUser
 from app.db import SessionDep
 from app.errors import NotFound
@@ -136,6 +137,15 @@ def _staff_page(
     status: int = 200,
 ) -> Response:
     views = services.visible_groups(session, user, queries.semester_groups(session, semester.id))
+    record_access(  # staff saw students' names (AVG)
+        session,
+        actor=user,
+        action="groups.view",
+        entity="semester",
+        entity_id=semester.id,
+        semester_id=semester.id,
+        after={"groups": [v.group.code for v in views]},
+    )
     ctx = {
         "semester": semester,
         "groups": views,

@@ -24,6 +24,7 @@ from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
+from app.groups.routes import router as groups_router
 from app.leerkringen.routes import router as leerkringen_router
 from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
@@ -63,6 +64,7 @@ ROUTERS = (
     runs_router,
     runs_teams_router,
     students_staff_router,
+    groups_router,
     student_import_router,
     api_tokens_router,
     reset_router,

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.config import get_settings
 from app.demo.catalogue import add_opdrachten, add_partners, add_semesters, add_vocabulary
+from app.demo.groups import add_groups
 from app.demo.opdrachten import CURRENT_OPDRACHTEN, PAST_OPDRACHTEN
 from app.demo.outcomes import add_outcomes
 from app.demo.people import add_staff, add_students
@@ -32,6 +33,7 @@ class DemoSummary:
     users: int
     students: int
     students_ranked: int
+    groups: int  # of students who want to work together
     opdrachten: int  # in the current semester
     approved: int
     capacity: int  # seats in the teams of the approved opdrachten
@@ -41,7 +43,7 @@ class DemoSummary:
         return (
             f"Demo data loaded: semester {self.semester} with {self.opdrachten} opdrachten "
             f"({self.approved} approved, {self.capacity} seats), {self.students} students "
-            f"({self.students_ranked} ranked), {self.partners} partners, "
+            f"({self.students_ranked} ranked, {self.groups} groups), {self.partners} partners, "
             f"{self.leerkringen} leerkringen, {self.programmes} programmes, "
             f"{self.users} users."
         )
@@ -67,6 +69,7 @@ def build_demo(
     students = add_students(session, rng, ids, password_hash)
     assert current.id is not None
     ranked = add_rankings(session, rng, current.id, students, available, current.number_of_ranks)
+    groups = add_groups(session, rng, current, students, now or utcnow())
     add_outcomes(session, rng, ids, past, earlier, students)
     approved = [r for r in rows.values() if r.status == OpdrachtStatus.APPROVED]
     summary = DemoSummary(
@@ -78,6 +81,7 @@ def build_demo(
         users=staff + len(students),
         students=len(students),
         students_ranked=ranked,
+        groups=groups,
         opdrachten=len(rows),
         approved=len(approved),
         capacity=sum(r.teams * r.max_size for r in approved),

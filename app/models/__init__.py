@@ -19,6 +19,7 @@ from app.models.enums import (
     RunStatus,
     TeamStatus,
 )
+from app.models.groups import GroupMember, StudentGroup
 from app.models.integrity import LoginCounter
 from app.models.matching import Ban, MatchRun, Member, Team
 from app.models.notification import Notification
@@ -61,6 +62,7 @@ __all__ = [
     "Ban",
     "Deliverable",
     "DeliverableKind",
+    "GroupMember",
     "Invitation",
     "Language",
     "LearningEffect",
@@ -97,6 +99,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "Semester",
+    "StudentGroup",
     "StudentProfile",
     "TargetGroup",
     "Team",

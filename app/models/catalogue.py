@@ -27,6 +27,7 @@ class Semester(SQLModel, table=True):
     default_max_per_programme: int | None = 2
     default_min_programmes: int = 2
     number_of_ranks: int = 5
+    max_group_size: int = 3  # students who want to work together: at most this many
     restrict_to_leerkring: bool = False
     focus_theme_id: int | None = Field(default=None, foreign_key="theme.id")
     focus_target_group_id: int | None = Field(default=None, foreign_key="target_group.id")

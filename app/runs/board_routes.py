@@ -87,6 +87,7 @@ def _context(
         "last": last_change(session, run, state) if editable else None,
         "editable": editable,
         "key_label": key_label,
+        "group_codes": data.group_codes,  # one dict for every chip's group mark
         "back": f.query(),
         "hidden": hidden_fields,
         "actions_label": _(lazy("Move or change…")),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from app.groups.queries import confirmed_groups
 from app.models import (
     Ban,
     Leerkring,
@@ -74,6 +75,13 @@ class SemesterData:
     bans: dict[tuple[int, int], Ban]
     leerkringen: dict[int, Leerkring]
     programmes: dict[str, Programme]
+    # The confirmed groups (app.groups): code -> member profile ids.
+    groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def group_codes(self) -> dict[int, str]:
+        """Student id -> the code of their group, for the students in one."""
+        return {sid: code for code, ids in self.groups.items() for sid in ids}
 
 
 @dataclass
@@ -163,6 +171,7 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
         bans=bans,
         leerkringen={lk.id: lk for lk in session.exec(select(Leerkring)) if lk.id is not None},
         programmes={p.code: p for p in programmes.values()},
+        groups=confirmed_groups(session, semester.id),
     )
 
 

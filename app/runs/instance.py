@@ -4,6 +4,7 @@ Assignments are the approved opdrachten (id ``o<id>``), students the active stud
 (id ``s<profile id>``) with their programme code, year and ranking. Locks are the locked
 members of the current run, bans the semester's Ban rows, costs and objective the semester's
 settings. A re-run with minimal disruption adds the current run's teams as ``previous``.
+Groups are the semester's confirmed groups of students who want to work together.
 """
 
 from __future__ import annotations
@@ -92,4 +93,18 @@ def build_instance(
     }
     if minimal_disruption and current is not None:
         instance["previous"] = {"teams": result_teams(current)}
+    groups = instance_groups(data)
+    if groups:
+        instance["groups"] = groups
     return instance
+
+
+def instance_groups(data: SemesterData) -> list[dict[str, Any]]:
+    """The semester's confirmed groups (``app.groups``) in the instance format: id ``g<code>``,
+    the members that are in the instance. A group left with one such member is no group."""
+    out = []
+    for code, ids in sorted(data.groups.items()):
+        members = [skey(sid) for sid in ids if sid in data.students]
+        if len(members) >= 2:
+            out.append({"id": f"g{code}", "members": members})
+    return out

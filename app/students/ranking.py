@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.audit import record_now
 from app.errors import InvalidInput, NotFound
+from app.groups.queries import GroupView, group_of
 from app.i18n import lazy
 from app.models import Phase, Preference, Semester, StudentProfile, User, utcnow
 from app.semesters import current_semester, deadline_passed, require_before, require_phase
@@ -110,6 +111,7 @@ class RankingView:
     dropped: int = 0  # stored choices that are no longer open to this student
     error: str = ""
     errors: list[str] = field(default_factory=list)
+    group: GroupView | None = None  # the student's group (app.groups), if any
 
     @property
     def required(self) -> int:
@@ -142,6 +144,7 @@ def ranking_view(*, session: Session, user: User, filters: Filters) -> RankingVi
         options=FilterOptions.of(offers),
         filters=filters,
         dropped=len(order) - len(choices),
+        group=group_of(session, semester.id, profile.id),
     )
 
 
@@ -169,6 +172,54 @@ class Saved:
         return len(self.order) == self.required
 
 
+def take_ranking(session: Session, semester_id: int, student_id: int) -> list[int]:
+    """Delete the student's ranking rows with one DELETE that answers the old order."""
+    old = session.execute(
+        _DELETE_RANKING, {"semester_id": semester_id, "student_id": student_id}
+    ).all()
+    return [opdracht_id for _rank, opdracht_id in sorted(old)]
+
+
+def put_ranking(
+    session: Session,
+    semester_id: int,
+    student_id: int,
+    order: list[int],
+    *,
+    actor: User,
+    before: list[int],
+    action: str = "ranking.save",
+    **note: object,
+) -> None:
+    """Insert ``order`` (first = rank 1) in one INSERT, after ``take_ranking`` removed the old
+    rows (the unique student-and-rank rows), and the audit event of the change (``note``
+    goes beside the new order)."""
+    record_now(
+        session,
+        actor=actor,
+        action=action,
+        entity="student_profile",
+        entity_id=student_id,
+        semester_id=semester_id,
+        before={"order": before},
+        after={"order": order, **note},
+    )
+    if not order:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "semester_id": semester_id,
+            "student_id": student_id,
+            "opdracht_id": i,
+            "rank": r,
+            "updated_at": now,
+        }
+        for r, i in enumerate(order, start=1)
+    ]
+    session.execute(_INSERT_PREFERENCE, rows)
+
+
 def save_order(*, session: Session, user: User, order: list[int]) -> list[int]:
     """Replace the student's ranking with ``order`` (first = rank 1) in one transaction."""
     return save_ranking(session=session, user=user, order=order).order
@@ -188,37 +239,11 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
         raise InvalidInput(problems[0], errors=problems, n=required)
     assert semester.id is not None
     assert profile.id is not None
-    old = session.execute(
-        _DELETE_RANKING, {"semester_id": semester.id, "student_id": profile.id}
-    ).all()
-    before = [opdracht_id for _rank, opdracht_id in sorted(old)]
+    before = take_ranking(session, semester.id, profile.id)
     if before == order:
         session.rollback()  # nothing changes: the old rows stay, no audit event
         return Saved(order, required)
-    # The old rows are gone (the unique student-and-rank rows) before the new ones go in.
-    if order:
-        now = utcnow()
-        rows = [
-            {
-                "semester_id": semester.id,
-                "student_id": profile.id,
-                "opdracht_id": i,
-                "rank": r,
-                "updated_at": now,
-            }
-            for r, i in enumerate(order, start=1)
-        ]
-        session.execute(_INSERT_PREFERENCE, rows)
-    record_now(
-        session,
-        actor=user,
-        action="ranking.save",
-        entity="student_profile",
-        entity_id=profile.id,
-        semester_id=semester.id,
-        before={"order": before},
-        after={"order": order},
-    )
+    put_ranking(session, semester.id, profile.id, order, actor=user, before=before)
     session.commit()
     return Saved(order, required)
 

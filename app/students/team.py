@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from app.groups.queries import GroupView, group_of
 from app.models import (
     Leerkring,
     MatchRun,
@@ -45,6 +46,12 @@ class TeamView:
     rank: int | None  # which of the student's choices this was; None: not ranked
     teammates: list[Teammate] = field(default_factory=list)
     why: str = ""  # why they got this choice, from the solver's reason (or: changed by hand)
+    group: GroupView | None = None  # the student's group (app.groups), placed together
+
+
+def _group(session: Session, semester: Semester, profile: StudentProfile) -> GroupView | None:
+    group = group_of(session, semester.id, profile.id)
+    return group if group is not None and group.confirmed else None
 
 
 def is_published(semester: Semester) -> bool:
@@ -117,6 +124,7 @@ def published_team(
             check_stale=True,
             first_choice=_first_choice(session, semester, profile),
         ),
+        group=_group(session, semester, profile),
     )
 
 
@@ -171,4 +179,5 @@ def _last_published_team(
         supervisor=session.get(User, team.supervisor_id) if team.supervisor_id else None,
         rank=rank,
         teammates=[Teammate(m.name, programmes.get(m.programme_code)) for m in others],
+        group=_group(session, semester, profile),
     )

@@ -99,6 +99,10 @@ PAGES = [
     ),
     Visit("/partner/teams", (PARTNER,), PUBLISHED),
     Visit("/student/ranking", (STUDENT,), RANKING),
+    Visit(
+        "/student/group", (STUDENT,), RANKING, submit="main form[action$=join] button", status=422
+    ),
+    Visit("/groups", STAFF, RANKING),
     Visit("/student/team", (STUDENT,), PUBLISHED),
     Visit("/student/data", (STUDENT,), RANKING),
     Visit("/students/incomplete", STAFF, RANKING),

@@ -108,6 +108,7 @@ FORMS = [
     ("wijkdocent", Phase.REVIEW, "/runs/{run}/students/{student}"),
     ("wijkdocent", Phase.RANKING, "/students/import"),
     (STUDENT, Phase.RANKING, "/student/ranking"),
+    (STUDENT, Phase.RANKING, "/student/group"),
     (STUDENT, Phase.RANKING, "/catalogue"),
 ]
 

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.runs.routes import get_worker
 from tests import factories as f
+from tests.groups.builders import group
 from tests.outcomes.builders import published_team
 from tests.runs.conftest import World, ident, worker_for
 from tests.runs.conftest import world as world  # the fixture, reused
@@ -87,6 +88,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
         "code": world.semester.code,
         "student_number": student.student_number,
         "message_id": ident(mail),
+        "group_id": ident(group(session, world.semester, [student, world.students[3]])),
     }
     params |= _outcome(session, world, student_user)
     kring = world.opdrachten[0].leerkring_id

@@ -28,6 +28,7 @@ def _form(**overrides: object) -> dict[str, object]:
         "default_max_per_programme": "2",
         "default_min_programmes": "2",
         "number_of_ranks": "5",
+        "max_group_size": "3",
     }
     data.update(overrides)
     return data

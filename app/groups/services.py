@@ -1,0 +1,397 @@
+"""Forming groups: create one (and get its code), join with the code, leave, share one
+ranking; staff dissolve a group with a reason.
+
+Every member confirmed: the creator by creating the group, every other member by entering
+its code themselves (joining is the confirmation; nobody is added by someone else). A
+group of one is no group: when leaving leaves one member, the group is dissolved.
+
+Races: a join claims a place with one conditional UPDATE of the group row
+(``size < max``), which also locks the row until commit, so two students joining the last
+place at once cannot both get in, and the members the fit check reads are the ones that
+stay. A student's second group is refused by the unique key on semester and student.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.audit import record
+from app.errors import Conflict, Forbidden, NotFound
+from app.groups import fit, notify
+from app.groups.errors import GroupRefused
+from app.groups.queries import GroupView, group_of, members_of
+from app.i18n import lazy, nlazy
+from app.memberships import staff_scope
+from app.models import (
+    GroupMember,
+    Opdracht,
+    Phase,
+    Semester,
+    StudentGroup,
+    StudentProfile,
+    User,
+    utcnow,
+)
+from app.semesters import deadline_passed
+from app.students import ranking
+from app.students.eligibility import eligible_ids
+from app.versioning import claim
+
+# No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 31**8 is about 10**12.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+TOO_FEW = "too_few_members"  # the reason of a group dissolved because one member was left
+
+
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A fresh group code; ``choice`` picks each character (the demo passes its seeded one)."""
+    return "".join(choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise(code: str) -> str:
+    """What the student typed, without spaces and dashes, in capitals."""
+    return "".join(c for c in code.upper() if c not in " -\t")[:40]
+
+
+def _open(semester: Semester) -> None:
+    """Groups change only in the ranking phase, before the ranking deadline (refused at the
+    page's notice ``phase``: the forms are gone once the page is shown again)."""
+    if semester.phase != Phase.RANKING:
+        raise GroupRefused(
+            lazy("Groups can only be formed or changed while the opdrachten are being ranked."),
+            field="phase",
+        )
+    if deadline_passed(semester.ranking_deadline):
+        raise GroupRefused(
+            lazy("The ranking deadline has passed: groups can no longer change."), field="phase"
+        )
+
+
+def _refuse(session: Session, error: GroupRefused) -> GroupRefused:
+    """Undo what this request wrote before the form is shown again with ``error``."""
+    session.rollback()
+    return error
+
+
+def _not_in_a_group(session: Session, semester: Semester, profile: StudentProfile) -> None:
+    """Refused at the leave button: the page shows the student's group and that button."""
+    own = group_of(session, semester.id, profile.id)
+    if own is not None:
+        raise GroupRefused(
+            lazy("You are already in group {code}; leave it first."),
+            field="leave",
+            code=own.group.code,
+        )
+
+
+def _add_member(session: Session, group: StudentGroup, profile: StudentProfile) -> None:
+    try:
+        with session.begin_nested():
+            session.add(
+                GroupMember(
+                    group_id=group.id or 0,
+                    student_id=profile.id or 0,
+                    semester_id=group.semester_id,
+                )
+            )
+    except IntegrityError:  # the same student, in another request, got into a group first
+        raise _refuse(
+            session, GroupRefused(lazy("You are already in a group."), field="leave")
+        ) from None
+
+
+def _audit(
+    session: Session, user: User | None, action: str, group: StudentGroup, **extra: object
+) -> None:
+    record(
+        session,
+        actor=user,
+        action=action,
+        entity="student_group",
+        entity_id=group.id,
+        semester_id=group.semester_id,
+        after={"code": group.code, **extra},
+    )
+
+
+def create_group(*, session: Session, user: User) -> StudentGroup:
+    """A new group with the student as its first member, and a fresh code to share."""
+    profile, semester = ranking.student_and_semester(session, user)
+    _open(semester)
+    _not_in_a_group(session, semester, profile)
+    refused = fit.refusal(session, semester, [profile])
+    if refused is not None:
+        refused.field = "create"
+        raise refused
+    used = set(
+        session.exec(select(StudentGroup.code).where(StudentGroup.semester_id == semester.id))
+    )
+    code = new_code()
+    while code in used:
+        code = new_code()
+    group = StudentGroup(semester_id=semester.id or 0, code=code, size=1, created_by_id=profile.id)
+    session.add(group)
+    session.flush()
+    _add_member(session, group, profile)
+    _audit(session, user, "group.create", group, student=profile.id)
+    session.commit()
+    return group
+
+
+def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
+    """Join the group with ``code``: the student's own confirmation."""
+    profile, semester = ranking.student_and_semester(session, user)
+    _open(semester)
+    wanted = normalise(code)
+    if not wanted:
+        raise GroupRefused(lazy("Enter the code of the group."), field="code")
+    _not_in_a_group(session, semester, profile)
+    group = session.exec(
+        select(StudentGroup).where(
+            StudentGroup.semester_id == semester.id,
+            StudentGroup.code == wanted,
+            col(StudentGroup.dissolved_at).is_(None),
+        )
+    ).first()
+    if group is None:
+        raise GroupRefused(
+            lazy("No group has this code. Check the code and try again."), field="code"
+        )
+    limit = semester.max_group_size
+    taken = session.execute(
+        update(StudentGroup)
+        .where(
+            col(StudentGroup.id) == group.id,
+            col(StudentGroup.dissolved_at).is_(None),
+            col(StudentGroup.size) < limit,
+        )
+        .values(size=StudentGroup.size + 1, version=StudentGroup.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise _refuse(
+            session,
+            GroupRefused(
+                nlazy(
+                    "This group is full: a group has at most {n} member.",
+                    "This group is full: a group has at most {n} members.",
+                ),
+                field="code",
+                n=limit,
+            ),
+        )
+    # The row is locked now: the members read here are the ones that stay.
+    members = list(
+        session.exec(
+            select(StudentProfile)
+            .join(GroupMember, col(GroupMember.student_id) == StudentProfile.id)
+            .where(GroupMember.group_id == group.id)
+        )
+    )
+    refused = fit.refusal(session, semester, [*members, profile])
+    if refused is not None:
+        refused.field = "code"
+        raise _refuse(session, refused)
+    _add_member(session, group, profile)
+    _audit(session, user, "group.join", group, student=profile.id)
+    session.commit()
+    return group
+
+
+def _dissolve_rows(session: Session, group: StudentGroup) -> list[int]:
+    """Remove every member of ``group``; answers who they were."""
+    gone = session.execute(
+        delete(GroupMember)
+        .where(col(GroupMember.group_id) == group.id)
+        .returning(col(GroupMember.student_id))
+    ).all()
+    return sorted(row[0] for row in gone)
+
+
+@dataclass(frozen=True)
+class Left:
+    code: str
+    dissolved: bool  # the group had one member left, and is no group any more
+
+
+def leave_group(*, session: Session, user: User) -> Left:
+    """Leave the student's group; a group left with one member is dissolved."""
+    profile, semester = ranking.student_and_semester(session, user)
+    _open(semester)
+    own = group_of(session, semester.id, profile.id)
+    if own is None:
+        raise GroupRefused(lazy("You are not in a group."), field="leave")
+    group = own.group
+    gone = session.execute(
+        delete(GroupMember).where(
+            col(GroupMember.group_id) == group.id, col(GroupMember.student_id) == profile.id
+        )
+    )
+    if gone.rowcount != 1:  # type: ignore[attr-defined]
+        raise _refuse(session, GroupRefused(lazy("You are not in a group."), field="leave"))
+    session.execute(
+        update(StudentGroup)
+        .where(col(StudentGroup.id) == group.id)
+        .values(size=StudentGroup.size - 1, version=StudentGroup.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    size = session.exec(select(StudentGroup.size).where(StudentGroup.id == group.id)).one()
+    dissolved = size <= 1
+    if dissolved:
+        rest = _dissolve_rows(session, group)
+        session.execute(
+            update(StudentGroup)
+            .where(col(StudentGroup.id) == group.id)
+            .values(size=0, dissolved_at=utcnow(), dissolved_reason=TOO_FEW)
+            .execution_options(synchronize_session=False)
+        )
+        notify.dissolved(session=session, group=group, student_ids=rest, reason="")
+    _audit(session, user, "group.leave", group, student=profile.id, dissolved=dissolved)
+    session.commit()
+    return Left(group.code, dissolved)
+
+
+def _titles(session: Session, ids: list[int]) -> list[str]:
+    """The titles of these opdrachten, in this order."""
+    rows = session.exec(select(Opdracht.id, Opdracht.title).where(col(Opdracht.id).in_(ids)))
+    titles = dict(rows.all())
+    return [titles.get(i, "") for i in ids]
+
+
+def share_ranking(*, session: Session, user: User) -> GroupView:
+    """Save the student's ranking, as it is, for every member of their group: each member's
+    saved ranking becomes this order. Only opdrachten every member may rank can be shared."""
+    profile, semester = ranking.student_and_semester(session, user)
+    _open(semester)
+    own = group_of(session, semester.id, profile.id)
+    if own is None or not own.confirmed:
+        raise GroupRefused(
+            lazy("Only a group of two or more students can share a ranking."), field="share"
+        )
+    assert semester.id is not None
+    ids = sorted(m.student_id for m in own.members)
+    # The same lock each member's own save takes, in one order: no deadlock, no lost save.
+    members = list(
+        session.exec(
+            select(StudentProfile)
+            .where(col(StudentProfile.id).in_(ids))
+            .order_by(col(StudentProfile.id))
+            .with_for_update()
+        )
+    )
+    mine = eligible_ids(session, semester, profile)
+    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
+    if not order:
+        raise GroupRefused(lazy("Your ranking is empty: choose opdrachten first."), field="share")
+    closed = [i for i in order if any(i not in eligible_ids(session, semester, m) for m in members)]
+    if closed:
+        raise GroupRefused(
+            nlazy(
+                "Not open to every member of your group: {titles}. Remove it first.",
+                "Not open to every member of your group: {titles}. Remove them first.",
+            ),
+            field="share",
+            n=len(closed),
+            titles=", ".join(_titles(session, closed)),
+        )
+    for m in members:
+        assert m.id is not None
+        before = ranking.take_ranking(session, semester.id, m.id)
+        ranking.put_ranking(
+            session,
+            semester.id,
+            m.id,
+            order,
+            actor=user,
+            before=before,
+            action="ranking.share",
+            group=own.group.code,
+        )
+    session.commit()
+    return own
+
+
+def visible_groups(session: Session, user: User, views: list[GroupView]) -> list[GroupView]:
+    """The groups a staff member answers for: an admin all, a wijkdocent those with a member
+    of their own leerkringen (``app.memberships.staff_scope``)."""
+    scope = staff_scope(session, user)
+    return [v for v in views if scope is None or any(m.leerkring_id in scope for m in v.members)]
+
+
+def dissolve_group(
+    *, session: Session, user: User, group_id: int, version: str, reason: str
+) -> StudentGroup:
+    """Dissolve a group with a reason the members read: audited, members notified."""
+    group = session.get(StudentGroup, group_id)
+    if group is None or group.dissolved_at is not None:
+        raise NotFound(lazy("This group does not exist (any more)."))
+    view = GroupView(group, members_of(session, [group_id])[group_id])
+    if not visible_groups(session, user, [view]):
+        raise Forbidden(lazy("This group has no students of your leerkringen."))
+    reason = reason.strip()
+    if not reason:
+        raise GroupRefused(lazy("Give a reason: the members read it."), field="reason")
+    if len(reason) > 500:
+        raise GroupRefused(lazy("Use at most 500 characters."), field="reason")
+    if not claim(
+        session,
+        group,
+        version=version,
+        expect={"dissolved_at": None},
+        size=0,
+        dissolved_at=utcnow(),
+        dissolved_reason=reason,
+        dissolved_by_id=user.id,
+    ):
+        raise Conflict(
+            lazy("Someone joined, left or dissolved this group in the meantime. Look again.")
+        )
+    members = _dissolve_rows(session, group)
+    record(
+        session,
+        actor=user,
+        action="group.dissolve",
+        entity="student_group",
+        entity_id=group.id,
+        semester_id=group.semester_id,
+        before={"code": group.code, "members": members},
+        after={"members": []},
+        reason=reason,
+    )
+    notify.dissolved(session=session, group=group, student_ids=members, reason=reason)
+    session.commit()
+    return group
+
+
+@dataclass
+class StudentPage:
+    """What the student's group page shows."""
+
+    semester: Semester
+    profile: StudentProfile
+    group: GroupView | None
+    editable: bool  # the ranking phase, before the deadline
+    order: list[str]  # the titles of the student's ranking, which sharing would save
+
+    @property
+    def max_size(self) -> int:
+        return self.semester.max_group_size
+
+
+def student_page(*, session: Session, user: User) -> StudentPage:
+    profile, semester = ranking.student_and_semester(session, user)
+    mine = eligible_ids(session, semester, profile)
+    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
+    return StudentPage(
+        semester=semester,
+        profile=profile,
+        group=group_of(session, semester.id, profile.id),
+        editable=ranking.editable(semester),
+        order=_titles(session, order),
+    )

@@ -24,6 +24,7 @@ from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
+from app.match_settings.routes import router as match_settings_router
 from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_router,
         outcomes_router,
         oidc_router,
+        match_settings_router,
     ):
         app.include_router(router)
     api_openapi.install(app)

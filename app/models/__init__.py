@@ -44,6 +44,7 @@ from app.models.people import (
     Theme,
     User,
 )
+from app.models.profiles import ProfileComparison
 from app.models.publication import PublishedMember, PublishedTeam
 from app.models.reset import PasswordReset, PasswordResetRequest
 from app.models.system import (
@@ -91,6 +92,7 @@ __all__ = [
     "PendingImport",
     "Phase",
     "Preference",
+    "ProfileComparison",
     "Programme",
     "PublishedMember",
     "PublishedTeam",

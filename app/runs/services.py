@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
+from app.match_settings.rules import lock_semester, settings_used
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, Phase, RunStatus, Semester, User
 from app.runs.data import load_run, load_semester
@@ -77,6 +78,7 @@ def start_run(
         form.errors["objective"] = lazy("Choose a fairness profile.")
         raise InvalidInput(errors=list(form.errors.values()))
     fail_stale_runs(session, semester)
+    semester = lock_semester(session, semester)  # a settings save at this moment waits
     data = load_semester(session, semester)
     if not data.opdrachten or not data.students:
         raise InvalidInput(lazy("There are no approved opdrachten or no students to match."))
@@ -94,6 +96,7 @@ def start_run(
         parameters={
             "instance": instance,
             "time_limit": semester.time_limit_seconds,
+            "settings": settings_used(semester, instance["objective"]),
             "previous_run_id": previous.id if previous and "previous" in instance else None,
             "owner": this_process(),
         },

@@ -19,6 +19,7 @@ from app.runs.data import load_semester
 from app.runs.views import key_label
 from app.runs.wording import explain
 
+OBJECTIVE_KEY = "objective:{}"  # the catalogue's key-style ids of the profiles
 DISTRIBUTION = lazy(
     "Students per choice they are placed on, for each profile; the table has the same numbers."
 )
@@ -98,7 +99,7 @@ def _figures(session: Session, semester: Semester, comparison: ProfileComparison
         for c in codes
     ]
     keys = list(results[solved[0]]["histogram"]) if solved else []
-    labels = {p: _("objective:" + p) for p in OBJECTIVES}
+    labels = {p: _(OBJECTIVE_KEY.format(p)) for p in OBJECTIVES}
     chart = (
         bar_chart(
             "profiles-chart",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.auth.deps import AdminUser
@@ -14,10 +14,11 @@ from app.i18n import lazy
 from app.match_settings import services, views
 from app.match_settings.forms import SettingsForm
 from app.opdrachten.fields import FormData, see_other
-from app.runs.routes import WorkerDep
+from app.runs.routes import WorkerDep, use_language
 from app.templating import render
 
-router = APIRouter(prefix="/admin/semesters")
+# The solver's explanations are worded in the request's language.
+router = APIRouter(prefix="/admin/semesters", dependencies=[Depends(use_language)])
 
 
 @router.get("/{semester_id}/matching", response_class=HTMLResponse)

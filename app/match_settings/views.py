@@ -15,9 +15,9 @@ from app.match_settings.rules import PRESET_LABELS, PRESETS
 from app.matching.problem import OBJECTIVES
 from app.models import ProfileComparison, RunStatus, Semester
 from app.runs.charts import Series, bar_chart
-from app.runs.data import load_semester
+from app.runs.data import SemesterData, load_semester
 from app.runs.views import key_label
-from app.runs.wording import explain
+from app.runs.wording import explain, readable
 
 OBJECTIVE_KEY = "objective:{}"  # the catalogue's key-style ids of the profiles
 DISTRIBUTION = lazy(
@@ -70,6 +70,16 @@ def settings_context(
     }
 
 
+def _diagnosis(data: SemesterData, explanations: dict[str, Any]) -> list[str]:
+    """The solver's reasons in words, each a student's led by their name."""
+    return [
+        explain(data, stored)
+        if not key.startswith("s")
+        else f"{readable(data, key)}: " + explain(data, stored)
+        for key, stored in explanations.items()
+    ]
+
+
 def comparison_context(session: Session, semester: Semester) -> dict[str, Any]:
     comparison = services.latest_comparison(session=session, semester=semester)
     ctx: dict[str, Any] = {"semester": semester, "comparison": comparison, "objectives": OBJECTIVES}
@@ -87,7 +97,7 @@ def _figures(session: Session, semester: Semester, comparison: ProfileComparison
     solved = [p for p in OBJECTIVES if results.get(p, {}).get("solved")]
     data = load_semester(session, semester)
     failures = {
-        p: [explain(data, text) for text in results[p]["explanations"].values()]
+        p: _diagnosis(data, results[p]["explanations"])
         for p in OBJECTIVES
         if p in results and not results[p]["solved"]
     }

@@ -52,13 +52,15 @@ def test_the_three_profiles_side_by_side(
     client = f.login(anon, session, world.admin)
     assert client.post(_url(world.semester)).status_code == 303
     comparison = _latest(session, world.semester)
-    assert comparison.status == RunStatus.SUCCEEDED and comparison.progress == 100
+    assert comparison.status == RunStatus.SUCCEEDED
+    assert comparison.progress == 100
     assert set(comparison.results) == {"sum", "greedy", "generous"}
     page = client.get(_url(world.semester)).text
     for name in ("laagste totale kosten", "zoveel mogelijk eerste keuzes", "niemand ver achteraan"):
         assert name in page
-    for profile, result in comparison.results.items():
-        assert result["solved"] and sum(result["histogram"].values()) == 8
+    for _profile, result in comparison.results.items():
+        assert result["solved"]
+        assert sum(result["histogram"].values()) == 8
         assert _row(Outcome.of(result["histogram"])) in page
         for programme in world.programmes.values():
             assert _row(Outcome.of(result["per_programme"][programme.code])) in page
@@ -100,7 +102,8 @@ def test_progress_is_shown_while_the_worker_solves(
     client = f.login(anon, session, world.admin)
     client.post(_url(world.semester))
     page = client.get(_url(world.semester)).text
-    assert 'id="comparison_progress"' in page and "Vernieuwen" in page
+    assert 'id="comparison_progress"' in page
+    assert "Vernieuwen" in page
     poll = {"HX-Request": "true", "HX-Target": "comparison_progress"}
     assert (
         client.get(_url(world.semester), headers=poll)

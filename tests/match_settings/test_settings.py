@@ -40,7 +40,8 @@ def test_presets_give_one_cost_per_choice_and_are_recognised():
     assert PRESETS["linear"](5) == [0, 1, 2, 3, 4]
     assert PRESETS["default"](5) == [0, 1, 3, 6, 10]  # the semester's default costs
     heavy = PRESETS["heavy_after_3"](5)
-    assert heavy[:3] == [0, 1, 2] and heavy[3] - heavy[2] > 5 * (heavy[2] - heavy[1])
+    assert heavy[:3] == [0, 1, 2]
+    assert heavy[3] - heavy[2] > 5 * (heavy[2] - heavy[1])
     assert preset_of([0, 1, 2, 3]) == "linear"
     assert preset_of([0, 5, 6]) == "custom"
 
@@ -54,7 +55,8 @@ def test_page_explains_every_setting_and_draws_the_costs(anon: TestClient, sessi
     assert page.status_code == 200
     text = page.text
     assert "Instellingen voor de match" in text
-    assert '<svg class="chart" id="cost-chart"' in text and 'role="img"' in text
+    assert '<svg class="chart" id="cost-chart"' in text
+    assert 'role="img"' in text
     assert '<title id="cost-chart-title">Kosten per keuze</title>' in text
     # The numbers are also text, not only bars: the default 0, 1, 3, 6, 10 and unplaced 100.
     assert "<dt>keuze 5</dt><dd>10</dd>" in text
@@ -85,7 +87,8 @@ def test_save_a_preset_writes_the_settings_and_audits(anon: TestClient, session:
     event = session.exec(
         select(AuditEvent).where(AuditEvent.action == "semester.match_settings")
     ).one()
-    assert event.before is not None and event.after is not None
+    assert event.before is not None
+    assert event.after is not None
     assert event.before["rank_costs"] == [0, 1, 3, 6, 10]
     assert event.after["rank_costs"] == [0, 1, 2, 3]
 
@@ -105,7 +108,8 @@ def test_custom_costs_and_no_unranked_placement(anon: TestClient, session: Sessi
     assert client.post(_url(semester), data=form).status_code == 303
     session.refresh(semester)
     assert semester.rank_costs == [0, 2, 5, 9, 14]
-    assert semester.unranked_cost is None and semester.unplaced_cost is None
+    assert semester.unranked_cost is None
+    assert semester.unplaced_cost is None
     assert semester.min_ranking_length is None  # the fewest equals the most: exactly 5
     page = client.get(_url(semester)).text
     assert 'value="custom" checked' in page
@@ -166,7 +170,8 @@ def test_bad_input_is_refused_naming_the_field(
             assert f'value="{value}"' in response.text  # the input is kept
     assert 'value="20"' in response.text or overrides.get("unranked_cost") is not None
     session.refresh(semester)
-    assert semester.version == 1 and semester.rank_costs == [0, 1, 3, 6, 10]
+    assert semester.version == 1
+    assert semester.rank_costs == [0, 1, 3, 6, 10]
 
 
 def test_a_stale_form_is_refused(anon: TestClient, session: Session):
@@ -179,7 +184,8 @@ def test_a_stale_form_is_refused(anon: TestClient, session: Session):
     assert "Iemand anders heeft dit intussen gewijzigd." in response.text
     assert 'value="linear" checked' in response.text  # the input is kept
     session.refresh(semester)
-    assert semester.unplaced_cost == 50 and semester.rank_costs == [0, 1, 3, 6, 10]
+    assert semester.unplaced_cost == 50
+    assert semester.rank_costs == [0, 1, 3, 6, 10]
 
 
 def _run(session: Session, semester: Semester, status: RunStatus) -> MatchRun:
@@ -203,7 +209,8 @@ def test_settings_are_fixed_after_the_first_run(anon: TestClient, session: Sessi
     assert response.status_code == 409
     assert f"De instellingen liggen vast: run {run.id} is ermee gestart." in response.text
     session.refresh(semester)
-    assert semester.rank_costs == [0, 1, 3, 6, 10] and semester.unplaced_cost == 60
+    assert semester.rank_costs == [0, 1, 3, 6, 10]
+    assert semester.unplaced_cost == 60
 
 
 @pytest.mark.parametrize("role", [Role.WIJKDOCENT, Role.STUDENT, Role.PARTNER])

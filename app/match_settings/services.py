@@ -17,8 +17,9 @@ from app.match_settings.rules import first_run, lock_semester
 from app.matching import ProblemError, parse_problem, solve
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, ProfileComparison, RunStatus, Semester, User, utcnow
-from app.runs.data import load_semester
+from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.services import current_run
 from app.runs.worker import SessionFactory, Worker
 from app.versioning import claim
 
@@ -103,15 +104,10 @@ def pick_profile(
 
 
 def latest_comparison(*, session: Session, semester: Semester) -> ProfileComparison | None:
+    """The newest comparison, read afresh: the worker writes its progress in other sessions."""
     stmt = select(ProfileComparison).where(ProfileComparison.semester_id == semester.id)
-    return session.exec(stmt.order_by(col(ProfileComparison.id).desc())).first()
-
-
-def get_comparison(*, session: Session, comparison_id: int) -> ProfileComparison:
-    comparison = session.get(ProfileComparison, comparison_id)
-    if comparison is None:
-        raise NotFound()
-    return comparison
+    stmt = stmt.order_by(col(ProfileComparison.id).desc())
+    return session.exec(stmt.execution_options(populate_existing=True)).first()
 
 
 def start_comparison(
@@ -123,7 +119,8 @@ def start_comparison(
         raise InvalidInput(lazy("There are no approved opdrachten to compare on."))
     if not any(s.ranking for s in data.students.values()):
         raise InvalidInput(lazy("No student has ranked yet: there is nothing to compare."))
-    instance = build_instance(data)
+    current = current_run(session, semester)  # its locks hold in a fresh run too
+    instance = build_instance(data, current=load_run(session, current) if current else None)
     comparison = ProfileComparison(
         semester_id=semester.id or 0,
         message=lazy("Waiting to start"),

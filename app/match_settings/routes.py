@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from app.auth.deps import AdminUser
 from app.db import SessionDep
-from app.errors import Conflict, InvalidInput
+from app.errors import AppError, Conflict, InvalidInput
 from app.i18n import lazy
 from app.match_settings import services, views
 from app.match_settings.forms import SettingsForm
 from app.opdrachten.fields import FormData, see_other
 from app.runs.routes import WorkerDep, use_language
+from app.semester_admin.services import get_semester
 from app.templating import render
 
 # The solver's explanations are worded in the request's language.
@@ -25,7 +27,7 @@ router = APIRouter(prefix="/admin/semesters", dependencies=[Depends(use_language
 def settings_page(
     request: Request, session: SessionDep, admin: AdminUser, semester_id: int
 ) -> Response:
-    semester = services.get_semester(session=session, semester_id=semester_id)
+    semester = get_semester(session=session, semester_id=semester_id)
     return render(
         request, "match_settings/settings.html", views.settings_context(session, semester)
     )
@@ -39,7 +41,7 @@ def save_settings(
     try:
         services.save_settings(session=session, admin=admin, semester_id=semester_id, form=form)
     except (InvalidInput, Conflict) as exc:
-        semester = services.get_semester(session=session, semester_id=semester_id)
+        semester = get_semester(session=session, semester_id=semester_id)
         ctx = views.settings_context(session, semester, form)
         if isinstance(exc, Conflict):
             ctx["refusal"] = exc.translated()
@@ -53,24 +55,31 @@ def save_settings(
 def profiles_page(
     request: Request, session: SessionDep, admin: AdminUser, semester_id: int
 ) -> Response:
-    semester = services.get_semester(session=session, semester_id=semester_id)
+    semester = get_semester(session=session, semester_id=semester_id)
     ctx = views.comparison_context(session, semester)
     if request.headers.get("HX-Target") == "comparison_progress" and not ctx["active"]:
         return Response(status_code=200, headers={"HX-Refresh": "true"})  # done: show it all
     return render(request, "match_settings/profiles.html", ctx)
 
 
+def _profiles_refused(
+    request: Request, session: Session, semester_id: int, exc: AppError
+) -> Response:
+    """The comparison page again, saying in words why nothing happened."""
+    semester = get_semester(session=session, semester_id=semester_id)
+    ctx = views.comparison_context(session, semester) | {"refusal": exc.translated()}
+    return render(request, "match_settings/profiles.html", ctx, status=exc.status_code)
+
+
 @router.post("/{semester_id}/profiles", response_class=HTMLResponse)
 def compare_profiles(
     request: Request, session: SessionDep, admin: AdminUser, worker: WorkerDep, semester_id: int
 ) -> Response:
-    semester = services.get_semester(session=session, semester_id=semester_id)
+    semester = get_semester(session=session, semester_id=semester_id)
     try:
         services.start_comparison(session=session, semester=semester, user=admin, worker=worker)
     except InvalidInput as exc:
-        ctx = views.comparison_context(session, semester)
-        ctx["refusal"] = exc.translated()
-        return render(request, "match_settings/profiles.html", ctx, status=exc.status_code)
+        return _profiles_refused(request, session, semester_id, exc)
     return see_other(
         f"/admin/semesters/{semester_id}/profiles", lazy("The comparison has started.")
     )
@@ -94,10 +103,7 @@ def pick_profile(
             version=version,
         )
     except (InvalidInput, Conflict) as exc:
-        semester = services.get_semester(session=session, semester_id=semester_id)
-        ctx = views.comparison_context(session, semester)
-        ctx["refusal"] = exc.translated()
-        return render(request, "match_settings/profiles.html", ctx, status=exc.status_code)
+        return _profiles_refused(request, session, semester_id, exc)
     return see_other(
         f"/admin/semesters/{semester_id}/profiles",
         lazy("The profile is chosen: the next run starts with it."),

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.i18n import lazy
 from app.match_settings.forms import SettingsForm
 from app.match_settings.rules import first_run, lock_semester
@@ -21,18 +21,12 @@ from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
 from app.runs.services import current_run
 from app.runs.worker import SessionFactory, Worker
+from app.semester_admin.services import get_semester
 from app.versioning import claim
 
 AUDITED: tuple[str, ...] = ("rank_costs", "unranked_cost", "unplaced_cost", "number_of_ranks")
 AUDITED += ("min_ranking_length", "objective", "version")
 LOCKED = lazy("The settings are fixed: run {id} has started with them.")
-
-
-def get_semester(*, session: Session, semester_id: int) -> Semester:
-    semester = session.get(Semester, semester_id)
-    if semester is None:
-        raise NotFound()
-    return semester
 
 
 def snapshot(semester: Semester) -> dict[str, Any]:

@@ -177,6 +177,10 @@ def test_a_run_stores_and_shows_the_settings_it_used(
     assert "Een student wordt alleen geplaatst op een opdracht die hij of zij koos." in page
     assert "Een student zonder plek laten kostte 100." in page
     assert "Een complete voorkeurslijst had 2 tot 3 keuzes." in page
+    assert "Minimale verstoring" not in page  # a first run has no teams to keep
+    rerun = run_now(session, world, minimal_disruption=True)
+    again = f.login(anon, session, world.wijkdocent).get(f"/runs/{rerun.id}").text
+    assert "een student weghalen uit de huidige teams kostte 5." in again
 
 
 def test_an_older_run_shows_the_costs_of_its_instance(

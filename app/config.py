@@ -64,9 +64,6 @@ class Settings(BaseSettings):
     # (an institution's own addresses, released by SURFconext).
     oidc_trust_email: bool = False
     oidc_timeout_seconds: float = 5.0
-    # Read by nothing since the crash test serves its own app (tests.security.slow_write_app);
-    # goes once runs/routes.py's get_worker stops passing it on.
-    test_slow_write: float = 0
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -26,6 +26,7 @@ from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
 from app.groups.routes import router as groups_router
 from app.leerkringen.routes import router as leerkringen_router
+from app.match_settings.routes import router as match_settings_router
 from app.middleware import ErrorMiddleware, RequestGuardMiddleware, SecurityMiddleware
 from app.notifications.routes import router as notifications_router
 from app.notifications.worker import delivery
@@ -71,6 +72,7 @@ ROUTERS = (
     notifications_router,
     outcomes_router,
     oidc_router,
+    match_settings_router,
 )
 root_router = APIRouter(include_in_schema=False)
 

@@ -45,6 +45,7 @@ from app.models.people import (
     Theme,
     User,
 )
+from app.models.profiles import ProfileComparison
 from app.models.publication import PublishedMember, PublishedTeam
 from app.models.reset import PasswordReset, PasswordResetRequest
 from app.models.system import (
@@ -93,6 +94,7 @@ __all__ = [
     "PendingImport",
     "Phase",
     "Preference",
+    "ProfileComparison",
     "Programme",
     "PublishedMember",
     "PublishedTeam",

@@ -26,7 +26,9 @@ class Semester(SQLModel, table=True):
     default_max_size: int = 6
     default_max_per_programme: int | None = 2
     default_min_programmes: int = 2
-    number_of_ranks: int = 5
+    number_of_ranks: int = 5  # the most choices a ranking holds
+    # The fewest choices of a complete ranking; None: exactly ``number_of_ranks``.
+    min_ranking_length: int | None = None
     max_group_size: int = 3  # students who want to work together: at most this many
     restrict_to_leerkring: bool = False
     focus_theme_id: int | None = Field(default=None, foreign_key="theme.id")
@@ -41,6 +43,11 @@ class Semester(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+
+    def ranking_length(self) -> tuple[int, int]:
+        """(fewest, most) choices of a complete ranking; the fewest never exceeds the most."""
+        most = self.number_of_ranks
+        return min(self.min_ranking_length or most, most), most
 
 
 class Opdracht(SQLModel, table=True):

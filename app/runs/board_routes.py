@@ -18,7 +18,7 @@ from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
-from app.i18n import lazy
+from app.i18n import lazy, use_request_language
 from app.middleware import flash
 from app.models import MatchRun, RunStatus, Team
 from app.parsing import parse_id
@@ -26,12 +26,11 @@ from app.runs import commit, services
 from app.runs.adjust import ChangeForm, current_state
 from app.runs.board import BoardFilter, build_board
 from app.runs.data import RunState, SemesterData, load_run, load_semester
-from app.runs.routes import use_language
 from app.runs.undo import last_change, undo_plan
 from app.runs.views import key_label, move_options
 from app.templating import render
 
-router = APIRouter(prefix="/runs", dependencies=[Depends(use_language)])
+router = APIRouter(prefix="/runs", dependencies=[Depends(use_request_language)])
 
 
 def hidden_fields(

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.audit import record_access
 from app.auth.deps import AdminUser, PartnerUser, StaffUser
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput
-from app.i18n import DEFAULT_LANGUAGE, lazy, set_language
+from app.forms import see_other
+from app.i18n import lazy, use_request_language
 from app.memberships import partner_ids_of
-from app.middleware import flash
 from app.models import RunStatus, Semester, User
 from app.runs import (
     adjust,
@@ -29,30 +29,11 @@ from app.runs import (
 )
 from app.runs.compare import compare
 from app.runs.data import load_run, load_semester
-from app.runs.worker import Worker
+from app.runs.deps import WorkerDep
 from app.templating import render
 
-
-async def use_language(request: Request) -> None:
-    """Services word some messages (rules, reasons) in the request's language."""
-    set_language(getattr(request.state, "lang", DEFAULT_LANGUAGE))
-
-
-def get_worker(request: Request) -> Worker:
-    engine, settings = request.app.state.engine, request.app.state.settings
-    slow = settings.test_slow_write if settings.environment == "test" else 0
-    return Worker(session_factory=lambda: Session(engine, expire_on_commit=False), slow_write=slow)
-
-
-WorkerDep = Annotated[Worker, Depends(get_worker)]
-router = APIRouter(prefix="/runs", dependencies=[Depends(use_language)])
-
-
-def _redirect(url: str, *messages: str) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    if messages:
-        flash(response, *messages)
-    return response
+# Services word some messages (rules, reasons) in the request's language.
+router = APIRouter(prefix="/runs", dependencies=[Depends(use_request_language)])
 
 
 @router.get("", response_class=HTMLResponse)
@@ -80,7 +61,7 @@ def start(
         ctx = views.index_context(session, semester, form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/index.html", ctx, status=exc.status_code)
-    return _redirect(f"/runs/{run.id}")
+    return see_other(f"/runs/{run.id}")
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -123,7 +104,7 @@ def approve(
     publish.approve(
         session=session, semester=semester, leerkring_id=leerkring_id, token=token, user=user
     )
-    return _redirect("/runs/approvals", lazy("The teams are approved."))
+    return see_other("/runs/approvals", lazy("The teams are approved."))
 
 
 @router.post("/publish", response_class=HTMLResponse)
@@ -139,7 +120,7 @@ def publish_semester(
     except InvalidInput as exc:
         return _unacknowledged(request, session, semester, admin, exc)
     publish.publish(session=session, semester=semester, user=admin)
-    return _redirect("/runs/approvals", lazy("The teams are published."))
+    return see_other("/runs/approvals", lazy("The teams are published."))
 
 
 @router.post("/reopen", response_class=HTMLResponse)
@@ -156,7 +137,7 @@ def reopen(
         ctx = views.approvals_context(session, semester, admin)
         ctx["reopen_error"] = exc.translated()
         return render(request, "runs/approvals.html", ctx, status=422)
-    return _redirect("/runs/approvals", lazy("The semester is open for changes again."))
+    return see_other("/runs/approvals", lazy("The semester is open for changes again."))
 
 
 @router.get("/{run_id}", response_class=HTMLResponse)
@@ -174,7 +155,7 @@ def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) ->
 def adopt(session: SessionDep, user: AdminUser, run_id: int) -> Response:
     # Admins only: a run covers every leerkring, a wijkdocent answers for their own.
     services.adopt_run(session=session, run=services.get_run(session, run_id), user=user)
-    return _redirect(f"/runs/{run_id}", lazy("This run now holds the teams."))
+    return see_other(f"/runs/{run_id}", lazy("This run now holds the teams."))
 
 
 @router.post("/{run_id}/teams/{team_id}/lock")
@@ -191,7 +172,7 @@ def lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )
     message = lazy("The team is locked.") if locked else lazy("The team is unlocked.")
-    return _redirect(f"/runs/{run_id}#team-{team_id}", message)
+    return see_other(f"/runs/{run_id}#team-{team_id}", message)
 
 
 @router.get("/{run_id}/students/{student_id}", response_class=HTMLResponse)
@@ -234,7 +215,7 @@ def change(
         ctx["refusal"] = exc.translated()
         return render(request, "runs/student.html", ctx, status=exc.status_code)
     if outcome.saved:
-        return _redirect(f"/runs/{run_id}/students/{student_id}", lazy("The change is saved."))
+        return see_other(f"/runs/{run_id}/students/{student_id}", lazy("The change is saved."))
     status = 422 if form.errors else 200
     ctx = views.student_context(session, run, student_id, form, outcome)
     return render(request, "runs/student.html", ctx, status=status)
@@ -296,7 +277,7 @@ def export(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Respo
 
 
 # Partners see the teams only once the semester is published (students: app.students).
-teams_router = APIRouter(dependencies=[Depends(use_language)])
+teams_router = APIRouter(dependencies=[Depends(use_request_language)])
 
 
 @teams_router.get("/partner/teams", response_class=HTMLResponse)

@@ -14,6 +14,7 @@ from app import semesters
 from app.audit import record
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
+from app.match_settings.rules import lock_semester, settings_used
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, Phase, RunStatus, Semester, User
 from app.runs.data import load_run, load_semester
@@ -71,6 +72,7 @@ def start_run(
         form.errors["objective"] = lazy("Choose a fairness profile.")
         raise InvalidInput(errors=list(form.errors.values()))
     fail_stale_runs(session=session, semester=semester)
+    semester = lock_semester(session, semester)  # a settings save at this moment waits
     instance, previous = _instance(session, semester, form)
     run = MatchRun(
         semester_id=semester.id or 0,
@@ -78,6 +80,7 @@ def start_run(
         parameters={
             "instance": instance,
             "time_limit": semester.time_limit_seconds,
+            "settings": settings_used(semester, instance["objective"]),
             "previous_run_id": previous.id if previous and "previous" in instance else None,
             "owner": this_process(),
         },

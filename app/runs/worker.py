@@ -52,9 +52,6 @@ class Worker:
 
     session_factory: SessionFactory
     runner: Runner = run_in_thread
-    # Read by nothing: runs/routes.py's get_worker (a board file) still passes it; it goes
-    # with Settings.test_slow_write once that file is merged.
-    slow_write: float = 0
 
     def start(self, run_id: int) -> None:
         self.runner(partial(execute_run, run_id, self.session_factory))

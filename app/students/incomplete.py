@@ -66,7 +66,7 @@ def incomplete_rankings(
 ) -> list[LeerkringGroup]:
     """Active students by leerkring, with those lacking a complete ranking listed.
 
-    Complete means what the ranking page means: exactly ``number_of_ranks`` choices, all
+    Complete means what the ranking page means: ``Semester.ranking_length`` choices, all
     still open to the student. ``leerkringen`` limits the list to the students of those
     leerkringen (None in it: students without one), as app.memberships.staff_scope gives.
     """
@@ -88,7 +88,8 @@ def incomplete_rankings(
         group.total += 1
         chosen = prefs.get(profile.id or 0, [])
         valid = [i for i in chosen if i in approved and is_eligible(approved[i], semester, profile)]
-        if len(valid) == len(chosen) == semester.number_of_ranks:
+        fewest, most = semester.ranking_length()
+        if len(valid) == len(chosen) and fewest <= len(chosen) <= most:
             continue
         group.students.append(
             StudentRow(

@@ -3,9 +3,9 @@
 Every way of changing the ranking (the drag-and-drop order, the add, remove and move
 buttons) ends in ``save_order``, so all paths obey the same rules and give the same rows.
 
-A ranking is *complete* when it holds exactly ``semester.number_of_ranks`` distinct
-opdrachten the student is eligible for. Shorter lists may be saved while the student builds
-the ranking (autosave); longer lists are refused.
+A ranking is *complete* when it holds from the semester's fewest to its most choices
+(``Semester.ranking_length``) of distinct opdrachten the student is eligible for. Shorter
+lists may be saved while the student builds the ranking (autosave); longer lists are refused.
 """
 
 from __future__ import annotations
@@ -115,11 +115,15 @@ class RankingView:
 
     @property
     def required(self) -> int:
-        return self.semester.number_of_ranks
+        return self.semester.ranking_length()[1]
+
+    @property
+    def minimum(self) -> int:
+        return self.semester.ranking_length()[0]
 
     @property
     def complete(self) -> bool:
-        return len(self.choices) == self.required and not self.dropped
+        return self.minimum <= len(self.choices) <= self.required and not self.dropped
 
     @property
     def editable(self) -> bool:
@@ -161,15 +165,16 @@ def _check(order: list[int], eligible: set[int], required: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Saved:
-    """A saved ranking and the semester's number of ranks (complete at that length: every
-    saved id was checked to be open to the student)."""
+    """A saved ranking and the semester's most choices (complete from ``minimum`` up to
+    that length: every saved id was checked to be open to the student)."""
 
     order: list[int]
     required: int
+    minimum: int | None = None  # None: exactly ``required``
 
     @property
     def complete(self) -> bool:
-        return len(self.order) == self.required
+        return (self.minimum or self.required) <= len(self.order) <= self.required
 
 
 def take_ranking(session: Session, semester_id: int, student_id: int) -> list[int]:
@@ -231,7 +236,7 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
     the old rows go with one DELETE that answers what they were, the new rows come in one
     INSERT, the audit event in another."""
     profile, semester = _student_and_ranked_semester(session, user)
-    required = semester.number_of_ranks
+    minimum, required = semester.ranking_length()
     require_phase(semester, Phase.RANKING)
     require_before(semester.ranking_deadline, lazy("The ranking deadline has passed."))
     problems = _check(order, eligible_ids(session, semester, profile), required)
@@ -242,10 +247,10 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
     before = take_ranking(session, semester.id, profile.id)
     if before == order:
         session.rollback()  # nothing changes: the old rows stay, no audit event
-        return Saved(order, required)
+        return Saved(order, required, minimum)
     put_ranking(session, semester.id, profile.id, order, actor=user, before=before)
     session.commit()
-    return Saved(order, required)
+    return Saved(order, required, minimum)
 
 
 def _current(session: Session, user: User) -> list[int]:

@@ -44,6 +44,8 @@ EVERYONE = (ADMIN, WIJKDOCENT, PARTNER, STUDENT)
 SEMESTER = "2026-S2"
 # Submitting these forms empty shows their error summary and field errors.
 SUBMIT = "main form.stack button.primary"
+MATCH_SETTINGS = "/admin/semesters/{semester}/matching"
+PROFILES = "/admin/semesters/{semester}/profiles"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ PAGES = [
     Visit("/admin/leerkringen", (ADMIN,), RANKING),
     Visit("/admin/semesters/new", (ADMIN,), INTAKE, submit=SUBMIT, status=422),
     Visit("/admin/semesters/{semester_id}", (ADMIN,), INTAKE, url="/admin/semesters/{semester}"),
+    Visit("/admin/semesters/{semester_id}/matching", (ADMIN,), INTAKE, url=MATCH_SETTINGS),
+    Visit("/admin/semesters/{semester_id}/profiles", (ADMIN,), REVIEW, url=PROFILES),
     Visit("/admin/api-tokens", (ADMIN,), RANKING),
     Visit("/admin/api-tokens/new", (ADMIN,), RANKING, submit=SUBMIT, status=422),
     Visit("/admin/outbox", (ADMIN,), REVIEW),

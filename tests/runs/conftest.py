@@ -23,7 +23,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.runs.routes import get_worker
+from app.runs.deps import get_worker
 from app.runs.worker import Job, Worker, run_inline
 from tests import factories as f
 

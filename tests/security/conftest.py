@@ -29,7 +29,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.runs.routes import get_worker
+from app.runs.deps import get_worker
 from tests import factories as f
 from tests.groups.builders import group
 from tests.outcomes.builders import published_team

@@ -1,0 +1,1 @@
+"""Matching settings per semester, and the comparison of the fairness profiles."""

@@ -128,7 +128,7 @@ def build_model(problem: Problem, split: frozenset[str] = frozenset()) -> Model:
     srow = eq.new(len(lay.index.sids), 1.0)
     eq.add(srow[lay.ps], np.arange(lay.n_x), 1.0)
     eq.add(srow[lay.u_students], lay.n_x + np.arange(len(lay.u_students)), 1.0)
-    _group_rows(lay.problem, lay.index, lay.ps, lay.pa, eq)
+    lead = _group_rows(lay.problem, lay.index, lay.ps, lay.pa, eq)
     a_eq, b_eq = eq.matrix(lay.n)
     ub = _Rows()
     _capacity_rows(lay, ub)
@@ -139,7 +139,7 @@ def build_model(problem: Problem, split: frozenset[str] = frozenset()) -> Model:
     # The valid cuts x[s,a] <= y[a] are not rows of the model: ``core`` adds the few that
     # the LP violates (``cuts.py``), which keeps about 10 rows per student out of the LP.
     a_ub, b_ub = ub.matrix(lay.n)
-    return _model(lay, a_eq, b_eq, a_ub, b_ub)
+    return replace(_model(lay, a_eq, b_eq, a_ub, b_ub), lead=lead)
 
 
 def _placement_columns(
@@ -291,12 +291,14 @@ def _model(
     )
 
 
-def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: _Rows) -> None:
+def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: _Rows) -> IntArray:
     """Rows ``x[m,a] - x[m0,a] = 0`` for every other member ``m`` of a group with first
     member ``m0``, on each assignment ``m0`` has a column for (``group_columns`` left every
-    member the same assignments)."""
+    member the same assignments). Returns the lead column of each x column: that of
+    ``m0`` on the same assignment for a group member, the column itself otherwise."""
+    lead = np.arange(len(ps), dtype=np.int64)
     if not problem.groups:
-        return
+        return lead
     n_a = max(len(index.aids), 1)
     sidx = {s: i for i, s in enumerate(index.sids)}
     keys = ps * n_a + pa
@@ -311,11 +313,13 @@ def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: 
             lead_cols.append(head)
             other_cols.append(cols)
     if not lead_cols:
-        return
-    lead, other = np.concatenate(lead_cols), np.concatenate(other_cols)
-    rid = eq.new(len(lead), 0.0)
+        return lead
+    head_of, other = np.concatenate(lead_cols), np.concatenate(other_cols)
+    rid = eq.new(len(head_of), 0.0)
     eq.add(rid, other, 1.0)
-    eq.add(rid, lead, -1.0)
+    eq.add(rid, head_of, -1.0)
+    lead[other] = head_of
+    return lead
 
 
 def _team_limit(

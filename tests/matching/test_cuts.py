@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from app.matching import parse_problem
 from app.matching.build import build_model
-from app.matching.cuts import cover_cut, separate
+from app.matching.cuts import _unit_covers, cover_cut, separate
 from app.matching.highs import OPTIMAL, LinearProgram
 from app.matching.model import Model
 from tests.matching.brute import _options, _team_ok
@@ -299,13 +299,25 @@ def _check_group_cuts(inst: dict[str, Any], seed: int) -> int:
     for point in _integer_points(inst, model, every_column=False):
         if np.allclose(model.a_eq @ point, model.b_eq):
             assert np.all(rows @ point <= rhs + 1e-9), (rows.toarray(), rhs, point)
-    return rows.shape[0]
+    return int(_unit_covers(model, z)[0].shape[0])
 
 
 @SETTINGS
 @given(crowded_groups(), st.integers(0, 2**32 - 1))
 def test_cuts_with_groups_are_valid(inst: dict[str, Any], seed: int) -> None:
     _check_group_cuts(inst, seed)
+
+
+def test_the_group_sweep_makes_cover_cuts() -> None:
+    """The sweep with groups is not vacuous: its kind of input yields group cover cuts."""
+    made = 0
+    for seed in range(30):
+        inst = _crowded_example(seed)
+        inst["assignments"][0]["max_size"] = 4
+        sids = [s["id"] for s in inst["students"]]
+        inst["groups"] = [{"id": "g1", "members": sids[:3]}]
+        made += _check_group_cuts(inst, seed)
+    assert made > 0
 
 
 def test_group_cover_cut_for_a_group_filling_the_last_places() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from app.matching.model import (
+    BoolArray,
     FloatArray,
     Index,
     IntArray,
@@ -76,113 +77,203 @@ def _assignment_arrays(problem: Problem) -> dict[str, IntArray]:
     return out
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Columns of the model being built, and the (assignment, programme) pairs they touch."""
+
+    problem: Problem  # after any split
+    index: Index
+    origin: IntArray
+    ps: IntArray
+    pa: IntArray
+    pr: IntArray
+    cost: IntArray
+    ar: dict[str, IntArray]
+    gkeys: IntArray  # assignment * programmes + programme of each pair with a candidate
+    ginv: IntArray  # pair of each x column
+    gcount: IntArray  # candidates per pair
+    mpp_bind: BoolArray  # pairs whose max_per_programme can bind
+    need_y: BoolArray  # assignments that get a team count y
+    u_students: IntArray
+    y_col: IntArray
+    w_groups: IntArray  # pairs that get a w column
+
+    @property
+    def ga(self) -> IntArray:
+        """Assignment of each pair."""
+        out: IntArray = self.gkeys // max(len(self.index.progs), 1)
+        return out
+
+    @property
+    def n_x(self) -> int:
+        return len(self.ps)
+
+    @property
+    def w0(self) -> int:
+        return self.n_x + len(self.u_students) + int(self.need_y.sum())
+
+    @property
+    def n(self) -> int:
+        return self.w0 + len(self.w_groups)
+
+
 def build_model(problem: Problem, split: frozenset[str] = frozenset()) -> Model:
     """Build the sparse aggregate model of ``problem`` (students and assignments by index).
 
     ``split``: assignment ids to model as single-team copies (see ``model.py``); the
     model's assignments are then those of ``model.work``.
     """
+    lay = _layout(problem, split)
+    eq = _Rows()
+    srow = eq.new(len(lay.index.sids), 1.0)
+    eq.add(srow[lay.ps], np.arange(lay.n_x), 1.0)
+    eq.add(srow[lay.u_students], lay.n_x + np.arange(len(lay.u_students)), 1.0)
+    lead = _group_rows(lay.problem, lay.index, lay.ps, lay.pa, eq)
+    a_eq, b_eq = eq.matrix(lay.n)
+    ub = _Rows()
+    _capacity_rows(lay, ub)
+    _min_size_rows(lay, ub)
+    _programme_max_rows(lay, ub)
+    _required_rows(lay.problem, lay.index.progs, lay.gkeys, lay.ginv, lay.y_col, ub)
+    _programme_count_rows(lay, ub)
+    # The valid cuts x[s,a] <= y[a] are not rows of the model: ``core`` adds the few that
+    # the LP violates (``cuts.py``), which keeps about 10 rows per student out of the LP.
+    a_ub, b_ub = ub.matrix(lay.n)
+    return replace(_model(lay, a_eq, b_eq, a_ub, b_ub), lead=lead)
+
+
+def _placement_columns(
+    problem: Problem, split: frozenset[str]
+) -> tuple[Problem, Index, IntArray, tuple[IntArray, ...]]:
+    """The problem after splitting, its index, the origin of each assignment, and the x
+    columns (student, assignment, rank, cost) that survive bans, years, locks and groups."""
     original = make_index(problem)
     ps, pa, pr = candidate_pairs(problem, original)
     cost = pair_costs(problem, original, ps, pa, pr)
     keep = group_columns(problem, original, ps, pa)
-    ps, pa, pr, cost = ps[keep], pa[keep], pr[keep], cost[keep]
+    cols: tuple[IntArray, ...] = (ps[keep], pa[keep], pr[keep], cost[keep])
     work, origin = split_assignments(problem, split)
-    index = original
-    if len(work.assignments) != len(problem.assignments):
-        ps, pa, pr, cost = expand_columns(origin, ps, pa, pr, cost)
-        first = np.searchsorted(origin, np.arange(len(problem.assignments)))
-        locked = np.where(original.locked >= 0, first[original.locked], -1)
-        aids = [a.id for a in work.assignments]
-        index = replace(original, aids=aids, locked=locked, prev=np.full_like(locked, -1))
-    problem = work
-    n_s, n_a, n_p = len(index.sids), len(index.aids), len(index.progs)
-    n_x = len(ps)
-    ar = _assignment_arrays(problem)
-    # Programme groups (a, p) with at least one candidate.
-    gkey = pa * max(n_p, 1) + index.prog[ps]
-    gkeys, ginv = np.unique(gkey, return_inverse=True)
-    ga = gkeys // max(n_p, 1)
+    if len(work.assignments) == len(problem.assignments):
+        return work, original, origin, cols
+    cols = expand_columns(origin, *cols)
+    first = np.searchsorted(origin, np.arange(len(problem.assignments)))
+    locked = np.where(original.locked >= 0, first[original.locked], -1)
+    aids = [a.id for a in work.assignments]
+    index = replace(original, aids=aids, locked=locked, prev=np.full_like(locked, -1))
+    return work, index, origin, cols
+
+
+def _layout(problem: Problem, split: frozenset[str]) -> _Layout:
+    """Which columns the model gets: x per allowed pair, u, y where team rules bind, w."""
+    work, index, origin, (ps, pa, pr, cost) = _placement_columns(problem, split)
+    n_p = max(len(index.progs), 1)
+    ar = _assignment_arrays(work)
+    gkeys, ginv = np.unique(pa * n_p + index.prog[ps], return_inverse=True)
+    ga = gkeys // n_p
     gcount = np.bincount(ginv, minlength=len(gkeys))
     open_ = ar["teams"] > 0  # closed assignments only hold lock columns, capped at 0 below
     mpp_bind = (gcount > ar["mpp"][ga]) & open_[ga]
     need_y = open_ & ((ar["min"] >= 2) | (ar["mp_rows"] >= 2) | (ar["req"] > 0))
     need_y[ga[mpp_bind]] = True
-    y_assign = np.nonzero(need_y)[0].astype(np.int64)
     u_students = (
         np.zeros(0, dtype=np.int64)
-        if problem.costs.unplaced is None
+        if work.costs.unplaced is None
         else np.nonzero(index.locked < 0)[0].astype(np.int64)
     )
-    n_u, n_y = len(u_students), len(y_assign)
-    y_col = np.full(n_a, -1, dtype=np.int64)
-    y_col[y_assign] = n_x + n_u + np.arange(n_y)
+    y_assign = np.nonzero(need_y)[0].astype(np.int64)
+    y_col = np.full(len(index.aids), -1, dtype=np.int64)
+    y_col[y_assign] = len(ps) + len(u_students) + np.arange(len(y_assign))
     w_groups = np.nonzero((ar["mp_rows"][ga] >= 2) & need_y[ga])[0]
-    n_w = len(w_groups)
-    w0 = n_x + n_u + n_y
-    n = w0 + n_w
+    return _Layout(
+        work,
+        index,
+        origin,
+        ps,
+        pa,
+        pr,
+        cost,
+        ar,
+        gkeys,
+        ginv,
+        gcount,
+        mpp_bind,
+        need_y,
+        u_students,
+        y_col,
+        w_groups,
+    )
 
-    eq = _Rows()
-    srow = eq.new(n_s, 1.0)
-    eq.add(srow[ps], np.arange(n_x), 1.0)
-    eq.add(srow[u_students], n_x + np.arange(n_u), 1.0)
-    _group_rows(problem, index, ps, pa, eq)
-    a_eq, b_eq = eq.matrix(n)
 
-    ub = _Rows()
-    xcols = np.arange(n_x, dtype=np.int64)
-    # Capacity: sum x <= max * y (or max * teams where no team rule binds).
-    cap = ub.new(n_a, np.where(need_y, 0, ar["max"] * ar["teams"]).astype(np.float64))
-    ub.add(cap[pa], xcols, 1.0)
-    ub.add(cap[y_assign], y_col[y_assign], -ar["max"][y_assign].astype(np.float64))
-    # Minimum size: min * y <= sum x.
-    ma = np.nonzero(need_y & (ar["min"] >= 2))[0]
-    mrow = np.full(n_a, -1, dtype=np.int64)
+def _capacity_rows(lay: _Layout, ub: _Rows) -> None:
+    """Capacity: sum x <= max * y (or max * teams where no team rule binds)."""
+    ar, y_assign = lay.ar, np.nonzero(lay.need_y)[0]
+    cap = ub.new(len(ar["teams"]), np.where(lay.need_y, 0, ar["max"] * ar["teams"]))
+    ub.add(cap[lay.pa], np.arange(lay.n_x, dtype=np.int64), 1.0)
+    ub.add(cap[y_assign], lay.y_col[y_assign], -ar["max"][y_assign].astype(np.float64))
+
+
+def _min_size_rows(lay: _Layout, ub: _Rows) -> None:
+    """Minimum size: min * y <= sum x."""
+    ar = lay.ar
+    ma = np.nonzero(lay.need_y & (ar["min"] >= 2))[0]
+    mrow = np.full(len(ar["teams"]), -1, dtype=np.int64)
     mrow[ma] = ub.new(len(ma))
-    sel = mrow[pa] >= 0
-    ub.add(mrow[pa][sel], xcols[sel], -1.0)
-    ub.add(mrow[ma], y_col[ma], ar["min"][ma].astype(np.float64))
-    # Per programme maximum: n[a,p] <= mpp * y.
-    gb = np.nonzero(mpp_bind)[0]
-    grow = np.full(len(gkeys), -1, dtype=np.int64)
+    sel = mrow[lay.pa] >= 0
+    ub.add(mrow[lay.pa][sel], np.nonzero(sel)[0].astype(np.int64), -1.0)
+    ub.add(mrow[ma], lay.y_col[ma], ar["min"][ma].astype(np.float64))
+
+
+def _programme_max_rows(lay: _Layout, ub: _Rows) -> None:
+    """Per programme maximum: n[a,p] <= mpp * y."""
+    gb, ga = np.nonzero(lay.mpp_bind)[0], lay.ga
+    grow = np.full(len(lay.gkeys), -1, dtype=np.int64)
     grow[gb] = ub.new(len(gb))
-    sel = grow[ginv] >= 0
-    ub.add(grow[ginv][sel], xcols[sel], 1.0)
-    ub.add(grow[gb], y_col[ga[gb]], -ar["mpp"][ga[gb]].astype(np.float64))
-    _required_rows(problem, index.progs, gkeys, ginv, y_col, ub)
-    # Distinct programmes: w <= n, w <= y, sum_p w >= mp * y.
-    wcols = w0 + np.arange(n_w, dtype=np.int64)
-    wrow = np.full(len(gkeys), -1, dtype=np.int64)
+    sel = grow[lay.ginv] >= 0
+    ub.add(grow[lay.ginv][sel], np.nonzero(sel)[0].astype(np.int64), 1.0)
+    ub.add(grow[gb], lay.y_col[ga[gb]], -lay.ar["mpp"][ga[gb]].astype(np.float64))
+
+
+def _programme_count_rows(lay: _Layout, ub: _Rows) -> None:
+    """Distinct programmes: w <= n, w <= y, sum_p w >= mp * y."""
+    ar, ga, w_groups = lay.ar, lay.ga, lay.w_groups
+    n_w = len(w_groups)
+    wcols = lay.w0 + np.arange(n_w, dtype=np.int64)
+    wrow = np.full(len(lay.gkeys), -1, dtype=np.int64)
     wrow[w_groups] = ub.new(n_w)
-    sel = wrow[ginv] >= 0
-    ub.add(wrow[ginv][sel], xcols[sel], -1.0)
+    sel = wrow[lay.ginv] >= 0
+    ub.add(wrow[lay.ginv][sel], np.nonzero(sel)[0].astype(np.int64), -1.0)
     ub.add(wrow[w_groups], wcols, 1.0)
     r = ub.new(n_w)
     ub.add(r, wcols, 1.0)
-    ub.add(r, y_col[ga[w_groups]], -1.0)
-    mp_a = np.nonzero(need_y & (ar["mp_rows"] >= 2))[0]
-    prow = np.full(n_a, -1, dtype=np.int64)
+    ub.add(r, lay.y_col[ga[w_groups]], -1.0)
+    mp_a = np.nonzero(lay.need_y & (ar["mp_rows"] >= 2))[0]
+    prow = np.full(len(ar["teams"]), -1, dtype=np.int64)
     prow[mp_a] = ub.new(len(mp_a))
     ub.add(prow[ga[w_groups]], wcols, -1.0)
-    ub.add(prow[mp_a], y_col[mp_a], ar["mp_rows"][mp_a].astype(np.float64))
-    # The valid cuts x[s,a] <= y[a] are not rows of the model: ``core`` adds the few that
-    # the LP violates (``cuts.py``), which keeps about 10 rows per student out of the LP.
-    a_ub, b_ub = ub.matrix(n)
+    ub.add(prow[mp_a], lay.y_col[mp_a], ar["mp_rows"][mp_a].astype(np.float64))
 
+
+def _model(
+    lay: _Layout, a_eq: sp.csr_matrix, b_eq: FloatArray, a_ub: sp.csr_matrix, b_ub: FloatArray
+) -> Model:
+    """The model with column bounds and integrality from the layout."""
+    n, w0, ar, ga = lay.n, lay.w0, lay.ar, lay.ga
+    y_assign = np.nonzero(lay.need_y)[0].astype(np.int64)
     upper = np.ones(n)
-    upper[n_x + n_u : w0] = _team_limit(problem, ar, gkeys, gcount, n_p)[y_assign]
-    upper[w0:] = ar["teams"][ga[w_groups]]
+    limit = _team_limit(lay.problem, ar, lay.gkeys, lay.gcount, len(lay.index.progs))
+    upper[lay.n_x + len(lay.u_students) : w0] = limit[y_assign]
+    upper[w0:] = ar["teams"][ga[lay.w_groups]]
     integrality = np.ones(n, dtype=np.int64)
     integrality[w0:] = 0
     return Model(
-        index=index,
-        ps=ps,
-        pa=pa,
-        prank=pr,
-        cost=cost,
-        u_students=u_students,
+        index=lay.index,
+        ps=lay.ps,
+        pa=lay.pa,
+        prank=lay.pr,
+        cost=lay.cost,
+        u_students=lay.u_students,
         y_assign=y_assign,
-        n_w=n_w,
+        n_w=len(lay.w_groups),
         a_eq=a_eq,
         b_eq=b_eq,
         a_ub=a_ub,
@@ -190,22 +281,24 @@ def build_model(problem: Problem, split: frozenset[str] = frozenset()) -> Model:
         lb=np.zeros(n),
         ub=upper,
         integrality=integrality,
-        unplaced_cost=problem.costs.unplaced or 0,
-        y_col=y_col,
-        w_key=gkeys[w_groups].astype(np.int64),
+        unplaced_cost=lay.problem.costs.unplaced or 0,
+        y_col=lay.y_col,
+        w_key=lay.gkeys[lay.w_groups].astype(np.int64),
         team_max=ar["max"],
         prog_max=ar["mpp"],
-        work=problem,
-        origin=origin,
+        work=lay.problem,
+        origin=lay.origin,
     )
 
 
-def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: _Rows) -> None:
+def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: _Rows) -> IntArray:
     """Rows ``x[m,a] - x[m0,a] = 0`` for every other member ``m`` of a group with first
     member ``m0``, on each assignment ``m0`` has a column for (``group_columns`` left every
-    member the same assignments)."""
+    member the same assignments). Returns the lead column of each x column: that of
+    ``m0`` on the same assignment for a group member, the column itself otherwise."""
+    lead = np.arange(len(ps), dtype=np.int64)
     if not problem.groups:
-        return
+        return lead
     n_a = max(len(index.aids), 1)
     sidx = {s: i for i, s in enumerate(index.sids)}
     keys = ps * n_a + pa
@@ -220,11 +313,13 @@ def _group_rows(problem: Problem, index: Index, ps: IntArray, pa: IntArray, eq: 
             lead_cols.append(head)
             other_cols.append(cols)
     if not lead_cols:
-        return
-    lead, other = np.concatenate(lead_cols), np.concatenate(other_cols)
-    rid = eq.new(len(lead), 0.0)
+        return lead
+    head_of, other = np.concatenate(lead_cols), np.concatenate(other_cols)
+    rid = eq.new(len(head_of), 0.0)
     eq.add(rid, other, 1.0)
-    eq.add(rid, lead, -1.0)
+    eq.add(rid, head_of, -1.0)
+    lead[other] = head_of
+    return lead
 
 
 def _team_limit(

@@ -18,7 +18,7 @@ Strategy (see ``docs/matching.md``, "How optimality is proven"):
    LP``: a restricted optimum below ``U`` is optimal, none means ``U`` is. Without an
    incumbent, ``delta`` starts at the rounded-up LP bound and widens; a restricted optimum
    ``V`` with ``V - 1 <= LP + delta`` is optimal (costs are integers).
-5. Pure assignment models (no team rules) go to the sparse bipartite matcher (``pure.py``).
+5. Pure assignment models (no team rules) go to the sparse bipartite matcher (``bipartite.py``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _CUT_PROGRESS = 1e-3
 
 
 @dataclass
-class Core:
+class Outcome:
     """Outcome of one minimisation: column values and integer objective/bound."""
 
     status: str  # optimal, feasible (time limit), infeasible, unknown (time limit, none found)
@@ -139,6 +139,9 @@ class Relaxation:
         )
 
 
+Relaxed = tuple[FloatArray, float, FloatArray]  # an LP solution, its value, reduced costs
+
+
 def minimise(
     model: Model,
     c: FloatArray,
@@ -146,7 +149,7 @@ def minimise(
     deadline: float | None = None,
     accept: Accept | None = None,
     guide: FloatArray | None = None,
-) -> Core:
+) -> Outcome:
     """Minimise ``c @ z`` over the model and the rows of ``relaxation`` (a new one if None).
 
     ``c`` may weigh placement columns (``x``, ``u``) only. ``accept`` turns an integral
@@ -158,39 +161,73 @@ def minimise(
     that basis, with ``c`` itself. An objective that merely counts
     students leaves the LP so degenerate that this is 50 times faster (``docs/benchmarks.md``).
     """
-    out = Core("unknown")
+    out = Outcome("unknown")
     if model.n == 0:
-        # No columns at all: feasible only when no student row demands a placement.
-        empty = not np.any(model.b_eq)
-        out.status, out.z = ("optimal", np.zeros(0)) if empty else ("infeasible", None)
-        out.objective = out.bound = 0 if empty else None
-        return out
+        return _without_columns(model, out)
     t = time.perf_counter()
     rel = Relaxation(model) if relaxation is None else relaxation
-    lp = rel.lp
-    if guide is not None:
-        lp.set_objective(guide, warm=False)
-        lp.solve(_remaining(deadline))
-    # From the guide's optimum (also optimal for c) a warm start is cheap; a new objective
-    # without a guide starts cold (primal simplex from a far-off basis is slow here).
-    lp.set_objective(c, warm=guide is not None)
-    status = lp.solve(_remaining(deadline))
+    status = _solve_lp(rel.lp, c, guide, deadline)
     t = out.tick("lp", t)
     if status == INFEASIBLE:
         out.status = "infeasible"
         return out
     if status != OPTIMAL:
         return _restricted_rounds(model, c, rel, None, None, deadline, out)
+    status, relaxed = _cut_rounds(model, c, rel, accept, deadline, out)
+    t = out.tick("cuts", t)
+    if out.status != "unknown":
+        return out  # the cut LP proved an optimum, or that no solution exists
+    incumbent = _dive(model, c, rel, relaxed[0], accept, deadline) if status == OPTIMAL else None
+    out.tick("dive", t)
+    out.relaxed = relaxed
+    return _restricted_rounds(model, c, rel, relaxed, incumbent, deadline, out)
+
+
+def _without_columns(model: Model, out: Outcome) -> Outcome:
+    """A model without columns: feasible only when no student row demands a placement."""
+    empty = not np.any(model.b_eq)
+    out.status, out.z = ("optimal", np.zeros(0)) if empty else ("infeasible", None)
+    out.objective = out.bound = 0 if empty else None
+    return out
+
+
+def _solve_lp(
+    lp: LinearProgram, c: FloatArray, guide: FloatArray | None, deadline: float | None
+) -> str:
+    """Solve the LP with objective ``c``, from the guide's optimum when there is a guide."""
+    if guide is not None:
+        lp.set_objective(guide, warm=False)
+        lp.solve(_remaining(deadline))
+    # From the guide's optimum (also optimal for c) a warm start is cheap; a new objective
+    # without a guide starts cold (primal simplex from a far-off basis is slow here).
+    lp.set_objective(c, warm=guide is not None)
+    return lp.solve(_remaining(deadline))
+
+
+def _cut_rounds(
+    model: Model,
+    c: FloatArray,
+    rel: Relaxation,
+    accept: Accept | None,
+    deadline: float | None,
+    out: Outcome,
+) -> tuple[str, Relaxed]:
+    """Add violated cuts and re-solve warm while the bound moves.
+
+    Returns the LP status and the last solved relaxation. Sets ``out`` when the cut LP
+    settles the question: an optimum that is an integer solution, or infeasibility.
+    """
+    lp, status = rel.lp, OPTIMAL
+    relaxed: Relaxed | None = None
     for rounds in range(_MAX_CUT_ROUNDS + 1):
         z, bound = lp.x, lp.objective
+        relaxed = (z, bound, lp.reduced_costs)
         solution = _as_solution(model, z, accept)
         if solution is not None:
             val = round(float(c @ solution))
             out.status, out.z, out.objective, out.bound = "optimal", solution, val, val
-            out.relaxed = (z, bound, lp.reduced_costs)
-            out.tick("cuts", t)
-            return out
-        relaxed = (z, bound, lp.reduced_costs)
+            out.relaxed = relaxed
+            return status, relaxed
         rows, rhs = separate(model, z) if rounds < _MAX_CUT_ROUNDS else (None, None)
         if rows is None or rhs is None or rows.shape[0] == 0:
             break
@@ -199,18 +236,14 @@ def minimise(
         out.timings["cut_rows"] = out.timings.get("cut_rows", 0) + float(len(rhs))
         if status == INFEASIBLE:  # valid cuts leave no room: no integer solution exists
             out.status = "infeasible"
-            out.tick("cuts", t)
-            return out
+            break
         if status != OPTIMAL:
             break  # time is up: go on with the last solved relaxation
         if lp.objective < bound + _CUT_PROGRESS and rounds >= 1:
             relaxed = (lp.x, lp.objective, lp.reduced_costs)
             break  # tailing off: the MILP rounds do the rest
-    t = out.tick("cuts", t)
-    incumbent = _dive(model, c, rel, relaxed[0], accept, deadline) if status == OPTIMAL else None
-    out.tick("dive", t)
-    out.relaxed = relaxed
-    return _restricted_rounds(model, c, rel, relaxed, incumbent, deadline, out)
+    assert relaxed is not None  # the loop runs at least once
+    return status, relaxed
 
 
 def _dive(
@@ -220,7 +253,7 @@ def _dive(
     z: FloatArray,
     accept: Accept | None,
     deadline: float | None,
-) -> Core | None:
+) -> Outcome | None:
     """Best integer solution found by fixing fractional team counts down, then up.
 
     The dive goes on from the LP's optimal basis with dual simplex (a profile stage's
@@ -232,7 +265,7 @@ def _dive(
     ycols = model.y_col[model.y_col >= 0]
     yv = z[ycols]
     cols = ycols[np.abs(yv - np.round(yv)) > _INT_TOL]
-    best: Core | None = None
+    best: Outcome | None = None
     for values in (np.floor(z[cols] + _INT_TOL), np.ceil(z[cols] - _INT_TOL)):
         lp.set_bounds(cols, values, values)
         if lp.solve(_remaining(deadline)) != OPTIMAL:
@@ -241,87 +274,110 @@ def _dive(
         if solution is not None:
             val = round(float(c @ solution))
             if best is None or best.objective is None or val < best.objective:
-                best = Core("feasible", solution, val)
+                best = Outcome("feasible", solution, val)
     lp.set_bounds(cols, rel.col_lo[cols], rel.col_hi[cols])
     return best
+
+
+@dataclass
+class _Space:
+    """The space of a restricted MILP round: every integer column whose reduced cost ``d``
+    exceeds ``delta`` keeps its LP value ``z_lp`` (no LP: every column is free)."""
+
+    z_lp: FloatArray | None
+    lp_obj: float
+    d: FloatArray
+    tol: float
+    delta: float
+
+    @classmethod
+    def around(cls, model: Model, relaxation: Relaxed | None) -> _Space:
+        """The first round's space: room for every solution that could meet the rounded-up
+        LP bound (cheap, and often enough); later rounds widen up to the incumbent's cost."""
+        if relaxation is None:
+            return cls(None, -math.inf, np.zeros(model.n), 0.0, math.inf)
+        z_lp, lp_obj, d = relaxation
+        tol = 1e-6 * (1.0 + abs(lp_obj))
+        delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
+        return cls(z_lp, lp_obj, d, tol, delta)
+
+    def free(self, model: Model) -> BoolArray:
+        """Columns the round leaves free: continuous, fractional or of small reduced cost."""
+        if self.z_lp is None:
+            return np.ones(model.n, dtype=bool)
+        frac = np.abs(self.z_lp - np.round(self.z_lp)) > _INT_TOL
+        out: BoolArray = (np.abs(self.d) <= self.delta + self.tol) | (model.integrality != 1)
+        return out | frac
+
+    def covers(self, best: Outcome | None) -> bool:
+        """Whether this space holds every solution cheaper than ``best``."""
+        return best is not None and _covers(best, self.lp_obj, self.delta, self.tol)
 
 
 def _restricted_rounds(
     model: Model,
     c: FloatArray,
     rel: Relaxation,
-    relaxation: tuple[FloatArray, float, FloatArray] | None,
-    incumbent: Core | None,
+    relaxation: Relaxed | None,
+    incumbent: Outcome | None,
     deadline: float | None,
-    out: Core,
-) -> Core:
+    out: Outcome,
+) -> Outcome:
     """MILP rounds over the columns that reduced costs cannot fix (see the module doc)."""
-    is_int = model.integrality == 1
-    z_lp: FloatArray | None = None
+    space = _Space.around(model, relaxation)
     best = incumbent
-    if relaxation is None:
-        free = np.ones(model.n, dtype=bool)
-        lp_obj, d, delta, tol = -math.inf, np.zeros(model.n), math.inf, 0.0
-    else:
-        z_lp, lp_obj, d = relaxation
-        tol = 1e-6 * (1.0 + abs(lp_obj))
-        if best is not None and _covers(best, lp_obj, 0.0, tol):
-            return _finish(out, best, lp_obj)  # the incumbent meets the bound
-        # First round: room for every solution that could meet the rounded-up LP bound
-        # (cheap, and often enough); later rounds widen up to the incumbent's cost.
-        delta = max(math.ceil(lp_obj - tol) - lp_obj, 0.0) + tol
-    floor = lp_obj  # every solution costs at least this (raised by infeasible rounds)
+    if best is not None and _covers(best, space.lp_obj, 0.0, space.tol):
+        return _finish(out, best, space.lp_obj)  # the incumbent meets the bound
+    floor = space.lp_obj  # every solution costs at least this (raised by infeasible rounds)
     cons = rel.constraints()
     while True:
-        if z_lp is not None:
-            frac = np.abs(z_lp - np.round(z_lp)) > _INT_TOL
-            free = (np.abs(d) <= delta + tol) | ~is_int | frac
-        t = time.perf_counter()
-        start = None if best is None else best.z
-        res = _milp_on(model, c, cons, free, z_lp, start, deadline)
-        out.tick("milp", t)
-        out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
-        out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1
+        free = space.free(model)
+        res = _milp_round(model, c, cons, free, space.z_lp, best, deadline, out)
         if res.status == "infeasible":
-            if free.all() or (best is not None and _covers(best, lp_obj, delta, tol)):
+            if free.all() or space.covers(best):
                 return _finish(out, best, floor)
             # No solution costs at most LP + delta: the bound rises even without one.
-            floor = max(floor, float(math.floor(lp_obj + delta - tol) + 1))
-            delta = _widen(best, lp_obj, 2 * delta + 2, tol)
+            floor = max(floor, float(math.floor(space.lp_obj + space.delta - space.tol) + 1))
+            space.delta = _widen(best, space.lp_obj, 2 * space.delta + 2, space.tol)
             continue
-        if res.status == "unknown":
-            return _finish(
-                out,
-                best,
-                floor,
-                timed_out=True,
-                limit=_outside(free, lp_obj + delta),
-                within=res.bound,
-            )
-        assert res.objective is not None
-        if best is None or best.objective is None or res.objective < best.objective:
+        if res.objective is not None and (
+            best is None or best.objective is None or res.objective < best.objective
+        ):
             best = res  # a timed-out round may end with a worse solution than the last one
-        if res.status == "feasible":
-            return _finish(
-                out,
-                best,
-                floor,
-                timed_out=True,
-                limit=_outside(free, lp_obj + delta),
-                within=res.bound,
-            )
-        if free.all() or _covers(best, lp_obj, delta, tol):
+        if res.status in ("unknown", "feasible"):
+            limit = _outside(free, space.lp_obj + space.delta)
+            return _finish(out, best, floor, timed_out=True, limit=limit, within=res.bound)
+        if free.all() or space.covers(best):
             return _finish(out, best, floor)
-        delta = _widen(best, lp_obj, math.inf, tol)
+        space.delta = _widen(best, space.lp_obj, math.inf, space.tol)
 
 
-def _covers(best: Core, lp_obj: float, delta: float, tol: float) -> bool:
+def _milp_round(
+    model: Model,
+    c: FloatArray,
+    cons: tuple[sp.csc_matrix, FloatArray, FloatArray],
+    free: BoolArray,
+    z_lp: FloatArray | None,
+    best: Outcome | None,
+    deadline: float | None,
+    out: Outcome,
+) -> Outcome:
+    """One restricted MILP from the incumbent ``best``, timed and counted in ``out``."""
+    t = time.perf_counter()
+    res = _milp_on(model, c, cons, free, z_lp, None if best is None else best.z, deadline)
+    out.tick("milp", t)
+    out.timings["milp_columns"] = max(out.timings.get("milp_columns", 0), float(free.sum()))
+    out.timings["milp_rounds"] = out.timings.get("milp_rounds", 0) + 1
+    return res
+
+
+def _covers(best: Outcome, lp_obj: float, delta: float, tol: float) -> bool:
     """Whether the space of the last round held every solution cheaper than ``best``."""
     assert best.objective is not None
     return best.objective - 1 <= lp_obj + delta - tol
 
 
-def _widen(best: Core | None, lp_obj: float, delta: float, tol: float) -> float:
+def _widen(best: Outcome | None, lp_obj: float, delta: float, tol: float) -> float:
     """Next ``delta``: at most what every solution cheaper than ``best`` needs."""
     if best is None or best.objective is None:
         return delta
@@ -336,7 +392,7 @@ def _milp_on(
     z_lp: FloatArray | None,
     start: FloatArray | None,
     deadline: float | None,
-) -> Core:
+) -> Outcome:
     """Solve the MILP over ``free`` columns with the others fixed at their LP values.
 
     ``start``, a full solution, is handed to HiGHS when it lies in the restricted space.
@@ -348,10 +404,10 @@ def _milp_on(
     used = np.diff(sub.indptr) > 0
     # Rows without a free column must already hold at the fixed values.
     if np.any(shift[~used] < lo[~used] - 1e-6) or np.any(shift[~used] > hi[~used] + 1e-6):
-        return Core("infeasible")
+        return Outcome("infeasible")
     remaining = _remaining(deadline)
     if remaining <= 0:
-        return Core("unknown")
+        return Outcome("unknown")
     if start is not None and np.any(np.abs(start[~free] - fixed_z[~free]) > _INT_TOL):
         start = None  # the incumbent moves a fixed column: not a point of this space
     res = solve_mip(
@@ -366,17 +422,17 @@ def _milp_on(
         start=None if start is None else start[free],
     )
     if res.status == INFEASIBLE:
-        return Core("infeasible")
+        return Outcome("infeasible")
     fixed_cost = float(c @ fixed_z)
     lb = math.ceil(res.bound + fixed_cost - 1e-6) if math.isfinite(res.bound) else None
     if res.x is None:
-        return Core("unknown", bound=lb)
+        return Outcome("unknown", bound=lb)
     z = fixed_z.copy()
     z[free] = res.x
     is_int = model.integrality == 1
     z[is_int] = np.round(z[is_int])
     val = round(float(c @ z))
-    return Core("optimal" if res.status == OPTIMAL else "feasible", z, val, lb)
+    return Outcome("optimal" if res.status == OPTIMAL else "feasible", z, val, lb)
 
 
 def _outside(free: BoolArray, limit: float) -> float:
@@ -385,14 +441,14 @@ def _outside(free: BoolArray, limit: float) -> float:
 
 
 def _finish(
-    out: Core,
-    best: Core | None,
+    out: Outcome,
+    best: Outcome | None,
     floor: float,
     *,
     timed_out: bool = False,
     limit: float = math.inf,
     within: int | None = None,
-) -> Core:
+) -> Outcome:
     """Status and bound; ``within`` bounds the last (timed-out) restricted space."""
     if best is None:
         out.status = "unknown" if timed_out else "infeasible"
@@ -413,19 +469,19 @@ def _finish(
     return out
 
 
-def settled(model: Model, core: Core, tol: float = 1e-6) -> tuple[IntArray, FloatArray]:
-    """Integer columns that keep their LP value in every solution as good as ``core``'s.
+def settled(model: Model, outcome: Outcome, tol: float = 1e-6) -> tuple[IntArray, FloatArray]:
+    """Integer columns that keep their LP value in every solution as good as ``outcome``'s.
 
     With the cut LP's value ``L`` and reduced costs ``d`` at its solution ``z*``, every
     solution costs at least ``L + sum_j |d_j| |z_j - z*_j|``; one that costs no more than
-    ``core.objective`` therefore keeps each integer column with ``|d_j| > objective - L`` at
+    ``outcome.objective`` therefore keeps each integer column with ``|d_j| > objective - L`` at
     ``z*_j`` (a bound of the column, as the sign of ``d_j`` says). A profile stage adds the
     row that keeps its optimum, so later stages may fix these columns.
     """
-    if core.relaxed is None or core.objective is None:
+    if outcome.relaxed is None or outcome.objective is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    z, lp_obj, d = core.relaxed
-    gap = core.objective - lp_obj + tol * (1.0 + abs(lp_obj))
+    z, lp_obj, d = outcome.relaxed
+    gap = outcome.objective - lp_obj + tol * (1.0 + abs(lp_obj))
     at_lo = (np.abs(z - model.lb) <= _INT_TOL) & (d > gap)
     at_hi = (np.abs(z - model.ub) <= _INT_TOL) & (d < -gap)
     cols = np.nonzero((model.integrality == 1) & (at_lo | at_hi))[0].astype(np.int64)

@@ -22,6 +22,8 @@ Two families, both valid for every integer solution of the model:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -34,6 +36,7 @@ def separate(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
     """Rows ``A z <= b`` of both families that ``z`` violates (``A`` has ``model.n`` columns)."""
     parts = [_xy(model, z), _residual(model, z, by_programme=False)]
     parts.append(_residual(model, z, by_programme=True))
+    parts.append(_unit_covers(model, z))
     rows = sp.vstack([p[0] for p in parts], format="csr")
     return rows, np.concatenate([p[1] for p in parts])
 
@@ -122,3 +125,109 @@ def _group_argmax(score: FloatArray, group: IntArray, n_groups: int) -> IntArray
     out: IntArray = order[first].astype(np.int64)
     assert len(out) == n_groups
     return out
+
+
+def _units(model: Model) -> tuple[IntArray, IntArray, IntArray]:
+    """Per x column: its unit's size and programme counts (a group's members count at the
+    lead column, the first member's; the others' own counts are 0), and its lead column."""
+    n_x, n_p = model.n_x, max(len(model.index.progs), 1)
+    lead = model.lead if len(model.lead) == n_x else np.arange(n_x, dtype=np.int64)
+    size = np.bincount(lead, minlength=n_x).astype(np.int64)
+    prog = np.zeros((n_x, n_p), dtype=np.int64)
+    np.add.at(prog, (lead, model.index.prog[model.ps]), 1)
+    return size, prog, lead
+
+
+def _unit_covers(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
+    """Cover cuts of groups against capacity (:func:`cover_cut`) on the assignments where a
+    group is placed and some unit (a group or a student alone) is fractional."""
+    empty = sp.csr_matrix((0, model.n)), np.zeros(0)
+    if not model.work.groups or model.n_x == 0:
+        return empty
+    x = z[: model.n_x]
+    size, prog, lead = _units(model)
+    unit = (lead == np.arange(model.n_x)) & (x > 1e-9) & (model.y_col[model.pa] >= 0)
+    hot = np.intersect1d(model.pa[unit & (x < 1 - 1e-6)], model.pa[unit & (size >= 2)])
+    cuts: list[tuple[IntArray, IntArray, int, float, float]] = []
+    for a in hot.tolist():
+        cols = np.nonzero(unit & (model.pa == a))[0]
+        cols = cols[np.lexsort((cols, -x[cols]))]
+        ycol = int(model.y_col[a])
+        families = [(size[cols], int(model.team_max[a]))]
+        for p in np.nonzero(prog[cols].sum(axis=0) > model.prog_max[a])[0].tolist():
+            families.append((prog[cols, p], int(model.prog_max[a])))
+        for weights, cap in families:
+            on = weights > 0
+            cut = cover_cut(weights[on], x[cols[on]], float(z[ycol]), cap, int(model.ub[ycol]))
+            if cut is not None:
+                m, slope, bound = cut
+                cuts.append((cols[on][m > 0], m[m > 0], ycol, slope, bound))
+    if not cuts:
+        return empty
+    lens = np.array([len(c[0]) + 1 for c in cuts], dtype=np.int64)
+    rows = np.repeat(np.arange(len(cuts), dtype=np.int64), lens)
+    idx = np.concatenate([np.r_[c[0], c[2]] for c in cuts])
+    vals = np.concatenate([np.r_[c[1].astype(np.float64), -c[3]] for c in cuts])
+    rhs = np.array([c[4] for c in cuts], dtype=np.float64)
+    return sp.csr_matrix((vals, (rows, idx)), shape=(len(cuts), model.n)), rhs
+
+
+def cover_cut(
+    weights: IntArray, x: FloatArray, y: float, cap: int, ymax: int
+) -> tuple[IntArray, float, float] | None:
+    """The most violated cover cut of ``sum_u w_u X_u <= cap * y`` over prefixes of the units.
+
+    ``X`` are binary units in the order given (largest LP value first) with weights ``w``
+    (a group's size, or its members of one programme) and ``y`` an integer team count in
+    ``0..ymax``. For a prefix ``S`` with ``sum_S w_u = cap * q + lam``, ``lam > 0``, take
+    ``m_u = min(w_u, lam)`` and ``g(k)``, the most ``sum_S m_u X_u`` that ``k`` teams hold
+    (a knapsack over ``S`` alone, so an upper bound). Then ``sum_S m_u X_u <= g(q) +
+    s * (y - q)`` holds for every integer ``y`` when the slope ``s`` is at least
+    ``(g(k) - g(q)) / (k - q)`` for ``k > q`` and at most ``(g(q) - g(k)) / (q - k)`` for
+    ``k < q``; ``g(q) <= sum_S m_u - lam`` (complemented, the units left out must cover
+    ``lam``), which is what cuts off a fractional unit filling the last places.
+
+    Returns ``(m, s, rhs)`` for the row ``m @ X - s * y <= rhs``, or None if no prefix
+    gives a violated cut.
+    """
+    best: tuple[float, IntArray, float, float] | None = None
+    total = np.cumsum(weights)
+    for q in sorted({max(1, math.floor(y + 1e-9)), max(1, math.ceil(y - 1e-9))}):
+        if q > ymax:
+            continue
+        for k in np.nonzero(total > cap * q)[0].tolist():
+            lam = int(total[k]) - cap * q
+            m = np.zeros(len(weights), dtype=np.int64)
+            m[: k + 1] = np.minimum(weights[: k + 1], lam)
+            g = _knapsack(weights[: k + 1], m[: k + 1], cap, ymax)
+            slope = _slope(g, q, y)
+            if slope is None:
+                continue
+            violation = float(m @ x) - (g[q] + slope * (y - q))
+            if violation > _VIOLATION and (best is None or violation > best[0]):
+                best = (violation, m, slope, g[q] - slope * q)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _knapsack(weights: IntArray, values: IntArray, cap: int, ymax: int) -> list[float]:
+    """``g[k]``: the most value of a subset of the items whose weight fits ``cap * k``."""
+    limit = cap * ymax
+    table = np.full(limit + 1, -np.inf)
+    table[0] = 0.0
+    for w, v in zip(weights.tolist(), values.tolist(), strict=True):
+        if w <= limit:
+            table[w:] = np.maximum(table[w:], table[: limit + 1 - w] + v)
+    most = np.maximum.accumulate(table)
+    return [float(most[cap * k]) for k in range(ymax + 1)]
+
+
+def _slope(g: list[float], q: int, y: float) -> float | None:
+    """A slope ``s`` with ``g[q] + s * (k - q) >= g[k]`` for every ``k``: the largest when
+    ``y <= q`` (strongest below ``q``), else the smallest; None when there is none."""
+    low = max([(g[k] - g[q]) / (k - q) for k in range(q + 1, len(g))], default=0.0)
+    high = min([(g[q] - g[k]) / (q - k) for k in range(q)], default=math.inf)
+    if low > high + 1e-9:
+        return None
+    return high if y <= q + 1e-9 and math.isfinite(high) else low

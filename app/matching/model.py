@@ -20,7 +20,7 @@ groups intact and, where that fails, splits the assignment into single-team copi
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +71,9 @@ class Model:
     prog_max: IntArray  # max_per_programme per assignment (the number of students if none)
     work: Problem  # the problem the model's assignments belong to (after any split)
     origin: IntArray  # index in the original problem of each model assignment
+    # x column of the group's first member on the same assignment, per x column (the
+    # column itself for a student in no group): a group is one unit of the team rules.
+    lead: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_x(self) -> int:

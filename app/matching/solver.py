@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from app.matching.bipartite import match_bipartite
 from app.matching.build import build_model
-from app.matching.core import Accept, Core, Relaxation, minimise, settled
+from app.matching.core import Accept, Outcome, Relaxation, minimise, settled
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
 from app.matching.problem import Problem
-from app.matching.pure import match_pure
 from app.matching.result import Result, Team, histograms
 from app.matching.teams import deal_together, team_count
 
@@ -26,7 +27,7 @@ def _categories(model: Model, n_ranks: int) -> IntArray:
     return cat
 
 
-def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
+def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
     """Sequential exact optimisation of the rank profile, then of the total cost.
 
     One LP relaxation serves every stage: each stage adds the row that keeps the count it
@@ -52,23 +53,23 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Core:
         # Guide: the same order of counts, ties broken by the total cost (the LP of a bare
         # count is highly degenerate). Only steers the simplex; ``minimise`` proves on c.
         guide = weight * sign * mask + cost
-        core = minimise(model, sign * mask, relaxation, deadline, accept, guide)
-        _merge(timings, core.timings)
-        if core.status != "optimal" or core.z is None:
-            core.timings, core.bound = timings, None
-            return core
+        outcome = minimise(model, sign * mask, relaxation, deadline, accept, guide)
+        _merge(timings, outcome.timings)
+        if outcome.status != "optimal" or outcome.z is None:
+            outcome.timings, outcome.bound = timings, None
+            return outcome
         if relaxation is not None:
             # Keep the count reached: at least it (greedy) or at most it (generous).
-            reached = np.array([float(round(mask @ core.z))])
+            reached = np.array([float(round(mask @ outcome.z))])
             inf = np.array([np.inf])
             lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
             relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
             # Columns that every solution keeping that count has at their LP value.
-            relaxation.fix(*settled(model, core))
-    core = minimise(model, cost, relaxation, deadline, accept)
-    _merge(timings, core.timings)
-    core.timings = timings
-    return core
+            relaxation.fix(*settled(model, outcome))
+    outcome = minimise(model, cost, relaxation, deadline, accept)
+    _merge(timings, outcome.timings)
+    outcome.timings = timings
+    return outcome
 
 
 def _tie_weight(model: Model, cost: FloatArray) -> float:
@@ -141,13 +142,13 @@ def _merge(into: dict[str, float], more: dict[str, float]) -> None:
         into[key] = into.get(key, 0.0) + value
 
 
-def _optimise(problem: Problem, model: Model, deadline: float | None) -> Core:
+def _optimise(problem: Problem, model: Model, deadline: float | None) -> Outcome:
     if problem.objective != "sum":
         return _profile(model, problem, deadline)
     if len(model.y_assign) == 0 and model.n_w == 0 and not problem.groups:
-        core = match_pure(model)
-        if core.status != "unknown":
-            return core
+        outcome = match_bipartite(model)
+        if outcome.status != "unknown":
+            return outcome
     return minimise(model, model.base_cost(), None, deadline, _formable(problem, model))
 
 
@@ -238,58 +239,96 @@ def solve(problem: Problem, *, time_limit: float | None = None) -> Result:
     [('a1', ('s1', 's2')), ('a2', ('s3',))]
     """
     start = time.perf_counter()
-    # Forming teams and explaining take about a second per 50,000 students after the
-    # search; keep that (and 2 %) in reserve so the whole call ends within the limit.
-    reserve = 0.02 * (time_limit or 0.0) + 2e-5 * len(problem.students)
-    deadline = None if time_limit is None else start + max(time_limit - reserve, 0.0)
+    found = _search(problem, _deadline(problem, start, time_limit))
+    if found.outcome.z is None:
+        return _without_solution(problem, found, start)
+    return _with_solution(problem, found, start)
+
+
+def _deadline(problem: Problem, start: float, time_limit: float | None) -> float | None:
+    """When the search must end for the call to end within ``time_limit``.
+
+    Forming teams and explaining take about a second per 50,000 students after the
+    search; that and 2 % of the limit are kept in reserve.
+    """
+    if time_limit is None:
+        return None
+    reserve = 0.02 * time_limit + 2e-5 * len(problem.students)
+    return start + max(time_limit - reserve, 0.0)
+
+
+@dataclass
+class _Found:
+    """What the search ends with: the last model solved, its outcome and, with a solution,
+    the placement and its teams (``teams_from``: when forming them started)."""
+
+    model: Model
+    outcome: Outcome
+    split: frozenset[str]
+    timings: dict[str, float]
+    placement: dict[str, str] = field(default_factory=dict)
+    teams: tuple[Team, ...] = ()
+    teams_from: float = 0.0
+
+
+def _search(problem: Problem, deadline: float | None) -> _Found:
+    """Optimise, and while the teams of a solution cannot keep a group together, model the
+    assignments concerned team by team and optimise again."""
     split: frozenset[str] = frozenset()
     timings: dict[str, float] = {}
     while True:
         t = time.perf_counter()
         model = build_model(problem, split)
         built = time.perf_counter()
-        core = _optimise(model.work, model, deadline)
-        _merge(timings, {"build": built - t, **core.timings})
-        if core.z is None:
-            break
-        t = time.perf_counter()
-        placement = _placement(model, core.z)
-        teams, failed = _teams(problem, model, placement)
+        outcome = _optimise(model.work, model, deadline)
+        _merge(timings, {"build": built - t, **outcome.timings})
+        found = _Found(model, outcome, split, timings)
+        if outcome.z is None:
+            return found
+        found.teams_from = time.perf_counter()
+        found.placement = _placement(model, outcome.z)
+        found.teams, failed = _teams(problem, model, found.placement)
         if not failed:
-            break
+            return found
         # A group does not fit in the teams dealt from these counts: model the assignments
         # concerned team by team and solve again (the proof then covers them exactly).
         split = split | failed
         timings["splits"] = timings.get("splits", 0) + len(failed)
-    if core.z is None:
-        status = core.status if core.status == "unknown" else "infeasible"
-        unsplit = model if not split else build_model(problem)
-        explanations = diagnose(problem, unsplit) if status == "infeasible" else {}
-        seconds = time.perf_counter() - start
-        return Result(
-            status, None, None, explanations=explanations, seconds=seconds, timings=timings
-        )
-    objective = _objective(problem, model, placement)
+
+
+def _without_solution(problem: Problem, found: _Found, start: float) -> Result:
+    """An ``infeasible`` result with its diagnosis, or ``unknown`` (out of time)."""
+    status = found.outcome.status if found.outcome.status == "unknown" else "infeasible"
+    unsplit = found.model if not found.split else build_model(problem)
+    explanations = diagnose(problem, unsplit) if status == "infeasible" else {}
+    seconds = time.perf_counter() - start
+    return Result(
+        status, None, None, explanations=explanations, seconds=seconds, timings=found.timings
+    )
+
+
+def _with_solution(problem: Problem, found: _Found, start: float) -> Result:
+    """The result of a solution: teams, cost, statistics and explanations."""
+    model, outcome = found.model, found.outcome
+    objective = _objective(problem, model, found.placement)
     origin = _origin_ids(problem, model)
-    placement = {sid: origin[aid] for sid, aid in placement.items()}
+    placement = {sid: origin[aid] for sid, aid in found.placement.items()}
     total, per = histograms(problem, placement)
     unplaced = tuple(s.id for s in problem.students if s.id not in placement)
-    explanations = explain(problem, placement, teams)
-    timings["teams_and_explanations"] = time.perf_counter() - t
-    bound = (
-        core.bound
-        if problem.objective != "sum" or core.bound is None
-        else min(core.bound, objective)
-    )
+    explanations = explain(problem, placement, found.teams)
+    found.timings["teams_and_explanations"] = time.perf_counter() - found.teams_from
+    bound = outcome.bound
+    if problem.objective == "sum" and bound is not None:
+        bound = min(bound, objective)
     return Result(
-        status=core.status,
+        status=outcome.status,
         objective=objective,
         bound=bound,
-        teams=teams,
+        teams=found.teams,
         unplaced=unplaced,
         rank_histogram=total,
         per_programme=per,
         explanations=explanations,
         seconds=time.perf_counter() - start,
-        timings=timings,
+        timings=found.timings,
     )

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from app.matching import parse_problem
 from app.matching.build import build_model
-from app.matching.cuts import separate
+from app.matching.cuts import _unit_covers, cover_cut, separate
 from app.matching.highs import OPTIMAL, LinearProgram
 from app.matching.model import Model
 from tests.matching.brute import _options, _team_ok
@@ -39,8 +39,14 @@ def _team_counts(a: dict[str, Any], progs: list[str]) -> list[int]:
     return out
 
 
-def _integer_points(inst: dict[str, Any], model: Model) -> list[np.ndarray]:
-    """All integer column vectors of feasible solutions (brute force over placements)."""
+def _integer_points(
+    inst: dict[str, Any], model: Model, *, every_column: bool = True
+) -> list[np.ndarray]:
+    """All integer column vectors of feasible solutions (brute force over placements).
+
+    ``every_column``: every placement brute force allows has its columns in the model (not
+    so with groups, whose members lose the assignments the group cannot go to together).
+    """
     students = inst["students"]
     by_id = {a["id"]: a for a in inst["assignments"]}
     sidx = {s: i for i, s in enumerate(model.index.sids)}
@@ -64,16 +70,28 @@ def _integer_points(inst: dict[str, Any], model: Model) -> list[np.ndarray]:
                 base[model.n_x + upos[i]] = 1.0
             else:
                 j = int(np.searchsorted(keys, i * n_a + aidx[aid]))
-                assert keys[j] == i * n_a + aidx[aid]
+                if j == len(keys) or keys[j] != i * n_a + aidx[aid]:
+                    assert not every_column, (s["id"], aid)
+                    break
                 base[j] = 1.0
-        names = sorted(options)
-        for ys in itertools.product(*[options[a] for a in names]):
-            z = base.copy()
-            for a, y in zip(names, ys, strict=True):
-                col = model.y_col[aidx[a]]
-                if col >= 0:
-                    z[col] = y
-            points.append(z)
+        else:
+            points.extend(_with_team_counts(model, aidx, base, options))
+    return points
+
+
+def _with_team_counts(
+    model: Model, aidx: dict[str, int], base: np.ndarray, options: dict[str, list[int]]
+) -> list[np.ndarray]:
+    """The placement ``base`` with every team count its assignments allow."""
+    points = []
+    names = sorted(options)
+    for ys in itertools.product(*[options[a] for a in names]):
+        z = base.copy()
+        for a, y in zip(names, ys, strict=True):
+            col = model.y_col[aidx[a]]
+            if col >= 0:
+                z[col] = y
+        points.append(z)
     return points
 
 
@@ -221,3 +239,109 @@ def test_linear_program_warm_solve_after_rows_equals_cold_solve() -> None:
     x = warm.x
     assert np.all(d[x < 1e-9] >= -1e-7)
     assert np.all(d[x > 1 - 1e-9] <= 1e-7)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(
+    st.lists(st.integers(1, 3), min_size=1, max_size=7),
+    st.integers(2, 6),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
+)
+def test_cover_cut_is_violated_and_valid(
+    weights: list[int], cap: int, ymax: int, seed: int
+) -> None:
+    """A group cover cut holds for every binary choice of units and integer team count that
+    the rule ``sum w X <= cap * y`` allows, and cuts off the point it was made at."""
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.choice([0.2, 0.5, 0.8, 1.0, 1.0], size=len(weights)))[::-1].copy()
+    y = float(rng.choice([float(rng.integers(1, ymax + 1)), rng.uniform(0.5, ymax)]))
+    w = np.array(weights, dtype=np.int64)
+    cut = cover_cut(w, x, y, cap, ymax)
+    if cut is None:
+        return
+    m, slope, rhs = cut
+    assert m @ x - slope * y > rhs + 1e-7
+    for bits in itertools.product((0, 1), repeat=len(weights)):
+        chosen = np.array(bits)
+        for teams in range(ymax + 1):
+            if w @ chosen <= cap * teams:
+                assert m @ chosen - slope * teams <= rhs + 1e-9, (bits, teams)
+
+
+@st.composite
+def crowded_groups(draw: st.DrawFn) -> dict[str, Any]:
+    """Crowded assignments with groups of 2-3: where group cover cuts bite."""
+    inst = draw(crowded())
+    sids = [s["id"] for s in inst["students"]]
+    size = draw(st.integers(2, min(3, len(sids))))
+    inst["groups"] = [{"id": "g1", "members": sids[:size]}]
+    if len(sids) >= size + 2 and draw(st.booleans()):
+        inst["groups"].append({"id": "g2", "members": sids[size : size + 2]})
+    return inst
+
+
+def _check_group_cuts(inst: dict[str, Any], seed: int) -> int:
+    """Cuts made at a random point are valid for every integer point of the model with
+    groups (members on one assignment, or all unplaced); returns how many were made."""
+    problem = parse_problem(inst)
+    model = build_model(problem)
+    rng = np.random.default_rng(seed)
+    z = np.zeros(model.n)
+    z[: model.n_x] = rng.choice([0.0, 0.4, 0.7, 1.0, 1.0], size=model.n_x)
+    z[: model.n_x] = z[model.lead]  # members follow their group's first member
+    has = model.y_col >= 0
+    z[model.y_col[has]] = np.round(rng.uniform(0.0, model.ub[model.y_col[has]]), 1)
+    rows, rhs = separate(model, z)
+    assert np.all(rows @ z > rhs + 1e-7)
+    if rows.shape[0] == 0:
+        return 0
+    for point in _integer_points(inst, model, every_column=False):
+        if np.allclose(model.a_eq @ point, model.b_eq):
+            assert np.all(rows @ point <= rhs + 1e-9), (rows.toarray(), rhs, point)
+    return int(_unit_covers(model, z)[0].shape[0])
+
+
+@SETTINGS
+@given(crowded_groups(), st.integers(0, 2**32 - 1))
+def test_cuts_with_groups_are_valid(inst: dict[str, Any], seed: int) -> None:
+    _check_group_cuts(inst, seed)
+
+
+def test_the_group_sweep_makes_cover_cuts() -> None:
+    """The sweep with groups is not vacuous: its kind of input yields group cover cuts."""
+    made = 0
+    for seed in range(30):
+        inst = _crowded_example(seed)
+        inst["assignments"][0]["max_size"] = 4
+        sids = [s["id"] for s in inst["students"]]
+        inst["groups"] = [{"id": "g1", "members": sids[:3]}]
+        made += _check_group_cuts(inst, seed)
+    assert made > 0
+
+
+def test_group_cover_cut_for_a_group_filling_the_last_places() -> None:
+    """One team of at most 4: two students alone and half of a group of 3 fill it in the LP
+    (1 + 1 + 3 * 2/3 = 4); the cover cut x1 + x2 + X_g <= 2 y cuts that off."""
+    inst: dict[str, Any] = {
+        "students": [
+            {"id": f"s{i}", "programme": p, "ranking": ["a1"]}
+            for i, p in enumerate(["FT", "SW", "FT", "SW", "ET"], start=1)
+        ],
+        "assignments": [{"id": "a1", "teams": 1, "min_size": 2, "max_size": 4}],
+        "costs": {"rank": [0], "unplaced": 10},
+        "groups": [{"id": "g1", "members": ["s3", "s4", "s5"]}],
+    }
+    model = build_model(parse_problem(inst))
+    z = np.zeros(model.n)
+    z[: model.n_x] = [1.0, 1.0, 2 / 3, 2 / 3, 2 / 3]
+    z[model.y_col[0]] = 1.0
+    rows, rhs = separate(model, z)
+    want = np.zeros(model.n)
+    want[[0, 1, 2]] = 1.0
+    want[model.y_col[0]] = -2.0
+    dense = rows.toarray()
+    assert any(np.array_equal(r, want) and b == 0.0 for r, b in zip(dense, rhs, strict=True)), (
+        dense,
+        rhs,
+    )

@@ -8,20 +8,20 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from app.matching.core import Core
+from app.matching.core import Outcome
 from app.matching.model import Model
 
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000
 
 
-def match_pure(model: Model) -> Core:
+def match_bipartite(model: Model) -> Outcome:
     """Exact solve of a model without team rules as a min-weight full bipartite matching.
 
     Each assignment becomes ``teams * max_size`` slots; an unplaced student takes a private
     dummy slot. Weights are shifted by +1 because the sparse matcher ignores zero entries.
     """
-    out = Core("unknown")
+    out = Outcome("unknown")
     t = time.perf_counter()
     n_s = len(model.index.sids)
     cap_rows = model.b_ub[: len(model.index.aids)].astype(np.int64)

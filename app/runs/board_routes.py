@@ -49,6 +49,12 @@ def hidden_fields(
     )
 
 
+def rank_labels(choices: int) -> dict[int | None, str]:
+    """A chip's label of the choice a student got, by rank (None: unranked), worded once."""
+    labels: dict[int | None, str] = {r: key_label(str(r)) for r in range(1, choices + 1)}
+    return labels | {None: key_label("unranked")}
+
+
 def _loaded(session: SessionDep, run: MatchRun) -> tuple[SemesterData, RunState]:
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(lazy("Only a run with teams has a board."))
@@ -87,6 +93,7 @@ def _context(
         "last": last_change(session, run, state) if editable else None,
         "editable": editable,
         "key_label": key_label,
+        "rank_labels": rank_labels(len(data.semester.rank_costs)),
         "back": f.query(),
         "hidden": hidden_fields,
         "actions_label": _(lazy("Move or change…")),

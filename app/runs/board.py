@@ -189,12 +189,11 @@ def build_board(
     ``only`` limits it to these teams and leaves the tray out (a preview shows the teams a
     change touches)."""
     lanes: dict[int, Lane] = {}
-    views = team_views(data, state)
+    # a preview judges only the teams it shows, not every team of the run
+    views = team_views(data, state if only is None else _only(state, only))
     shown = 0
     for view in views:
         card = _card(view, f)
-        if only is not None and view.team.id not in only:
-            continue
         if not card.chips or not _card_shown(card, f):
             continue
         lk = view.opdracht.leerkring_id or 0
@@ -208,4 +207,21 @@ def build_board(
         if only is None and _tray_shown(s, f)
     ]
     ordered = sorted(lanes.values(), key=lambda lane: (lane.leerkring_id == 0, lane.name.lower()))
-    return Board(f, ordered, tray, sum(1 for v in views if v.members), shown, len(unplaced))
+    return Board(f, ordered, tray, _formed(data, state), shown, len(unplaced))
+
+
+def _only(state: RunState, team_ids: set[int]) -> RunState:
+    """The run with only these teams (everyone's place kept)."""
+    teams = {t: state.teams[t] for t in team_ids if t in state.teams}
+    return RunState(state.run, teams, {t: state.members[t] for t in teams}, state.team_of)
+
+
+def _formed(data: SemesterData, state: RunState) -> int:
+    """The teams with members (as the board counts them: of approved opdrachten, with
+    students that still exist)."""
+    return sum(
+        1
+        for t in state.teams.values()
+        if t.opdracht_id in data.opdrachten
+        and any(m.student_id in data.students for m in state.members.get(t.id or 0, []))
+    )

@@ -304,3 +304,36 @@ def test_suggestions_skip_judging_what_cannot_beat_three_clean_places(
         found = suggestions(data, state, student_id)
         assert [s.target for s in found] == [value for value, _e in every[:3]]
         assert found
+
+
+def _card_html(page: str, team_id: int | None) -> str:
+    """The card of one team on a board page."""
+    return page.split(f'id="team-{team_id}"')[1].split("</article>")[0]
+
+
+def test_after_a_move_the_board_shows_the_student_in_the_new_team(
+    anon: TestClient, session: Session, world: World
+):
+    run = run_now(session, world)
+    f.login(anon, session, world.wijkdocent)
+    team0, team1 = _team(session, run, world, 0), _team(session, run, world, 1)
+    student, seen = world.students[0], team1.version
+    name = _name(session, student.user_id)
+    before = anon.get(f"/runs/{run.id}/board").text
+    assert name in _card_html(before, team0.id)
+    assert name not in _card_html(before, team1.id)
+    move = {
+        "action": "move",
+        "student_id": str(student.id),
+        "from_team": str(team0.id),
+        "from_version": str(team0.version),
+        "target": f"team:{team1.id}:{team1.version}",
+        "override": "true",
+        "reason": "test",
+    }
+    assert anon.post(f"/runs/{run.id}/board/change", data=move).status_code == 303
+    after = anon.get(f"/runs/{run.id}/board").text
+    assert name not in _card_html(after, team0.id)
+    moved = _card_html(after, team1.id)
+    assert name in moved
+    assert f'data-team="{team1.id}" data-version="{seen + 1}"' in moved

@@ -16,14 +16,20 @@ change (each save moves another student, with an override so every one is writte
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
+import pstats
 import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -110,14 +116,81 @@ def build(session: Session, students: int, seed: int) -> tuple[User, Semester]:
     return wd, semester
 
 
-def _time(call: Callable[[], Any], repeat: int, expect: int) -> list[float]:
-    out = []
+@dataclass
+class Timings:
+    """One figure per request: wall time, the process's CPU time, statements sent."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    database: list[float] = field(default_factory=list)
+
+    def add(self, other: Timings) -> None:
+        self.wall += other.wall
+        self.cpu += other.cpu
+        self.queries += other.queries
+        self.database += other.database
+
+
+class Counter:
+    """Counts the statements an engine sends (each one a round trip to the database) and the
+    time from sending each to its answer (on PostgreSQL: the round trip and the server's work,
+    which the process's CPU time leaves out)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._sent = 0.0
+        event.listen(engine, "before_cursor_execute", self._send)
+        event.listen(engine, "after_cursor_execute", self._answered)
+
+    def _send(self, *_args: Any) -> None:
+        self.count += 1
+        self._sent = time.perf_counter()
+
+    def _answered(self, *_args: Any) -> None:
+        self.seconds += time.perf_counter() - self._sent
+
+
+def _time(call: Callable[[], Any], repeat: int, expect: int, counter: Counter) -> Timings:
+    out = Timings()
     for _ in range(repeat):
+        before, waited = counter.count, counter.seconds
+        cpu = time.process_time()
         start = time.perf_counter()
         response = call()
-        out.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == expect, (response.status_code, response.text[:300])
+        out.wall.append((time.perf_counter() - start) * 1000)
+        out.cpu.append((time.process_time() - cpu) * 1000)
+        out.queries.append(counter.count - before)
+        out.database.append((counter.seconds - waited) * 1000)
+        assert response.status_code == expect, (response.status_code, response.text[-600:])
     return out
+
+
+class Profiler:
+    """cProfile in every thread started after ``start`` (the test client serves the app
+    from worker threads), merged into one report."""
+
+    def __init__(self) -> None:
+        self.profiles: list[cProfile.Profile] = []
+
+    def _hook(self, *_args: Any) -> None:
+        profile = cProfile.Profile()
+        self.profiles.append(profile)
+        profile.enable()  # replaces this hook for the thread
+
+    def start(self) -> None:
+        threading.setprofile(self._hook)
+
+    def report(self, lines: int) -> None:
+        threading.setprofile(None)  # type: ignore[arg-type]
+        for profile in self.profiles:
+            profile.disable()
+        stats = [p for p in self.profiles if p.getstats()]
+        if stats:
+            report = pstats.Stats(*stats)
+            report.sort_stats("cumulative").print_stats(lines)
+            report.sort_stats("tottime").print_stats(lines)
 
 
 def _move(engine: Engine, run_id: int, k: int) -> dict[str, str]:
@@ -153,7 +226,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--postgres", default="sqlite://")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--unplaced",
+        type=int,
+        default=0,
+        help="take this many students out of their teams first (the tray and its suggestions)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("board", "preview", "save"),
+        help="time only these requests, and print a cProfile report of them",
+    )
     args = parser.parse_args()
+    profiler = Profiler()
+    load_before = os.getloadavg()
     with fresh_database("bench_board", args.postgres) as url:
         settings = Settings(environment="test", database_url=url, secret_key="b" * 40)
         engine = make_engine(settings)
@@ -175,34 +261,65 @@ def main() -> None:
             assert run.status == "succeeded", run.message
             cookie = start_session(session=session, user=wd)
             session.commit()
-        client = TestClient(create_app(settings), follow_redirects=False)
+        if args.profile:
+            profiler.start()
+        app = create_app(settings)
+        counter = Counter(app.state.engine)
+        client = TestClient(app, follow_redirects=False)
+        # the CSRF token is bound to the session: ask for the one of this session
+        client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local")
         client.get("/healthz")
         client.headers["X-CSRF-Token"] = client.cookies["om_csrf"]
-        client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local")
-        board = _time(lambda: client.get(f"/runs/{run_id}/board"), args.repeat, 200)
-        form = _move(engine, run_id, 0)
-        preview = _time(
-            lambda: client.post(f"/runs/{run_id}/board/change", data={**form, "check": "1"}),
-            args.repeat,
-            200,
-        )
-        saves: list[float] = []
-        for k in range(args.repeat):
+        for k in range(args.unplaced):
+            out = {**_move(engine, run_id, 5000 + k), "action": "unplace", "target": ""}
+            response = client.post(f"/runs/{run_id}/board/change", data=out)
+            assert response.status_code == 303, response.text[-600:]
+        client.get(f"/runs/{run_id}/board")  # warm up: templates compiled, catalogues read
+        board, preview, saves = Timings(), Timings(), Timings()
+        wanted = {args.profile} if args.profile else {"board", "preview", "save"}
+        if "board" in wanted:
+            board = _time(lambda: client.get(f"/runs/{run_id}/board"), args.repeat, 200, counter)
+        if "preview" in wanted:
+            form = _move(engine, run_id, 0)
+            preview = _time(
+                lambda: client.post(f"/runs/{run_id}/board/change", data={**form, "check": "1"}),
+                args.repeat,
+                200,
+                counter,
+            )
+        for k in range(args.repeat if "save" in wanted else 0):
             data = _move(engine, run_id, k + 1)
-            saves += _time(partial(client.post, f"/runs/{run_id}/board/change", data=data), 1, 303)
+            call = partial(client.post, f"/runs/{run_id}/board/change", data=data)
+            saves.add(_time(call, 1, 303, counter))
+        client.close()
+        app.state.engine.dispose()
         engine.dispose()
+    load_after = os.getloadavg()
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
-        f"{kind}, {args.students} students, solved in {solve_s:.1f} s; ms, {args.repeat} requests"
+        f"{kind}, {args.students} students ({args.unplaced} taken out), solved in {solve_s:.1f} s;"
+        f" {args.repeat} requests;"
+        f" load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
     )
-    for name, values in (
-        ("board page", board),
-        ("change preview", preview),
-        ("save a change", saves),
-    ):
-        q = statistics.quantiles(values, n=20)
-        p50 = statistics.median(values)
-        print(f"  {name:15} p50 {p50:7.1f}   p95 {q[-1]:7.1f}   max {max(values):7.1f}")
+    print(
+        "  ms (wall: elapsed; cpu: this process's CPU time), statements per request and the"
+        " time from sending them to their answers"
+    )
+    for name, t in (("board page", board), ("change preview", preview), ("save a change", saves)):
+        if not t.wall:
+            continue
+        print(
+            f"  {name:15} wall p50 {statistics.median(t.wall):7.1f}  p95 {_p95(t.wall):7.1f}"
+            f"   cpu p50 {statistics.median(t.cpu):7.1f}  p95 {_p95(t.cpu):7.1f}"
+            f"   statements {statistics.median(t.queries):.0f}"
+            f" (database p50 {statistics.median(t.database):5.1f})"
+        )
+    if args.profile:
+        profiler.report(40)
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
 if __name__ == "__main__":

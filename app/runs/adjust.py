@@ -178,19 +178,31 @@ def next_index(state: RunState, opdracht_id: int) -> int:
     return next(i for i in range(1, len(used) + 2) if i not in used)
 
 
+def _line_up(state: RunState, dests: dict[int, Dest], team: Dest) -> list[int]:
+    """Who is in ``team`` once ``dests`` (student id -> destination) apply, sorted."""
+    stay = (
+        [m.student_id for m in state.members.get(team, []) if m.student_id not in dests]
+        if isinstance(team, int)
+        else []
+    )
+    return sorted(stay + [s for s, d in dests.items() if d == team])
+
+
 def _violations(
     data: SemesterData,
     state: RunState,
-    placement: dict[int, Dest],
+    dests: dict[int, Dest],
     locked: dict[int, bool],
     teams: set[Dest],
     moved: set[int],
 ) -> list[Violation]:
+    """The rules broken in these teams and by these moved students once ``dests`` apply
+    (only what the change touches: a preview of one move does not judge the whole run)."""
     out: list[Violation] = []
     for t in teams:
         if t is None:
             continue
-        members = sorted(s for s, d in placement.items() if d == t)
+        members = _line_up(state, dests, t)
         opdracht_id = dest_opdracht(state, t)
         assert opdracht_id is not None
         index = next_index(state, opdracht_id) if isinstance(t, tuple) else state.teams[t].index
@@ -198,36 +210,42 @@ def _violations(
         for s in members:
             out += member_violations(data, s, opdracht_id, locked=locked.get(s, False))
     for s in moved:
-        if placement.get(s) is None:
+        if (dests[s] if s in dests else state.team_of.get(s)) is None:
             out += unplaced_violation(data, s)
     return out
 
 
+def _locked(state: RunState, student_id: int) -> bool:
+    member = state.member(student_id)
+    return bool(member and member.locked)
+
+
 def evaluate(data: SemesterData, state: RunState, plan: Plan) -> Effect:
     """The rules the change breaks or mends and its cost change, before anything is saved."""
-    before: dict[int, Dest] = dict(state.team_of)
-    after = {**before, **plan.dests}
-    locked = {m.student_id: m.locked for ms in state.members.values() for m in ms}
+    moved = set(plan.dests) | {plan.student_id}
+    after: dict[int, Dest] = {s: plan.dests.get(s, state.team_of.get(s)) for s in moved}
+    teams = {state.team_of.get(s) for s in moved} | {after[s] for s in moved} | set(plan.versions)
+    # the locks of everyone in the touched teams, and of the moved students
+    present = {s for t in teams if isinstance(t, int) for s in _line_up(state, {}, t)}
+    locked = {s: _locked(state, s) for s in present | moved}
     new_locked = dict(locked)
     if plan.lock is not None:
         new_locked[plan.student_id] = plan.lock
-    moved = set(plan.dests) | {plan.student_id}
-    teams = {before.get(s) for s in moved} | {after.get(s) for s in moved} | set(plan.versions)
-    old = _violations(data, state, before, locked, teams, moved)
+    old = _violations(data, state, {}, locked, teams, moved)
     bans_before = data.bans
     data.bans = {p: b for p, b in bans_before.items() if p not in plan.unbans}
     data.bans.update({p: Ban(semester_id=0, student_id=p[0], opdracht_id=p[1]) for p in plan.bans})
     try:
-        new = _violations(data, state, after, new_locked, teams, moved)
+        new = _violations(data, state, plan.dests, new_locked, teams, moved)
     finally:
         data.bans = bans_before
-    cost = sum(student_cost(data, s, dest_opdracht(state, before.get(s))) for s in moved)
-    cost_after = sum(student_cost(data, s, dest_opdracht(state, after.get(s))) for s in moved)
+    cost = sum(student_cost(data, s, state.opdracht_of(s)) for s in moved)
+    cost_after = sum(student_cost(data, s, dest_opdracht(state, after[s])) for s in moved)
     uncosted = sorted(
         data.students[s].name
         for s in moved
         if data.semester.unranked_cost is None
-        and (o := dest_opdracht(state, after.get(s))) is not None
+        and (o := dest_opdracht(state, after[s])) is not None
         and data.students[s].rank_of(o) is None
     )
     return Effect(cost, cost_after, _minus(new, old), _minus(old, new), uncosted)

@@ -8,6 +8,7 @@ up to three suggested placements, those that break no rule first, cheapest first
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from app.parsing import parse_id
 from app.runs.adjust import NEW, Dest, Effect, Plan, evaluate
 from app.runs.data import RunState, SemesterData, StudentInfo
 from app.runs.results import TeamView, run_students, team_views
+from app.runs.rules import student_cost
 
 MAX_QUERY = 80
 SUGGESTIONS = 3
@@ -143,14 +145,16 @@ def _tray_shown(s: StudentInfo, f: BoardFilter) -> bool:
 
 def targets(data: SemesterData, state: RunState, opdracht_ids: list[int]) -> list[tuple[str, int]]:
     """Every place on these opdrachten: (form value, opdracht id), existing teams first."""
-    out = []
-    for team in state.teams.values():
-        if team.opdracht_id in opdracht_ids and state.members.get(team.id or 0):
-            out.append((f"team:{team.id}:{team.version}", team.opdracht_id))
+    wanted = set(opdracht_ids)
+    out = [
+        (f"team:{team.id}:{team.version}", team.opdracht_id)
+        for team in state.teams.values()
+        if team.opdracht_id in wanted and state.members.get(team.id or 0)
+    ]
+    formed = Counter(t.opdracht_id for t in state.teams.values())
     for oid in opdracht_ids:
         info = data.opdrachten.get(oid)
-        formed = sum(1 for t in state.teams.values() if t.opdracht_id == oid)
-        if info is not None and formed < info.opdracht.teams:
+        if info is not None and formed[oid] < info.opdracht.teams:
             out.append((f"new:{oid}", oid))
     return out
 
@@ -158,13 +162,24 @@ def targets(data: SemesterData, state: RunState, opdracht_ids: list[int]) -> lis
 def suggestions(data: SemesterData, state: RunState, student_id: int) -> list[Suggestion]:
     """The best placements of an unplaced student: those that break no rule, cheapest first;
     when fewer than three do, the ones that break the fewest rules fill the list (those need
-    a reason, so they open the preview instead of saving at once)."""
+    a reason, so they open the preview instead of saving at once).
+
+    The places are judged cheapest first (among equals, existing teams before new ones, as
+    listed), and once three break no rule the rest cannot beat them, so they are not judged."""
     student = data.students[student_id]
     allowed = list(student.ranking)
     if data.semester.unranked_cost is not None:
         allowed += [o for o in data.opdrachten if o not in student.ranking]
+    now = student_cost(data, student_id, state.opdracht_of(student_id))
+    candidates = sorted(
+        (student_cost(data, student_id, oid) - now, position, value, oid)
+        for position, (value, oid) in enumerate(targets(data, state, allowed))
+    )
     found: list[Suggestion] = []
-    for value, oid in targets(data, state, allowed):
+    clean = 0
+    for _delta, _position, value, oid in candidates:
+        if clean == SUGGESTIONS:
+            break
         kind, _sep, rest = value.partition(":")
         team_id = int(rest.split(":")[0]) if kind == "team" else None
         dest: Dest = team_id if team_id is not None else (NEW, oid)
@@ -172,7 +187,8 @@ def suggestions(data: SemesterData, state: RunState, student_id: int) -> list[Su
         if not effect.uncosted:
             index = state.teams[team_id].index if team_id is not None else None
             found.append(Suggestion(value, data.opdrachten[oid].opdracht.title, index, effect))
-    # stable: among equals, existing teams (listed first) before new ones
+            clean += not effect.broken
+    # stable: among equals, the order they were judged in
     found.sort(key=lambda sug: (len(sug.effect.broken), sug.effect.delta))
     return found[:SUGGESTIONS]
 
@@ -189,12 +205,11 @@ def build_board(
     ``only`` limits it to these teams and leaves the tray out (a preview shows the teams a
     change touches)."""
     lanes: dict[int, Lane] = {}
-    views = team_views(data, state)
+    # a preview judges only the teams it shows, not every team of the run
+    views = team_views(data, state if only is None else _only(state, only))
     shown = 0
     for view in views:
         card = _card(view, f)
-        if only is not None and view.team.id not in only:
-            continue
         if not card.chips or not _card_shown(card, f):
             continue
         lk = view.opdracht.leerkring_id or 0
@@ -208,4 +223,21 @@ def build_board(
         if only is None and _tray_shown(s, f)
     ]
     ordered = sorted(lanes.values(), key=lambda lane: (lane.leerkring_id == 0, lane.name.lower()))
-    return Board(f, ordered, tray, sum(1 for v in views if v.members), shown, len(unplaced))
+    return Board(f, ordered, tray, _formed(data, state), shown, len(unplaced))
+
+
+def _only(state: RunState, team_ids: set[int]) -> RunState:
+    """The run with only these teams (everyone's place kept)."""
+    teams = {t: state.teams[t] for t in team_ids if t in state.teams}
+    return RunState(state.run, teams, {t: state.members[t] for t in teams}, state.team_of)
+
+
+def _formed(data: SemesterData, state: RunState) -> int:
+    """The teams with members (as the board counts them: of approved opdrachten, with
+    students that still exist)."""
+    return sum(
+        1
+        for t in state.teams.values()
+        if t.opdracht_id in data.opdrachten
+        and any(m.student_id in data.students for m in state.members.get(t.id or 0, []))
+    )

@@ -16,16 +16,22 @@ from markupsafe import Markup
 from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy, use_request_language
 from app.middleware import flash
-from app.models import MatchRun, RunStatus, Team
+from app.models import MatchRun, RunStatus, Semester, Team
 from app.parsing import parse_id
 from app.runs import commit, services
 from app.runs.adjust import ChangeForm, current_state
 from app.runs.board import BoardFilter, build_board
-from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.data import (
+    RunState,
+    SemesterData,
+    load_run,
+    load_run_with_semester,
+    load_semester,
+)
 from app.runs.undo import last_change, undo_plan
 from app.runs.views import key_label, move_options
 from app.templating import render
@@ -48,10 +54,26 @@ def hidden_fields(
     )
 
 
-def _loaded(session: SessionDep, run: MatchRun) -> tuple[SemesterData, RunState]:
+def rank_labels(choices: int) -> dict[int | None, str]:
+    """A chip's label of the choice a student got, by rank (None: unranked), worded once."""
+    labels: dict[int | None, str] = {r: key_label(str(r)) for r in range(1, choices + 1)}
+    return labels | {None: key_label("unranked")}
+
+
+def _run(session: SessionDep, run_id: int) -> tuple[MatchRun, Semester]:
+    """The run and its semester, loaded together; a route holds the semester for the whole
+    request, so that the services' own lookups of it are answered from the session."""
+    found = load_run_with_semester(session, run_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _loaded(
+    session: SessionDep, run: MatchRun, semester: Semester
+) -> tuple[SemesterData, RunState]:
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(lazy("Only a run with teams has a board."))
-    semester = services.semester_or_404(session, run.semester_id)
     return load_semester(session, semester), load_run(session, run)
 
 
@@ -83,9 +105,9 @@ def _context(
         ]
         if picked
         else [],
-        "last": last_change(session, run, state) if editable else None,
+        "last": last_change(session, run, state) if editable and only is None else None,
         "editable": editable,
-        "key_label": key_label,
+        "rank_labels": rank_labels(len(data.semester.rank_costs)),
         "group_codes": data.group_codes,  # one dict for every chip's group mark
         "back": f.query(),
         "hidden": hidden_fields,
@@ -97,10 +119,10 @@ def _context(
 
 @router.get("/{run_id}/board", response_class=HTMLResponse)
 def show_board(request: Request, session: SessionDep, user: StaffUser, run_id: int) -> Response:
-    run = services.get_run(session, run_id)
+    run, semester = _run(session, run_id)
     params = dict(request.query_params)
     f = BoardFilter.parse(params)
-    ctx = _context(session, run, _loaded(session, run), f, parse_id(params.get("pick")))
+    ctx = _context(session, run, _loaded(session, run, semester), f, parse_id(params.get("pick")))
     record_access(  # staff saw students' data (AVG), as on the run page
         session,
         actor=user,
@@ -122,6 +144,7 @@ def _outcome_page(
     request: Request,
     session: SessionDep,
     run: MatchRun,
+    semester: Semester,
     form: ChangeForm,
     back: str,
     run_change: Any,
@@ -133,7 +156,7 @@ def _outcome_page(
         outcome = run_change(loaded)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        ctx = _context(session, run, _loaded(session, run), f, form=form)
+        ctx = _context(session, run, _loaded(session, run, semester), f, form=form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/board.html", ctx, status=exc.status_code)
     if outcome.saved:
@@ -164,7 +187,7 @@ def change_on_board(
     check: Annotated[str, Form(max_length=8)] = "",
     back: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run, semester = _run(session, run_id)
     form = ChangeForm(
         action, student_id, from_team, from_version, target, opdracht_id, override, reason
     )
@@ -174,7 +197,7 @@ def change_on_board(
             session=session, run=run, form=form, user=user, preview=bool(check), loaded=loaded
         )
 
-    return _outcome_page(request, session, run, form, back, run_change)
+    return _outcome_page(request, session, run, semester, form, back, run_change)
 
 
 @router.post("/{run_id}/board/undo", response_class=HTMLResponse)
@@ -189,7 +212,7 @@ def undo_on_board(
     check: Annotated[str, Form(max_length=8)] = "",
     back: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run, semester = _run(session, run_id)
     form = ChangeForm(action="undo", override=override, reason=reason)
 
     def run_change(loaded: tuple[SemesterData, RunState]) -> commit.Outcome:
@@ -206,7 +229,7 @@ def undo_on_board(
             preview=bool(check),
         )
 
-    return _outcome_page(request, session, run, form, back, run_change, event_id=event_id)
+    return _outcome_page(request, session, run, semester, form, back, run_change, event_id=event_id)
 
 
 @router.post("/{run_id}/board/teams/{team_id}/lock")
@@ -219,7 +242,7 @@ def lock_team_on_board(
     locked: Annotated[bool, Form()] = False,
     back: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run, _semester = _run(session, run_id)  # held: lock_team's lookup of it is then free
     commit.lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )

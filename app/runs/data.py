@@ -106,27 +106,35 @@ class RunState:
 
 def load_semester(session: Session, semester: Semester) -> SemesterData:
     programmes = {p.id: p for p in session.exec(select(Programme))}
-    opdrachten = list(
-        session.exec(
-            select(Opdracht)
-            .where(Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED)
-            .order_by(col(Opdracht.id))
-        )
-    )
-    ids = [o.id for o in opdrachten]
+    # the opdrachten with their required programmes: one statement (a round trip saved)
+    found: dict[int, Opdracht] = {}
     required: dict[int, list[str]] = {}
-    for link in session.exec(
-        select(OpdrachtRequiredProgramme).where(col(OpdrachtRequiredProgramme.opdracht_id).in_(ids))
+    for o, programme_id in session.exec(
+        select(Opdracht, OpdrachtRequiredProgramme.programme_id)
+        .outerjoin(
+            OpdrachtRequiredProgramme,
+            col(OpdrachtRequiredProgramme.opdracht_id) == Opdracht.id,
+        )
+        .where(Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED)
+        .order_by(col(Opdracht.id))
     ):
-        required.setdefault(link.opdracht_id, []).append(programmes[link.programme_id].code)
-    # Plain column rows, not ORM objects: a semester has thousands of preferences.
+        found[o.id or 0] = o
+        if programme_id is not None:
+            required.setdefault(o.id or 0, []).append(programmes[programme_id].code)
+    opdrachten = list(found.values())
+    ids = [o.id for o in opdrachten]
+    # Plain column rows, not ORM objects: a semester has thousands of preferences. Those of
+    # opdrachten that are not approved are left out here rather than by an IN list of every
+    # approved one, which costs SQLite more than the rows it saves.
+    approved = set(ids)
     rankings: dict[int, list[int]] = {}
     for student_id, opdracht_id in session.exec(
         select(Preference.student_id, Preference.opdracht_id)
-        .where(Preference.semester_id == semester.id, col(Preference.opdracht_id).in_(ids))
+        .where(Preference.semester_id == semester.id)
         .order_by(col(Preference.student_id), col(Preference.rank))
     ):
-        rankings.setdefault(student_id, []).append(opdracht_id)
+        if opdracht_id in approved:
+            rankings.setdefault(student_id, []).append(opdracht_id)
     longest = len(semester.rank_costs)
     students = {}
     for sid, user_id, number, programme_id, year, leerkring_id, name, email in session.exec(
@@ -173,6 +181,17 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
         programmes={p.code: p for p in programmes.values()},
         groups=confirmed_groups(session, semester.id),
     )
+
+
+def load_run_with_semester(session: Session, run_id: int) -> tuple[MatchRun, Semester] | None:
+    """A run and its semester in one statement. While the caller holds the semester, later
+    lookups of it (``session.get``) find it in the session instead of asking again."""
+    row = session.exec(
+        select(MatchRun, Semester)
+        .join(Semester, col(Semester.id) == MatchRun.semester_id)
+        .where(MatchRun.id == run_id)
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 def load_titles(session: Session, semester: Semester) -> SemesterData:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import MatchRun, Member, Team, User
+from app.runs.adjust import NEW, Dest, Plan, evaluate
+from app.runs.board import suggestions, targets
+from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.results import run_students, team_views
+from app.runs.rules import unplaced_violation
 from tests import factories as f
 from tests.runs.conftest import World
 from tests.runs.helpers import run_now
@@ -225,3 +231,109 @@ def test_the_htmx_fragment_keeps_the_chip_links(anon: TestClient, session: Sessi
         headers={"HX-Request": "true", "HX-Target": "board_main"},
     )
     assert "Verplaatsen of wijzigen…" in fragment.text
+
+
+def _whole_run_rules(data: SemesterData, state: RunState) -> Counter[object]:
+    """Every rule the run breaks, judged team by team over the whole run."""
+    found: Counter[object] = Counter()
+    for view in team_views(data, state):
+        found.update(view.violations)
+    for s in run_students(data, state):
+        if s.id not in state.team_of:
+            found.update(unplaced_violation(data, s.id))
+    return found
+
+
+def _applied(state: RunState, dests: dict[int, Dest]) -> RunState:
+    """The run as it would be with these students moved (to existing teams or out)."""
+    members = {t: [m for m in ms if m.student_id not in dests] for t, ms in state.members.items()}
+    for student_id, dest in dests.items():
+        old = state.member(student_id)
+        if isinstance(dest, int):
+            locked = bool(old and old.locked)
+            moved = Member(run_id=0, team_id=dest, student_id=student_id, locked=locked)
+            members[dest].append(moved)
+    team_of = {m.student_id: t for t, ms in members.items() for m in ms}
+    return RunState(state.run, state.teams, members, team_of)
+
+
+def _plans(state: RunState) -> list[Plan]:
+    """Every move of one student to another team, every take-out and every swap."""
+    plans = []
+    for student_id, own in state.team_of.items():
+        plans.append(Plan(dests={student_id: None}, student_id=student_id))
+        for team_id in state.teams:
+            if team_id != own:
+                plans.append(Plan(dests={student_id: team_id}, student_id=student_id))
+        for other, theirs in state.team_of.items():
+            if theirs != own:
+                plans.append(Plan(dests={student_id: theirs, other: own}, student_id=student_id))
+    return plans
+
+
+def test_a_preview_judges_only_the_touched_teams_and_agrees_with_the_whole_run(
+    session: Session, world: World
+):
+    run = run_now(session, world)
+    data, state = load_semester(session, world.semester), load_run(session, run)
+    before = _whole_run_rules(data, state)
+    plans = _plans(state)
+    assert len(plans) > 50
+    for plan in plans:
+        effect = evaluate(data, state, plan)
+        after = _whole_run_rules(data, _applied(state, plan.dests))
+        assert Counter(effect.broken) == after - before, plan
+        assert Counter(effect.fixed) == before - after, plan
+
+
+def test_suggestions_skip_judging_what_cannot_beat_three_clean_places(
+    session: Session, world: World
+):
+    run = run_now(session, world)
+    data, loaded = load_semester(session, world.semester), load_run(session, run)
+    out = sorted(loaded.team_of)[:3]
+    state = _applied(loaded, dict.fromkeys(out))
+    for student_id in out:
+        every = []  # judge every place, as a board without the shortcut would
+        for value, oid in targets(data, state, list(data.students[student_id].ranking)):
+            kind, _sep, rest = value.partition(":")
+            dest: Dest = int(rest.split(":")[0]) if kind == "team" else (NEW, oid)
+            plan = Plan(dests={student_id: dest}, student_id=student_id)
+            every.append((value, evaluate(data, state, plan)))
+        every.sort(key=lambda pair: (len(pair[1].broken), pair[1].delta))
+        found = suggestions(data, state, student_id)
+        assert [s.target for s in found] == [value for value, _e in every[:3]]
+        assert found
+
+
+def _card_html(page: str, team_id: int | None) -> str:
+    """The card of one team on a board page."""
+    return page.split(f'id="team-{team_id}"')[1].split("</article>")[0]
+
+
+def test_after_a_move_the_board_shows_the_student_in_the_new_team(
+    anon: TestClient, session: Session, world: World
+):
+    run = run_now(session, world)
+    f.login(anon, session, world.wijkdocent)
+    team0, team1 = _team(session, run, world, 0), _team(session, run, world, 1)
+    student, seen = world.students[0], team1.version
+    name = _name(session, student.user_id)
+    before = anon.get(f"/runs/{run.id}/board").text
+    assert name in _card_html(before, team0.id)
+    assert name not in _card_html(before, team1.id)
+    move = {
+        "action": "move",
+        "student_id": str(student.id),
+        "from_team": str(team0.id),
+        "from_version": str(team0.version),
+        "target": f"team:{team1.id}:{team1.version}",
+        "override": "true",
+        "reason": "test",
+    }
+    assert anon.post(f"/runs/{run.id}/board/change", data=move).status_code == 303
+    after = anon.get(f"/runs/{run.id}/board").text
+    assert name not in _card_html(after, team0.id)
+    moved = _card_html(after, team1.id)
+    assert name in moved
+    assert f'data-team="{team1.id}" data-version="{seen + 1}"' in moved

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.models import MatchRun, Phase, Role, User
-from app.runs.publish import approve, groups, publish
+from app.runs.approval import approve, groups, publish
 from app.runs.services import StartForm, start_run
 from app.runs.worker import Worker, run_inline
 from app.semesters import current_semester

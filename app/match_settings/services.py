@@ -17,8 +17,8 @@ from app.match_settings.rules import first_run, lock_semester
 from app.matching import ProblemError, parse_problem, solve
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, ProfileComparison, RunStatus, Semester, User, utcnow
-from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.load import load_run, load_semester
 from app.runs.worker import SessionFactory, Worker
 from app.semester_admin.services import get_semester
 from app.semesters import current_run

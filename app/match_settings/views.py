@@ -15,8 +15,8 @@ from app.match_settings.rules import PRESET_LABELS, PRESETS
 from app.matching.problem import OBJECTIVES
 from app.models import ProfileComparison, RunStatus, Semester
 from app.runs.charts import Series, bar_chart
-from app.runs.data import SemesterData, load_semester
-from app.runs.views import key_label
+from app.runs.contexts import key_label
+from app.runs.load import SemesterData, load_semester
 from app.runs.wording import explain, readable
 
 OBJECTIVE_KEY = "objective:{}"  # the catalogue's key-style ids of the profiles

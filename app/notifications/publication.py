@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.notifications.compose import Facts
 from app.notifications.store import Planned, last_of, send_all
-from app.runs.data import OpdrachtInfo, RunState, SemesterData, load_run, load_semester
+from app.runs.load import OpdrachtInfo, RunState, SemesterData, load_run, load_semester
 
 TOPIC = "publication"
 

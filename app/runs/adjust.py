@@ -16,7 +16,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import Ban, MatchRun, RunStatus
 from app.parsing import parse_id
-from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.load import RunState, SemesterData, load_run, load_semester
 from app.runs.rules import (
     Violation,
     member_violations,

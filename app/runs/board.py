@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from app.models import Member
 from app.parsing import parse_id
 from app.runs.adjust import NEW, Dest, Effect, Plan, evaluate
-from app.runs.data import RunState, SemesterData, StudentInfo
+from app.runs.load import RunState, SemesterData, StudentInfo
 from app.runs.results import TeamView, run_students, team_views
 from app.runs.rules import student_cost
 

@@ -25,7 +25,8 @@ from app.parsing import parse_id
 from app.runs import commit, services
 from app.runs.adjust import ChangeForm, current_state
 from app.runs.board import BoardFilter, build_board
-from app.runs.data import (
+from app.runs.contexts import key_label, move_options
+from app.runs.load import (
     RunState,
     SemesterData,
     load_run,
@@ -33,7 +34,6 @@ from app.runs.data import (
     load_semester,
 )
 from app.runs.undo import last_change, undo_plan
-from app.runs.views import key_label, move_options
 from app.templating import render
 
 router = APIRouter(prefix="/runs", dependencies=[Depends(use_request_language)])

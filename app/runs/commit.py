@@ -31,7 +31,7 @@ from app.runs.adjust import (
     next_index,
     plan_change,
 )
-from app.runs.data import RunState, SemesterData
+from app.runs.load import RunState, SemesterData
 from app.runs.worker import supervisors_of
 
 

@@ -10,7 +10,7 @@ from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.models import MatchRun, RunStatus
-from app.runs.data import RunState, SemesterData, StudentInfo, load_run, load_semester
+from app.runs.load import RunState, SemesterData, StudentInfo, load_run, load_semester
 from app.runs.results import GroupRow, groups_of, histogram_keys, placement_key, run_students
 from app.runs.services import semester_or_404
 

@@ -11,18 +11,21 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
+from sqlmodel import Session
 
+from app.errors import Conflict, InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching import parse_problem
 from app.matching.problem import Problem
 from app.matching.result import histograms
-from app.models import MatchRun
-from app.runs.data import RunState, SemesterData, teams_by_title
+from app.models import MatchRun, RunStatus, Semester
 from app.runs.instance import result_teams
+from app.runs.load import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.templating import localized_name
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -161,3 +164,33 @@ def result_json(run: MatchRun, state: RunState) -> dict[str, Any]:
 
 def to_json(value: dict[str, Any]) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=2) + "\n").encode()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def export_run(*, session: Session, run: MatchRun, semester: Semester, fmt: str) -> Download:
+    """A run as a file: ``instance.json`` (any run), or its teams as ``csv``, ``xlsx`` or
+    ``result.json`` (a run with teams); InvalidInput for another format."""
+    tag = f"{semester.code}-run{run.id}"
+    if fmt == "instance.json":
+        content = to_json(run.parameters["instance"])
+        return Download(content, "application/json", f"instance-{tag}.json")
+    if run.status != RunStatus.SUCCEEDED:
+        raise Conflict(lazy("Only a run with teams can be exported."))
+    data, state = load_semester(session, semester), load_run(session, run)
+    if fmt == "csv":
+        return Download(to_csv(data, state), "text/csv; charset=utf-8", f"teams-{tag}.csv")
+    if fmt == "xlsx":
+        return Download(to_xlsx(data, state), XLSX, f"teams-{tag}.xlsx")
+    if fmt == "result.json":
+        content = to_json(result_json(run, state))
+        return Download(content, "application/json", f"result-{tag}.json")
+    raise InvalidInput()

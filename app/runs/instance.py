@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.runs.data import RunState, SemesterData, okey, skey
+from app.runs.load import RunState, SemesterData, okey, skey
 
 
 def _assignment(info: Any) -> dict[str, Any]:

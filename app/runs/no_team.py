@@ -20,7 +20,7 @@ from app.models import (
     Team,
 )
 from app.runs import last_published
-from app.runs.data import load_run, load_semester
+from app.runs.load import load_run, load_semester
 from app.runs.results import run_students, why_no_team
 from app.semesters import current_run
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from app.i18n import gettext as _
 from app.i18n import lazy, ngettext
 from app.models import Member, Opdracht, Team
-from app.runs.data import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
+from app.runs.load import OpdrachtInfo, RunState, SemesterData, StudentInfo, key_id
 from app.runs.rules import (
     Violation,
     student_cost,

@@ -18,17 +18,16 @@ from app.memberships import partner_ids_of
 from app.models import RunStatus, Semester, User
 from app.runs import (
     adjust,
+    approval,
     commit,
+    contexts,
     exports,
     no_team,
-    publish,
     published,
     services,
-    views,
     warnings,
 )
 from app.runs.compare import compare
-from app.runs.data import load_run, load_semester
 from app.runs.deps import WorkerDep
 from app.templating import render
 
@@ -37,13 +36,13 @@ router = APIRouter(prefix="/runs", dependencies=[Depends(use_request_language)])
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, session: SessionDep, user: StaffUser) -> Response:
+def list_runs(request: Request, session: SessionDep, user: StaffUser) -> Response:
     semester = services.semester_or_404(session)
-    return render(request, "runs/index.html", views.index_context(session, semester))
+    return render(request, "runs/index.html", contexts.index_context(session, semester))
 
 
 @router.post("", response_class=HTMLResponse)
-def start(
+def start_run(
     request: Request,
     session: SessionDep,
     user: StaffUser,
@@ -58,7 +57,7 @@ def start(
             session=session, semester=semester, user=user, form=form, worker=worker
         )
     except (InvalidInput, Conflict) as exc:
-        ctx = views.index_context(session, semester, form)
+        ctx = contexts.index_context(session, semester, form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/index.html", ctx, status=exc.status_code)
     return see_other(f"/runs/{run.id}")
@@ -70,25 +69,27 @@ def compare_runs(
 ) -> Response:
     cmp = compare(session=session, a=services.get_run(session, a), b=services.get_run(session, b))
     _seen(session, user, "run.compare", "match_run", f"{a},{b}", cmp.b.semester_id)
-    return render(request, "runs/compare.html", views.comparison_context(cmp))
+    return render(request, "runs/compare.html", contexts.comparison_context(cmp))
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-def approvals(request: Request, session: SessionDep, user: StaffUser) -> Response:
+def list_approvals(request: Request, session: SessionDep, user: StaffUser) -> Response:
     semester = services.semester_or_404(session)
-    return render(request, "runs/approvals.html", views.approvals_context(session, semester, user))
+    return render(
+        request, "runs/approvals.html", contexts.approvals_context(session, semester, user)
+    )
 
 
 def _unacknowledged(
     request: Request, session: Session, semester: Semester, user: User, exc: InvalidInput
 ) -> Response:
-    ctx = views.approvals_context(session, semester, user)
+    ctx = contexts.approvals_context(session, semester, user)
     ctx["refusal"] = exc.translated()
     return render(request, "runs/approvals.html", ctx, status=exc.status_code)
 
 
 @router.post("/approvals/{leerkring_id}", response_class=HTMLResponse)
-def approve(
+def approve_leerkring(
     request: Request,
     session: SessionDep,
     user: StaffUser,
@@ -101,7 +102,7 @@ def approve(
         warnings.require_acknowledged(session, semester, leerkring_id, acknowledged)
     except InvalidInput as exc:
         return _unacknowledged(request, session, semester, user, exc)
-    publish.approve(
+    approval.approve(
         session=session, semester=semester, leerkring_id=leerkring_id, token=token, user=user
     )
     return see_other("/runs/approvals", lazy("The teams are approved."))
@@ -119,12 +120,12 @@ def publish_semester(
         warnings.require_acknowledged(session, semester, None, acknowledged)
     except InvalidInput as exc:
         return _unacknowledged(request, session, semester, admin, exc)
-    publish.publish(session=session, semester=semester, user=admin)
+    approval.publish(session=session, semester=semester, user=admin)
     return see_other("/runs/approvals", lazy("The teams are published."))
 
 
 @router.post("/reopen", response_class=HTMLResponse)
-def reopen(
+def reopen_semester(
     request: Request,
     session: SessionDep,
     admin: AdminUser,
@@ -132,27 +133,27 @@ def reopen(
 ) -> Response:
     semester = services.semester_or_404(session)
     try:
-        publish.reopen(session=session, semester=semester, user=admin, reason=reason)
+        approval.reopen(session=session, semester=semester, user=admin, reason=reason)
     except InvalidInput as exc:
-        ctx = views.approvals_context(session, semester, admin)
+        ctx = contexts.approvals_context(session, semester, admin)
         ctx["reopen_error"] = exc.translated()
         return render(request, "runs/approvals.html", ctx, status=422)
     return see_other("/runs/approvals", lazy("The semester is open for changes again."))
 
 
 @router.get("/{run_id}", response_class=HTMLResponse)
-def show(request: Request, session: SessionDep, user: StaffUser, run_id: int) -> Response:
+def show_run(request: Request, session: SessionDep, user: StaffUser, run_id: int) -> Response:
     run = services.get_run(session, run_id)
     polling = request.headers.get("HX-Target") == "run_progress"
     if polling and run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return Response(status_code=200, headers={"HX-Refresh": "true"})  # finished: show results
     if not polling:
         _seen(session, user, "run.view", "match_run", run.id, run.semester_id)
-    return render(request, "runs/run.html", views.run_context(session, run))
+    return render(request, "runs/run.html", contexts.run_context(session, run))
 
 
 @router.post("/{run_id}/adopt")
-def adopt(session: SessionDep, user: AdminUser, run_id: int) -> Response:
+def adopt_run(session: SessionDep, user: AdminUser, run_id: int) -> Response:
     # Admins only: a run covers every leerkring, a wijkdocent answers for their own.
     services.adopt_run(session=session, run=services.get_run(session, run_id), user=user)
     return see_other(f"/runs/{run_id}", lazy("This run now holds the teams."))
@@ -176,17 +177,17 @@ def lock_team(
 
 
 @router.get("/{run_id}/students/{student_id}", response_class=HTMLResponse)
-def student(
+def show_student(
     request: Request, session: SessionDep, user: StaffUser, run_id: int, student_id: int
 ) -> Response:
     run = services.get_run(session, run_id)
-    ctx = views.student_context(session, run, student_id)
+    ctx = contexts.student_context(session, run, student_id)
     _seen(session, user, "run.view_student", "student", student_id, run.semester_id, run=run_id)
     return render(request, "runs/student.html", ctx)
 
 
 @router.post("/{run_id}/students/{student_id}", response_class=HTMLResponse)
-def change(
+def change_student(
     request: Request,
     session: SessionDep,
     user: StaffUser,
@@ -211,13 +212,13 @@ def change(
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()  # drop whatever the refused change had claimed
-        ctx = views.student_context(session, run, student_id, form)
+        ctx = contexts.student_context(session, run, student_id, form)
         ctx["refusal"] = exc.translated()
         return render(request, "runs/student.html", ctx, status=exc.status_code)
     if outcome.saved:
         return see_other(f"/runs/{run_id}/students/{student_id}", lazy("The change is saved."))
     status = 422 if form.errors else 200
-    ctx = views.student_context(session, run, student_id, form, outcome)
+    ctx = contexts.student_context(session, run, student_id, form, outcome)
     return render(request, "runs/student.html", ctx, status=status)
 
 
@@ -242,38 +243,16 @@ def _seen(
     )
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @router.get("/{run_id}/export.{fmt}")
-def export(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Response:
+def export_run(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Response:
     run = services.get_run(session, run_id)
     semester = services.semester_or_404(session, run.semester_id)
     _seen(session, user, "run.export", "match_run", run.id, semester.id, format=fmt)
-    if fmt == "instance.json":
-        instance = exports.to_json(run.parameters["instance"])
-        return _download(instance, "application/json", f"instance-{semester.code}-run{run.id}.json")
-    if run.status != RunStatus.SUCCEEDED:
-        raise Conflict(lazy("Only a run with teams can be exported."))
-    data, state = load_semester(session, semester), load_run(session, run)
-    name = f"teams-{semester.code}-run{run.id}"
-    if fmt == "csv":
-        return _download(exports.to_csv(data, state), "text/csv; charset=utf-8", f"{name}.csv")
-    if fmt == "xlsx":
-        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _download(exports.to_xlsx(data, state), xlsx, f"{name}.xlsx")
-    if fmt == "result.json":
-        return _download(
-            exports.to_json(exports.result_json(run, state)),
-            "application/json",
-            f"result-{semester.code}-run{run.id}.json",
-        )
-    raise InvalidInput()
+    file = exports.export_run(session=session, run=run, semester=semester, fmt=fmt)
+    disposition = f'attachment; filename="{file.filename}"'
+    return Response(
+        file.content, media_type=file.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 # Partners see the teams only once the semester is published (students: app.students).

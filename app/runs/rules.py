@@ -17,8 +17,8 @@ from app import matching
 from app.i18n import get_language, lazy, ngettext, nlazy
 from app.i18n import gettext as _
 from app.matching import Assignment, Costs, Student, pair_rules, placement_cost, team_rules
-from app.runs.data import OpdrachtInfo, SemesterData, StudentInfo, key_id, skey
 from app.runs.instance import _assignment as assignment_json
+from app.runs.load import OpdrachtInfo, SemesterData, StudentInfo, key_id, skey
 
 # Every kind of ``app.matching.Violation`` (docs/matching.md) and its message id; a pair is
 # a count with plural forms (``count`` is the verdict's value).

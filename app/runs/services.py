@@ -17,8 +17,8 @@ from app.i18n import lazy
 from app.match_settings.rules import lock_semester, settings_used
 from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, Phase, RunStatus, Semester, User
-from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.load import load_run, load_semester
 from app.runs.recovery import fail_orphaned_runs, this_process
 from app.runs.worker import Worker
 from app.semesters import current_semester, require_phase

@@ -15,7 +15,7 @@ from app.errors import Conflict
 from app.i18n import lazy
 from app.models import AuditEvent, MatchRun
 from app.runs.adjust import ACTIONS, Dest, Plan
-from app.runs.data import RunState
+from app.runs.load import RunState
 
 CHANGES = (*tuple(f"run.{a}" for a in ACTIONS), "run.undo")
 

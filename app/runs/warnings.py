@@ -15,7 +15,7 @@ from app.errors import InvalidInput
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.models import RunStatus, Semester
-from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.load import RunState, SemesterData, load_run, load_semester
 from app.runs.results import TeamView, run_students, team_views
 from app.semesters import current_run
 

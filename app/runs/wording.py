@@ -19,7 +19,7 @@ from typing import Any
 from app.i18n import gettext as _
 from app.i18n import lazy, ngettext, nlazy
 from app.matching import Explanation
-from app.runs.data import SemesterData, key_id
+from app.runs.load import SemesterData, key_id
 from app.templating import localized_name
 
 # A wording: a message id, or a plural pair with the parameter that counts.

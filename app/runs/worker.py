@@ -28,7 +28,7 @@ from app.models import (
     Team,
     utcnow,
 )
-from app.runs.data import key_id
+from app.runs.load import key_id
 from app.semesters import current_run
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from app.models import (
     User,
 )
 from app.runs import last_published
-from app.runs.data import load_titles
+from app.runs.load import load_titles
 from app.runs.wording import explain
 from app.semesters import VISIBLE_PHASES, is_current_run
 

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from app.matching import parse_problem
 from app.models import MatchRun, Member, RunStatus, User
-from app.runs.data import load_semester
 from app.runs.instance import build_instance
+from app.runs.load import load_semester
 from tests import factories as f
 from tests.groups.builders import group
 from tests.runs.conftest import World, build_world

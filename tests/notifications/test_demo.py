@@ -28,8 +28,8 @@ from app.models import (
     User,
 )
 from app.runs.adjust import ChangeForm
+from app.runs.approval import approve, groups, publish, reopen
 from app.runs.commit import apply_change
-from app.runs.publish import approve, groups, publish, reopen
 from app.semesters import current_semester
 from tests.conftest import migrate
 from tests.db_urls import fresh_database

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, Ban, MatchRun, Member, Preference, Role, Team
-from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.load import load_run, load_semester
 from tests import factories as f
 from tests.runs.conftest import World
 from tests.runs.helpers import run_now

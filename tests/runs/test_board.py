@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.models import MatchRun, Member, Team, User
 from app.runs.adjust import NEW, Dest, Plan, evaluate
 from app.runs.board import suggestions, targets
-from app.runs.data import RunState, SemesterData, load_run, load_semester
+from app.runs.load import RunState, SemesterData, load_run, load_semester
 from app.runs.results import run_students, team_views
 from app.runs.rules import unplaced_violation
 from tests import factories as f

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.runs.contexts import key_label
 from app.runs.results import GroupRow
-from app.runs.views import key_label
 from app.templating import env, signed_points
 
 

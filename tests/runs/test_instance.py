@@ -4,8 +4,8 @@ from sqlmodel import Session, select
 
 from app.matching import parse_problem
 from app.models import Ban, Member
-from app.runs.data import load_run, load_semester
 from app.runs.instance import build_instance
+from app.runs.load import load_run, load_semester
 from tests import factories as f
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now

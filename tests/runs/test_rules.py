@@ -3,8 +3,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.matching import check, parse_problem
-from app.runs.data import load_run, load_semester
 from app.runs.exports import result_json
+from app.runs.load import load_run, load_semester
 from app.runs.results import team_views
 from tests.runs.conftest import World
 from tests.runs.helpers import run_now

@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from app.matching import check, parse_problem, placement_cost
 from app.models import Ban, Member
-from app.runs.data import load_run, load_semester, okey, skey
 from app.runs.exports import result_json
 from app.runs.instance import build_instance
+from app.runs.load import load_run, load_semester, okey, skey
 from app.runs.results import run_students, team_views
 from app.runs.rules import Violation, member_violations, student_cost, unplaced_violation
 from tests.runs.conftest import World

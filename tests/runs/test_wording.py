@@ -15,7 +15,7 @@ from app.i18n import set_language, translations
 from app.matching import Explanation, Violation, parse_problem, solve
 from app.matching.checker import STATUSES
 from app.runs import rules, wording
-from app.runs.data import load_run, load_semester
+from app.runs.load import load_run, load_semester
 from app.runs.wording import explain
 from tests import factories as f
 from tests.runs.conftest import World

@@ -7,8 +7,8 @@ from sqlmodel import Session, func, select
 from app.matching import check, parse_problem
 from app.models import MatchRun, Member, RunStatus, Team
 from app.runs import worker
-from app.runs.data import load_run
 from app.runs.instance import result_teams
+from app.runs.load import load_run
 from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
 

@@ -13,11 +13,11 @@ from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, RunStatus, Semester, User
 from app.runs import services
 from app.runs.adjust import ChangeForm
+from app.runs.approval import groups
 from app.runs.charts import Series, bar_chart
 from app.runs.commit import Outcome
 from app.runs.compare import Comparison, comparison
-from app.runs.data import RunState, SemesterData, load_run, load_semester, teams_by_title
-from app.runs.publish import groups
+from app.runs.load import RunState, SemesterData, load_run, load_semester, teams_by_title
 from app.runs.results import Dashboard, GroupRow, dashboard, team_views
 from app.runs.warnings import warnings_for
 from app.runs.wording import diagnosis, explain

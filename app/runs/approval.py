@@ -31,7 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.publication import send_publication
-from app.runs.data import RunState, load_run
+from app.runs.load import RunState, load_run
 from app.runs.services import RUN_PHASES
 from app.runs.snapshot import sync_publication
 from app.semesters import current_run, require_phase

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from app.audit import record
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import lazy
-from app.memberships import staff_scope
+from app.memberships import staff_scope, supervisors_of
 from app.models import Ban, MatchRun, Member, Team, TeamStatus, User, utcnow
 from app.runs.adjust import (
     ChangeForm,
@@ -32,7 +32,6 @@ from app.runs.adjust import (
     plan_change,
 )
 from app.runs.load import RunState, SemesterData
-from app.runs.worker import supervisors_of
 
 
 @dataclass

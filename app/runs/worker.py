@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from app.i18n import lazy
 from app.matching import ProblemError, Result, Violation, check, parse_problem, solve
-from app.memberships import supervisors_of as supervisors_of  # re-exported for runs/commit.py
+from app.memberships import supervisors_of
 from app.models import (
     MatchRun,
     Member,

@@ -25,7 +25,7 @@ from app.templating import TZ
 CODE = re.compile(r"[A-Za-z0-9-]{2,16}")
 MOMENTS = ("intake_deadline", "ranking_deadline", "publication_at")
 DEFAULTS: tuple[str, ...] = ("default_min_size", "default_max_size", "default_max_per_programme")
-DEFAULTS += ("default_min_programmes", "number_of_ranks", "max_group_size")
+DEFAULTS += ("default_min_programmes", "max_group_size")
 TEXT = ("code", "name", "focus_theme_id", "focus_target_group_id", "version")
 ORDER = lazy("The moments must follow each other: intake deadline, ranking deadline, publication.")
 
@@ -42,7 +42,6 @@ class SemesterForm:
     default_max_size: str = "6"
     default_max_per_programme: str = "2"
     default_min_programmes: str = "2"
-    number_of_ranks: str = "5"
     max_group_size: str = "3"
     restrict_to_leerkring: bool = False
     focus_theme_id: str = ""
@@ -83,7 +82,6 @@ class SemesterForm:
             e["name"] = FieldError(lazy("Use at most %(limit)s characters."), {"limit": 120})
         moments: dict[str, object] = {**self._moments(), "starts_on": self._start()}
         numbers, per = self._team_defaults(programmes)
-        ranks = require_int(e, "number_of_ranks", self.number_of_ranks, minimum=1, maximum=20)
         group = require_int(e, "max_group_size", self.max_group_size, minimum=2, maximum=10)
         focus = {
             "focus_theme_id": _choice(e, "focus_theme_id", self.focus_theme_id, themes),
@@ -97,7 +95,6 @@ class SemesterForm:
             **moments,
             **numbers,
             "default_max_per_programme": per,
-            "number_of_ranks": ranks,
             "max_group_size": group,
             "restrict_to_leerkring": self.restrict_to_leerkring,
             **focus,

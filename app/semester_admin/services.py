@@ -37,7 +37,7 @@ AUDITED: tuple[str, ...] = (
     "publication_at",
 )
 AUDITED += ("default_min_size", "default_max_size", "default_max_per_programme")
-AUDITED += ("default_min_programmes", "number_of_ranks", "focus_theme_id")
+AUDITED += ("default_min_programmes", "focus_theme_id")
 AUDITED += ("focus_target_group_id", "restrict_to_leerkring", "max_group_size", "version")
 
 

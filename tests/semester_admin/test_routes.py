@@ -246,3 +246,21 @@ def test_stepping_back_into_an_open_intake_asks_no_new_deadline(anon: TestClient
     _admin(anon, session)
     semester = f.semester(session, Phase.RANKING, intake_deadline=utcnow() + timedelta(days=1))
     assert 'name="intake_deadline_new"' not in anon.get(f"/admin/semesters/{semester.id}").text
+
+
+def test_the_number_of_choices_has_one_home_the_matching_settings(
+    anon: TestClient, session: Session
+):
+    """The semester form used to edit it too, past the matching settings' lock after the
+    first run, and without the rank costs that go with it (rankings were cut silently)."""
+    _admin(anon, session)
+    f.programme(session)
+    f.programme(session)
+    semester = f.semester(session, Phase.CONCEPT, code="2098-S4", number_of_ranks=5)
+    page = anon.get(f"/admin/semesters/{semester.id}").text
+    assert 'name="number_of_ranks"' not in page
+    assert f"/admin/semesters/{semester.id}/matching" in page
+    data = _form(code="2098-S4", version=str(semester.version), number_of_ranks="9")
+    assert anon.post(f"/admin/semesters/{semester.id}", data=data).status_code == 303
+    session.refresh(semester)
+    assert semester.number_of_ranks == 5

@@ -252,11 +252,13 @@ def evaluate(data: SemesterData, state: RunState, plan: Plan) -> Effect:
 
 
 def _minus(a: list[Violation], b: list[Violation]) -> list[Violation]:
-    left = Counter(b)
+    """``a`` without ``b``, judged by verdict (kind, opdracht, team and numbers), not by
+    words alone: one team's break and another's mend that read the same do not cancel."""
+    left = Counter((v, v.verdict) for v in b)
     out = []
     for v in a:
-        if left[v]:
-            left[v] -= 1
+        if left[v, v.verdict]:
+            left[v, v.verdict] -= 1
         else:
             out.append(v)
     return out

@@ -15,7 +15,7 @@ from app.runs.load import RunState, SemesterData, load_run, load_semester
 from app.runs.results import run_students, team_views
 from app.runs.rules import unplaced_violation
 from tests import factories as f
-from tests.runs.conftest import World
+from tests.runs.conftest import World, ident
 from tests.runs.helpers import run_now
 
 
@@ -237,10 +237,10 @@ def _whole_run_rules(data: SemesterData, state: RunState) -> Counter[object]:
     """Every rule the run breaks, judged team by team over the whole run."""
     found: Counter[object] = Counter()
     for view in team_views(data, state):
-        found.update(view.violations)
+        found.update((v, v.verdict) for v in view.violations)
     for s in run_students(data, state):
         if s.id not in state.team_of:
-            found.update(unplaced_violation(data, s.id))
+            found.update((v, v.verdict) for v in unplaced_violation(data, s.id))
     return found
 
 
@@ -282,8 +282,8 @@ def test_a_preview_judges_only_the_touched_teams_and_agrees_with_the_whole_run(
     for plan in plans:
         effect = evaluate(data, state, plan)
         after = _whole_run_rules(data, _applied(state, plan.dests))
-        assert Counter(effect.broken) == after - before, plan
-        assert Counter(effect.fixed) == before - after, plan
+        assert Counter((v, v.verdict) for v in effect.broken) == after - before, plan
+        assert Counter((v, v.verdict) for v in effect.fixed) == before - after, plan
 
 
 def test_suggestions_skip_judging_what_cannot_beat_three_clean_places(
@@ -337,3 +337,22 @@ def test_after_a_move_the_board_shows_the_student_in_the_new_team(
     moved = _card_html(after, team1.id)
     assert name in moved
     assert f'data-team="{team1.id}" data-version="{seen + 1}"' in moved
+
+
+def test_a_move_that_breaks_one_team_and_mends_another_alike_still_breaks_a_rule(
+    session: Session, world: World
+):
+    """Team A of one opdracht drops to 1 member while team B of another rises to 2: the
+    words of A's break and B's mend are the same ("1 member, at least 2"), but they are two
+    teams, so the change breaks a rule and needs a reason (they cancelled out before)."""
+    run = run_now(session, world)
+    data, loaded = load_semester(session, world.semester), load_run(session, run)
+    first = {t.opdracht_id: tid for tid, t in sorted(loaded.teams.items())}
+    team_a, team_b = first[world.opdrachten[0].id], first[world.opdrachten[2].id]
+    ft, vp, sw = (ident(world.students[i]) for i in (0, 3, 5))
+    dests: dict[int, Dest] = dict.fromkeys(loaded.team_of)
+    dests |= {ft: team_a, vp: team_a, sw: team_b}
+    state = _applied(loaded, dests)
+    effect = evaluate(data, state, Plan(dests={vp: team_b}, student_id=vp))
+    assert effect.broken, "team A now has one member"
+    assert effect.fixed, "team B no longer has one member"

@@ -348,7 +348,7 @@ def test_a_move_that_breaks_one_team_and_mends_another_alike_still_breaks_a_rule
     run = run_now(session, world)
     data, loaded = load_semester(session, world.semester), load_run(session, run)
     first = {t.opdracht_id: tid for tid, t in sorted(loaded.teams.items())}
-    team_a, team_b = first[world.opdrachten[0].id], first[world.opdrachten[2].id]
+    team_a, team_b = (first[ident(world.opdrachten[i])] for i in (0, 2))
     ft, vp, sw = (ident(world.students[i]) for i in (0, 3, 5))
     dests: dict[int, Dest] = dict.fromkeys(loaded.team_of)
     dests |= {ft: team_a, vp: team_a, sw: team_b}

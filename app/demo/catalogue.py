@@ -64,22 +64,7 @@ def _ids(session: Session, rows: Iterable[tuple[str, SQLModel]]) -> dict[str, in
     return result
 
 
-def add_vocabulary(session: Session) -> Ids:
-    ids = Ids()
-    ids.programmes = _ids(
-        session,
-        (
-            (p.code, Programme(code=p.code, name_nl=p.name_nl, name_en=p.name_en, sort_order=i))
-            for i, p in enumerate(PROGRAMMES, start=1)
-        ),
-    )
-    ids.leerkringen = _ids(
-        session,
-        (
-            (k.name, Leerkring(name=k.name, region=k.region, description=k.description))
-            for k in LEERKRINGEN
-        ),
-    )
+def _add_themes(session: Session, ids: Ids) -> None:
     for parents_pass in (True, False):  # parents first, so children can refer to them
         specs = [t for t in THEMES if (t.parent is None) == parents_pass]
         ids.themes |= _ids(
@@ -97,6 +82,25 @@ def add_vocabulary(session: Session) -> Ids:
                 for t in specs
             ),
         )
+
+
+def add_vocabulary(session: Session) -> Ids:
+    ids = Ids()
+    ids.programmes = _ids(
+        session,
+        (
+            (p.code, Programme(code=p.code, name_nl=p.name_nl, name_en=p.name_en, sort_order=i))
+            for i, p in enumerate(PROGRAMMES, start=1)
+        ),
+    )
+    ids.leerkringen = _ids(
+        session,
+        (
+            (k.name, Leerkring(name=k.name, region=k.region, description=k.description))
+            for k in LEERKRINGEN
+        ),
+    )
+    _add_themes(session, ids)
     ids.groups = _ids(
         session,
         (

@@ -239,6 +239,13 @@ def _published(
     )
     session.add(team)
     session.flush()
+    _add_members(session, semester, team, members)
+    return team
+
+
+def _add_members(
+    session: Session, semester: Semester, team: PublishedTeam, members: list[Student]
+) -> None:
     for student in members:
         profile = session.get(StudentProfile, student.profile_id)
         assert profile is not None
@@ -258,7 +265,6 @@ def _published(
                 year=profile.year,
             )
         )
-    return team
 
 
 def _outcome(
@@ -289,18 +295,22 @@ def _outcome(
     )
     session.add(outcome)
     session.flush()
-    kind, title, summary = RESULTS.get(key, ("advies", team.opdracht_title, ""))
-    session.add(
-        Deliverable(
-            outcome_id=outcome.id or 0,
-            kind_id=kinds[kind] or 0,
-            title=title if team.team_number == 1 else f"{title} (team {team.team_number})",
-            summary=summary,
-            link=f"https://zorgalliantie.example.org/opbrengsten/{key}-{team.team_number}",
-            public_by_team=True,
-            public_by_partner=plan != PartnerPlan.STOP,
-        )
-    )
+    session.add(_deliverable(outcome, team, key, kinds))
     chosen = effects.get(team.leerkring_id or 0, [])
     for effect_id in rng.sample(chosen, min(2, len(chosen))):
         session.add(TeamOutcomeEffect(outcome_id=outcome.id or 0, learning_effect_id=effect_id))
+
+
+def _deliverable(
+    outcome: TeamOutcome, team: PublishedTeam, key: str, kinds: dict[str, int | None]
+) -> Deliverable:
+    kind, title, summary = RESULTS.get(key, ("advies", team.opdracht_title, ""))
+    return Deliverable(
+        outcome_id=outcome.id or 0,
+        kind_id=kinds[kind] or 0,
+        title=title if team.team_number == 1 else f"{title} (team {team.team_number})",
+        summary=summary,
+        link=f"https://zorgalliantie.example.org/opbrengsten/{key}-{team.team_number}",
+        public_by_team=True,
+        public_by_partner=outcome.partner_plan != PartnerPlan.STOP,
+    )

@@ -60,49 +60,16 @@ def refusal(
     n = len(members)
     open_to_all = [o for o in opdrachten if all(is_eligible(o, semester, m) for m in members)]
     if not open_to_all:
-        years = ", ".join(str(y) for y in sorted({m.year for m in members}))
-        return GroupRefused(
-            nlazy(
-                "No opdracht is open to every member of the group (year {years}).",
-                "No opdracht is open to every member of the group together (years {years}).",
-            ),
-            n=len({m.year for m in members}),
-            years=years,
-        )
+        return _not_open_to_all(members)
     roomy = [o for o in open_to_all if o.max_size >= n]
     if not roomy:
-        return GroupRefused(
-            nlazy(
-                "The group would have {n} member, more than any team takes (at most {limit}).",
-                "The group would have {n} members, more than any team takes (at most {limit}).",
-            ),
-            n=n,
-            limit=max(o.max_size for o in open_to_all),
-        )
+        return _too_large(n, open_to_all)
     counts = Counter(m.programme_id for m in members)
     programme_id, top = counts.most_common(1)[0]
     per = [o for o in roomy if _unlimited(o.max_per_programme) >= top]
     if not per:
-        programme = session.get(Programme, programme_id)
-        return GroupRefused(
-            nlazy(
-                "The group would have {n} student of {programme}, more than any opdracht "
-                "allows per programme in a team (at most {limit}).",
-                "The group would have {n} students of {programme}, more than any opdracht "
-                "allows per programme in a team (at most {limit}).",
-            ),
-            n=top,
-            programme=localized_name(programme) if programme else "",
-            limit=max(_unlimited(o.max_per_programme) for o in roomy),
-        )
-    required: dict[int, set[int]] = {}
-    for link in session.exec(
-        select(OpdrachtRequiredProgramme).where(
-            col(OpdrachtRequiredProgramme.opdracht_id).in_([o.id for o in per])
-        )
-    ):
-        required.setdefault(link.opdracht_id, set()).add(link.programme_id)
-    if not any(_room_needed(o, required.get(o.id or 0, set()), counts) <= o.max_size for o in per):
+        return _too_many_of_one_programme(session, programme_id, top, roomy)
+    if not _room_for_programmes_needed(session, per, counts):
         return GroupRefused(
             nlazy(
                 "No team has room for the group of {n} and the other programmes it needs.",
@@ -111,3 +78,60 @@ def refusal(
             n=n,
         )
     return None
+
+
+def _not_open_to_all(members: Sequence[StudentProfile]) -> GroupRefused:
+    """The refusal when no opdracht is open to every member (their years named)."""
+    years = ", ".join(str(y) for y in sorted({m.year for m in members}))
+    return GroupRefused(
+        nlazy(
+            "No opdracht is open to every member of the group (year {years}).",
+            "No opdracht is open to every member of the group together (years {years}).",
+        ),
+        n=len({m.year for m in members}),
+        years=years,
+    )
+
+
+def _too_large(n: int, open_to_all: list[Opdracht]) -> GroupRefused:
+    """The refusal when no opdracht open to the group takes a team of ``n``."""
+    return GroupRefused(
+        nlazy(
+            "The group would have {n} member, more than any team takes (at most {limit}).",
+            "The group would have {n} members, more than any team takes (at most {limit}).",
+        ),
+        n=n,
+        limit=max(o.max_size for o in open_to_all),
+    )
+
+
+def _too_many_of_one_programme(
+    session: Session, programme_id: int, top: int, roomy: list[Opdracht]
+) -> GroupRefused:
+    """The refusal when the group's largest programme share exceeds every per-programme cap."""
+    programme = session.get(Programme, programme_id)
+    return GroupRefused(
+        nlazy(
+            "The group would have {n} student of {programme}, more than any opdracht "
+            "allows per programme in a team (at most {limit}).",
+            "The group would have {n} students of {programme}, more than any opdracht "
+            "allows per programme in a team (at most {limit}).",
+        ),
+        n=top,
+        programme=localized_name(programme) if programme else "",
+        limit=max(_unlimited(o.max_per_programme) for o in roomy),
+    )
+
+
+def _room_for_programmes_needed(
+    session: Session, per: list[Opdracht], counts: Counter[int]
+) -> bool:
+    """Whether one of ``per`` holds the group plus the programmes its team must still gain."""
+    required: dict[int, set[int]] = {}
+    for link in session.exec(
+        select(OpdrachtRequiredProgramme).where(
+            col(OpdrachtRequiredProgramme.opdracht_id).in_([o.id for o in per])
+        )
+    ):
+        required.setdefault(link.opdracht_id, set()).add(link.programme_id)
+    return any(_room_needed(o, required.get(o.id or 0, set()), counts) <= o.max_size for o in per)

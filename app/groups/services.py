@@ -152,10 +152,32 @@ def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
     if not wanted:
         raise GroupRefused(lazy("Enter the code of the group."), field="code")
     _not_in_a_group(session, semester, profile)
+    group = _group_with_code(session, semester, wanted)
+    _take_a_place(session, semester, group)
+    # The row is locked now: the members read here are the ones that stay.
+    members = list(
+        session.exec(
+            select(StudentProfile)
+            .join(GroupMember, col(GroupMember.student_id) == StudentProfile.id)
+            .where(GroupMember.group_id == group.id)
+        )
+    )
+    refused = fit.refusal(session, semester, [*members, profile])
+    if refused is not None:
+        refused.field = "code"
+        raise _refuse(session, refused)
+    _add_member(session, group, profile)
+    _audit(session, user, "group.join", group, student=profile.id)
+    session.commit()
+    return group
+
+
+def _group_with_code(session: Session, semester: Semester, code: str) -> StudentGroup:
+    """The semester's group with this (normalised) code; refused when there is none."""
     group = session.exec(
         select(StudentGroup).where(
             StudentGroup.semester_id == semester.id,
-            StudentGroup.code == wanted,
+            StudentGroup.code == code,
             col(StudentGroup.dissolved_at).is_(None),
         )
     ).first()
@@ -163,6 +185,11 @@ def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
         raise GroupRefused(
             lazy("No group has this code. Check the code and try again."), field="code"
         )
+    return group
+
+
+def _take_a_place(session: Session, semester: Semester, group: StudentGroup) -> None:
+    """Count one more member in the group's row (locking it); refused when it is full."""
     limit = semester.max_group_size
     taken = session.execute(
         update(StudentGroup)
@@ -186,22 +213,6 @@ def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
                 n=limit,
             ),
         )
-    # The row is locked now: the members read here are the ones that stay.
-    members = list(
-        session.exec(
-            select(StudentProfile)
-            .join(GroupMember, col(GroupMember.student_id) == StudentProfile.id)
-            .where(GroupMember.group_id == group.id)
-        )
-    )
-    refused = fit.refusal(session, semester, [*members, profile])
-    if refused is not None:
-        refused.field = "code"
-        raise _refuse(session, refused)
-    _add_member(session, group, profile)
-    _audit(session, user, "group.join", group, student=profile.id)
-    session.commit()
-    return group
 
 
 def _dissolve_rows(session: Session, group: StudentGroup) -> list[int]:
@@ -264,6 +275,29 @@ def _titles(session: Session, ids: list[int]) -> list[str]:
     return [titles.get(i, "") for i in ids]
 
 
+def _order_to_share(
+    session: Session, semester: Semester, profile: StudentProfile, members: list[StudentProfile]
+) -> list[int]:
+    """The student's ranking (what is open to them); refused when empty or when an opdracht
+    in it is closed to another member."""
+    mine = eligible_ids(session, semester, profile)
+    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
+    if not order:
+        raise GroupRefused(lazy("Your ranking is empty: choose opdrachten first."), field="share")
+    closed = [i for i in order if any(i not in eligible_ids(session, semester, m) for m in members)]
+    if closed:
+        raise GroupRefused(
+            nlazy(
+                "Not open to every member of your group: {titles}. Remove it first.",
+                "Not open to every member of your group: {titles}. Remove them first.",
+            ),
+            field="share",
+            n=len(closed),
+            titles=", ".join(_titles(session, closed)),
+        )
+    return order
+
+
 def share_ranking(*, session: Session, user: User) -> GroupView:
     """Save the student's ranking, as it is, for every member of their group: each member's
     saved ranking becomes this order. Only opdrachten every member may rank can be shared."""
@@ -285,21 +319,7 @@ def share_ranking(*, session: Session, user: User) -> GroupView:
             .with_for_update()
         )
     )
-    mine = eligible_ids(session, semester, profile)
-    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
-    if not order:
-        raise GroupRefused(lazy("Your ranking is empty: choose opdrachten first."), field="share")
-    closed = [i for i in order if any(i not in eligible_ids(session, semester, m) for m in members)]
-    if closed:
-        raise GroupRefused(
-            nlazy(
-                "Not open to every member of your group: {titles}. Remove it first.",
-                "Not open to every member of your group: {titles}. Remove them first.",
-            ),
-            field="share",
-            n=len(closed),
-            titles=", ".join(_titles(session, closed)),
-        )
+    order = _order_to_share(session, semester, profile, members)
     for m in members:
         assert m.id is not None
         before = ranking.take_ranking(session, semester.id, m.id)
@@ -324,6 +344,16 @@ def visible_groups(session: Session, user: User, views: list[GroupView]) -> list
     return [v for v in views if scope is None or any(m.leerkring_id in scope for m in v.members)]
 
 
+def _dissolve_reason(reason: str) -> str:
+    """The reason, stripped; refused when empty or over 500 characters."""
+    reason = reason.strip()
+    if not reason:
+        raise GroupRefused(lazy("Give a reason: the members read it."), field="reason")
+    if len(reason) > 500:
+        raise GroupRefused(lazy("Use at most 500 characters."), field="reason")
+    return reason
+
+
 def dissolve_group(
     *, session: Session, user: User, group_id: int, version: str, reason: str
 ) -> StudentGroup:
@@ -334,11 +364,7 @@ def dissolve_group(
     view = GroupView(group, members_of(session, [group_id])[group_id])
     if not visible_groups(session, user, [view]):
         raise Forbidden(lazy("This group has no students of your leerkringen."))
-    reason = reason.strip()
-    if not reason:
-        raise GroupRefused(lazy("Give a reason: the members read it."), field="reason")
-    if len(reason) > 500:
-        raise GroupRefused(lazy("Use at most 500 characters."), field="reason")
+    reason = _dissolve_reason(reason)
     if not claim(
         session,
         group,

@@ -188,6 +188,29 @@ def require_adjust_scope(
             raise Forbidden(lazy("You can only change students or teams of your own leerkring."))
 
 
+def _described_after(
+    state: RunState, plan: Plan, effect: Effect, before: dict[str, Any], created: dict[int, int]
+) -> dict[str, Any]:
+    """The audit's picture of the student after the saved change, with how to undo it."""
+    new_team = plan.dests.get(plan.student_id, before["team"])
+    if not isinstance(new_team, int | None):
+        new_team = next(iter(created), None)
+    return {
+        **before,
+        "opdracht": dest_opdracht(state, plan.dests[plan.student_id])
+        if plan.student_id in plan.dests
+        else before["opdracht"],
+        "team": new_team,
+        "locked": before["locked"] if plan.lock is None else plan.lock,
+        "bans": sorted(
+            (set(before["bans"]) | {o for _s, o in plan.bans}) - {o for _s, o in plan.unbans}
+        ),
+        "cost_change": effect.delta,
+        "broken": [v.message for v in effect.broken],
+        "undo": _undo(state, plan, created),
+    }
+
+
 def commit_plan(
     *,
     session: Session,
@@ -213,23 +236,7 @@ def commit_plan(
     before = _describe(state, data, plan.student_id)
     claim(session, state, plan)
     created = _write(session, data, state, plan, form, user)
-    new_team = plan.dests.get(plan.student_id, before["team"])
-    if not isinstance(new_team, int | None):
-        new_team = next(iter(created), None)
-    after = {
-        **before,
-        "opdracht": dest_opdracht(state, plan.dests[plan.student_id])
-        if plan.student_id in plan.dests
-        else before["opdracht"],
-        "team": new_team,
-        "locked": before["locked"] if plan.lock is None else plan.lock,
-        "bans": sorted(
-            (set(before["bans"]) | {o for _s, o in plan.bans}) - {o for _s, o in plan.unbans}
-        ),
-        "cost_change": effect.delta,
-        "broken": [v.message for v in effect.broken],
-        "undo": _undo(state, plan, created),
-    }
+    after = _described_after(state, plan, effect, before, created)
     record(
         session,
         actor=user,

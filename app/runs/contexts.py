@@ -10,7 +10,7 @@ from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import lazy
 from app.matching.problem import OBJECTIVES
-from app.models import MatchRun, RunStatus, Semester, User
+from app.models import MatchRun, Opdracht, RunStatus, Semester, User
 from app.runs import services
 from app.runs.adjust import ChangeForm
 from app.runs.approval import groups
@@ -118,6 +118,35 @@ def move_options(data: SemesterData, state: RunState, student_id: int) -> list[t
     return out
 
 
+def _swap_options(
+    data: SemesterData, state: RunState, team_id: int | None
+) -> list[tuple[str, str]]:
+    """(value, label) of every unlocked member of another team, by label."""
+    swap = [
+        (
+            f"member:{m.student_id}:{tid}:{state.teams[tid].version}",
+            f"{data.students[m.student_id].name} · {_title(data, state.teams[tid].opdracht_id)}",
+        )
+        for tid, members in state.members.items()
+        if tid != team_id and state.teams[tid].opdracht_id in data.opdrachten
+        for m in members
+        if not m.locked and m.student_id in data.students
+    ]
+    return sorted(swap, key=lambda pair: pair[1])
+
+
+def _banned_from(data: SemesterData, student_id: int) -> list[Opdracht]:
+    """The opdrachten the student is banned from, by title."""
+    return sorted(
+        (
+            data.opdrachten[o].opdracht
+            for s, o in data.bans
+            if s == student_id and o in data.opdrachten
+        ),
+        key=lambda o: o.title,
+    )
+
+
 def student_context(
     session: Session,
     run: MatchRun,
@@ -132,16 +161,6 @@ def student_context(
         raise NotFound()
     team_id = state.team_of.get(student_id)
     team = state.teams.get(team_id or 0)
-    swap = [
-        (
-            f"member:{m.student_id}:{tid}:{state.teams[tid].version}",
-            f"{data.students[m.student_id].name} · {_title(data, state.teams[tid].opdracht_id)}",
-        )
-        for tid, members in state.members.items()
-        if tid != team_id and state.teams[tid].opdracht_id in data.opdrachten
-        for m in members
-        if not m.locked and m.student_id in data.students
-    ]
     explanation = run.explanations.get(f"s{student_id}")
     return {
         "run": run,
@@ -154,15 +173,8 @@ def student_context(
         if team and team.opdracht_id in data.opdrachten
         else None,
         "moves": move_options(data, state, student_id),
-        "swaps": sorted(swap, key=lambda pair: pair[1]),
-        "bans": sorted(
-            (
-                data.opdrachten[o].opdracht
-                for s, o in data.bans
-                if s == student_id and o in data.opdrachten
-            ),
-            key=lambda o: o.title,
-        ),
+        "swaps": _swap_options(data, state, team_id),
+        "bans": _banned_from(data, student_id),
         "explanation": explain(
             data,
             explanation,

@@ -41,15 +41,8 @@ def result_teams(state: RunState) -> list[dict[str, Any]]:
     return sorted(out, key=lambda t: (t["assignment"], t["team"]))
 
 
-def build_instance(
-    data: SemesterData,
-    *,
-    current: RunState | None = None,
-    minimal_disruption: bool = False,
-    objective: str | None = None,
-) -> dict[str, Any]:
-    """The instance dict for ``data``; locks (and ``previous``) come from ``current``."""
-    semester = data.semester
+def _locks(data: SemesterData, current: RunState | None) -> list[dict[str, str]]:
+    """The locked members of ``current`` whose student and opdracht are in ``data``."""
     locks = []
     if current is not None:
         for team in current.teams.values():
@@ -62,14 +55,32 @@ def build_instance(
                     locks.append(
                         {"student": skey(m.student_id), "assignment": okey(team.opdracht_id)}
                     )
+    return locks
+
+
+def _bans(data: SemesterData, locks: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The semester's bans in the instance, leaving out those a lock overrules."""
     locked = {(lock["student"], lock["assignment"]) for lock in locks}
-    bans = [
+    return [
         {"student": skey(sid), "assignment": okey(oid)}
         for sid, oid in sorted(data.bans)
         if sid in data.students
         and oid in data.opdrachten
         and (skey(sid), okey(oid)) not in locked  # a lock is the later, explicit decision
     ]
+
+
+def build_instance(
+    data: SemesterData,
+    *,
+    current: RunState | None = None,
+    minimal_disruption: bool = False,
+    objective: str | None = None,
+) -> dict[str, Any]:
+    """The instance dict for ``data``; locks (and ``previous``) come from ``current``."""
+    semester = data.semester
+    locks = _locks(data, current)
+    bans = _bans(data, locks)
     instance: dict[str, Any] = {
         "students": [
             {

@@ -104,8 +104,10 @@ class RunState:
         return None if team_id is None else self.teams[team_id].opdracht_id
 
 
-def load_semester(session: Session, semester: Semester) -> SemesterData:
-    programmes = {p.id: p for p in session.exec(select(Programme))}
+def _approved_opdrachten(
+    session: Session, semester: Semester, programmes: dict[int | None, Programme]
+) -> dict[int, OpdrachtInfo]:
+    """The semester's approved opdrachten by id, with the codes of their required programmes."""
     # the opdrachten with their required programmes: one statement (a round trip saved)
     found: dict[int, Opdracht] = {}
     required: dict[int, list[str]] = {}
@@ -121,12 +123,18 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
         found[o.id or 0] = o
         if programme_id is not None:
             required.setdefault(o.id or 0, []).append(programmes[programme_id].code)
-    opdrachten = list(found.values())
-    ids = [o.id for o in opdrachten]
+    return {
+        o.id: OpdrachtInfo(o, tuple(sorted(required.get(o.id, []))))
+        for o in found.values()
+        if o.id is not None
+    }
+
+
+def _rankings(session: Session, semester: Semester, approved: set[int]) -> dict[int, list[int]]:
+    """Each student's choices among the approved opdrachten, first choice first."""
     # Plain column rows, not ORM objects: a semester has thousands of preferences. Those of
     # opdrachten that are not approved are left out here rather than by an IN list of every
     # approved one, which costs SQLite more than the rows it saves.
-    approved = set(ids)
     rankings: dict[int, list[int]] = {}
     for student_id, opdracht_id in session.exec(
         select(Preference.student_id, Preference.opdracht_id)
@@ -135,7 +143,16 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
     ):
         if opdracht_id in approved:
             rankings.setdefault(student_id, []).append(opdracht_id)
-    longest = len(semester.rank_costs)
+    return rankings
+
+
+def _active_students(
+    session: Session,
+    programmes: dict[int | None, Programme],
+    rankings: dict[int, list[int]],
+    longest: int,
+) -> dict[int, StudentInfo]:
+    """The active student accounts by profile id, their rankings cut to ``longest``."""
     students = {}
     for sid, user_id, number, programme_id, year, leerkring_id, name, email in session.exec(
         select(  # type: ignore[call-overload]  # eight columns: beyond sqlmodel's overloads
@@ -164,6 +181,14 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
             leerkring_id=leerkring_id,
             ranking=tuple(rankings.get(sid, [])[:longest]),
         )
+    return students
+
+
+def load_semester(session: Session, semester: Semester) -> SemesterData:
+    programmes = {p.id: p for p in session.exec(select(Programme))}
+    opdrachten = _approved_opdrachten(session, semester, programmes)
+    rankings = _rankings(session, semester, set(opdrachten))
+    students = _active_students(session, programmes, rankings, len(semester.rank_costs))
     bans = {
         (b.student_id, b.opdracht_id): b
         for b in session.exec(select(Ban).where(Ban.semester_id == semester.id))
@@ -171,11 +196,7 @@ def load_semester(session: Session, semester: Semester) -> SemesterData:
     return SemesterData(
         semester=semester,
         students=students,
-        opdrachten={
-            o.id: OpdrachtInfo(o, tuple(sorted(required.get(o.id, []))))
-            for o in opdrachten
-            if o.id is not None
-        },
+        opdrachten=opdrachten,
         bans=bans,
         leerkringen={lk.id: lk for lk in session.exec(select(Leerkring)) if lk.id is not None},
         programmes={p.code: p for p in programmes.values()},

@@ -87,6 +87,15 @@ def start_run(
         message=lazy("Waiting to start"),
         created_by_id=user.id,
     )
+    _add_queued_run(session, semester, user, run)
+    session.commit()
+    assert run.id is not None
+    worker.start(run.id)
+    return run
+
+
+def _add_queued_run(session: Session, semester: Semester, user: User, run: MatchRun) -> None:
+    """Add the run (a second active run for the semester is a conflict) and log the start."""
     try:
         with session.begin_nested():
             session.add(run)
@@ -99,12 +108,11 @@ def start_run(
         entity="match_run",
         entity_id=run.id,
         semester_id=semester.id,
-        after={"objective": instance["objective"], "previous": run.parameters["previous_run_id"]},
+        after={
+            "objective": run.parameters["instance"]["objective"],
+            "previous": run.parameters["previous_run_id"],
+        },
     )
-    session.commit()
-    assert run.id is not None
-    worker.start(run.id)
-    return run
 
 
 def _instance(

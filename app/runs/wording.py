@@ -320,16 +320,9 @@ def explain(
     on ``first_choice``. An old plain string is shown as it is, with names for ids.
     """
     if check_stale:
-        known = isinstance(stored, Mapping) or (stored is None and first_choice is not None)
-        solver_on = placed_on(stored) if stored is not None else f"o{first_choice}"
-        now = f"o{now_on}" if now_on is not None else None
-        if by_hand or (known and solver_on != now):
-            if student:
-                return _(lazy("Your wijkdocent changed your placement after the match."))
-            text = _(lazy("Changed by hand after the run."))
-            if not by_hand:
-                return text
-            return f"{text} {_(lazy('Reason: {reason}')).format(reason=by_hand)}"
+        changed = _changed_by_hand(stored, student, now_on, by_hand, first_choice)
+        if changed is not None:
+            return changed
     if stored is None and student and first_choice is not None and now_on == first_choice:
         return _(lazy("You got your first choice."))
     if isinstance(stored, str):
@@ -343,6 +336,23 @@ def explain(
             return " ".join(diagnosis(data, {"*": stored}))
         return str(e.code)
     return ""
+
+
+def _changed_by_hand(
+    stored: Any, student: bool, now_on: int | None, by_hand: str, first_choice: int | None
+) -> str | None:
+    """The "changed by hand" wording when the student is not where the solver put them."""
+    known = isinstance(stored, Mapping) or (stored is None and first_choice is not None)
+    solver_on = placed_on(stored) if stored is not None else f"o{first_choice}"
+    now = f"o{now_on}" if now_on is not None else None
+    if not by_hand and not (known and solver_on != now):
+        return None
+    if student:
+        return _(lazy("Your wijkdocent changed your placement after the match."))
+    text = _(lazy("Changed by hand after the run."))
+    if not by_hand:
+        return text
+    return f"{text} {_(lazy('Reason: {reason}')).format(reason=by_hand)}"
 
 
 def readable(data: SemesterData, text: str) -> str:

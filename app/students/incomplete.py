@@ -61,6 +61,19 @@ def _approved_and_choices(
     return approved, prefs
 
 
+def _student_row(
+    user: User, profile: StudentProfile, programmes: dict[int | None, str], valid: int
+) -> StudentRow:
+    """The list's row for a student whose ranking is not complete."""
+    return StudentRow(
+        user.name,
+        user.email,
+        profile.student_number,
+        programmes.get(profile.programme_id, ""),
+        valid,
+    )
+
+
 def incomplete_rankings(
     *, session: Session, semester: Semester, leerkringen: set[int | None] | None = None
 ) -> list[LeerkringGroup]:
@@ -80,6 +93,7 @@ def incomplete_rankings(
         .where(col(User.active).is_(True))
         .order_by(col(User.name))
     )
+    fewest, most = semester.ranking_length()
     for profile, user in rows:
         if leerkringen is not None and profile.leerkring_id not in leerkringen:
             continue
@@ -88,17 +102,8 @@ def incomplete_rankings(
         group.total += 1
         chosen = prefs.get(profile.id or 0, [])
         valid = [i for i in chosen if i in approved and is_eligible(approved[i], semester, profile)]
-        fewest, most = semester.ranking_length()
         if len(valid) == len(chosen) and fewest <= len(chosen) <= most:
             continue
-        group.students.append(
-            StudentRow(
-                user.name,
-                user.email,
-                profile.student_number,
-                programmes.get(profile.programme_id, ""),
-                len(valid),
-            )
-        )
+        group.students.append(_student_row(user, profile, programmes, len(valid)))
     # Students without a leerkring last, so the named groups stay together.
     return sorted(groups.values(), key=lambda g: (g.name == "", g.name))

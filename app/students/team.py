@@ -76,6 +76,34 @@ def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
     return max(candidates, key=lambda s: s.code) if candidates else None
 
 
+def _current_placement(
+    session: Session, semester: Semester, profile: StudentProfile
+) -> tuple[Team, Member, MatchRun] | None:
+    """The student's team, membership and run in the semester's current run, if any."""
+    return session.exec(
+        select(Team, Member, MatchRun)
+        .join(Member, col(Member.team_id) == Team.id)
+        .join(MatchRun, col(MatchRun.id) == Team.run_id)
+        .where(
+            Member.student_id == profile.id,
+            is_current_run(semester.id),
+        )
+    ).first()
+
+
+def _rank_given(
+    session: Session, semester: Semester, profile: StudentProfile, opdracht: Opdracht
+) -> int | None:
+    """The rank the student gave this opdracht; None: not ranked."""
+    return session.exec(
+        select(Preference.rank).where(
+            Preference.semester_id == semester.id,
+            Preference.student_id == profile.id,
+            Preference.opdracht_id == opdracht.id,
+        )
+    ).first()
+
+
 def published_team(
     session: Session, semester: Semester, profile: StudentProfile
 ) -> TeamView | None:
@@ -86,27 +114,13 @@ def published_team(
     """
     if not is_published(semester):
         return _last_published_team(session, semester, profile)
-    row = session.exec(
-        select(Team, Member, MatchRun)
-        .join(Member, col(Member.team_id) == Team.id)
-        .join(MatchRun, col(MatchRun.id) == Team.run_id)
-        .where(
-            Member.student_id == profile.id,
-            is_current_run(semester.id),
-        )
-    ).first()
+    row = _current_placement(session, semester, profile)
     if row is None:
         return None
     team, member, run = row
     opdracht = session.get(Opdracht, team.opdracht_id)
     assert opdracht is not None
-    preference = session.exec(
-        select(Preference.rank).where(
-            Preference.semester_id == semester.id,
-            Preference.student_id == profile.id,
-            Preference.opdracht_id == opdracht.id,
-        )
-    ).first()
+    preference = _rank_given(session, semester, profile, opdracht)
     return TeamView(
         index=team.index,
         opdracht=opdracht,

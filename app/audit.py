@@ -11,8 +11,8 @@ from app.models import AuditEvent, User, utcnow
 
 
 def record(
-    session: Session,
     *,
+    session: Session,
     actor: User | None,
     action: str,
     entity: str,
@@ -41,8 +41,8 @@ _INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]  # the tabl
 
 
 def record_now(
-    session: Session,
     *,
+    session: Session,
     actor: User | None,
     action: str,
     entity: str,
@@ -71,8 +71,8 @@ def record_now(
 
 
 def record_access(
-    session: Session,
     *,
+    session: Session,
     actor: User,
     action: str,
     entity: str,
@@ -83,7 +83,7 @@ def record_access(
     """Staff looked at or downloaded personal data (AVG: who saw what, when); committed now,
     since a page view has no transaction of its own to ride along with."""
     record(
-        session,
+        session=session,
         actor=actor,
         action=action,
         entity=entity,

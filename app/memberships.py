@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.models import LeerkringWijkdocent, Opdracht, PartnerUser, Role, User
 
 
-def partner_ids_of(session: Session, user: User) -> list[int]:
+def partner_ids_of(*, session: Session, user: User) -> list[int]:
     """The partner organisations ``user`` acts for."""
     return list(session.exec(select(PartnerUser.partner_id).where(PartnerUser.user_id == user.id)))
 
@@ -20,7 +20,7 @@ def leerkring_ids_of(*, session: Session, user: User) -> set[int]:
     return set(session.exec(stmt))
 
 
-def staff_scope(session: Session, user: User) -> set[int | None] | None:
+def staff_scope(*, session: Session, user: User) -> set[int | None] | None:
     """The leerkringen a staff member answers for (None: all, for an admin). A wijkdocent:
     their own, plus what belongs to no leerkring (None in the set), so nothing falls
     between two stools. One rule for the review queue, the incomplete-rankings list and
@@ -30,7 +30,7 @@ def staff_scope(session: Session, user: User) -> set[int | None] | None:
     return {*leerkring_ids_of(session=session, user=user), None}
 
 
-def supervisors_of(session: Session, opdracht_ids: list[int]) -> dict[int, int]:
+def supervisors_of(*, session: Session, opdracht_ids: list[int]) -> dict[int, int]:
     """Opdracht id to the wijkdocent who supervises its leerkring (the first one linked)."""
     rows = session.exec(
         select(Opdracht.id, LeerkringWijkdocent.user_id)

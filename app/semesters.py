@@ -45,7 +45,7 @@ def current_run(*, session: Session, semester_id: int | None) -> MatchRun | None
     return session.exec(select(MatchRun).where(is_current_run(semester_id))).first()
 
 
-def current_semester(session: Session) -> Semester | None:
+def current_semester(*, session: Session) -> Semester | None:
     """The semester people are working on, chosen by phase and dates, never by how its code
     sorts (a semester named ``X13`` hid 2026-S2): of those between intake and review, the
     one that starts first; else the published one that started last; else the newest.

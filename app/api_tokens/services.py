@@ -67,7 +67,7 @@ def create_token(*, session: Session, form: TokenForm, admin: User) -> tuple[Api
         session=session, name=form.name, scopes=form.scopes, expires_at=expires_at, admin=admin
     )
     record(
-        session,
+        session=session,
         actor=admin,
         action="api_token.create",
         entity="api_token",
@@ -109,7 +109,7 @@ def revoke_token(*, session: Session, token_id: int, admin: User) -> ApiToken:
         token.revoked_at = utcnow()
         session.add(token)
         record(
-            session,
+            session=session,
             actor=admin,
             action="api_token.revoke",
             entity="api_token",

@@ -177,7 +177,7 @@ def _link(session: Session, identity: Identity, user: User, matched_by: str) -> 
         with session.begin_nested():
             session.add(link)
             record(
-                session,
+                session=session,
                 actor=user,
                 action="user.oidc_link",
                 entity="user",

@@ -47,7 +47,7 @@ def set_allowed_roles(
         rule.allowed, rule.updated_at, rule.updated_by_id = value, utcnow(), actor.id
         session.add(rule)
     record(
-        session,
+        session=session,
         actor=actor,
         action="login.password_roles",
         entity="password_login",

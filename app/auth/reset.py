@@ -116,6 +116,8 @@ def reset_password(*, session: Session, token: str, password: str, repeat: str) 
     user.password_hash = new_hash
     session.add(user)
     session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
-    record(session, actor=user, action="user.password_reset", entity="user", entity_id=user.id)
+    record(
+        session=session, actor=user, action="user.password_reset", entity="user", entity_id=user.id
+    )
     session.commit()
     return user

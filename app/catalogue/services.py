@@ -55,7 +55,7 @@ def catalogue(
     semesters = open_semesters(session=session, user=user)
     wanted = semester_id
     if wanted is None:
-        current = current_semester(session)
+        current = current_semester(session=session)
         wanted = current.id if current else None
     semester = next((s for s in semesters if s.id == wanted), None)
     page = Catalogue(semester=semester, semesters=semesters)

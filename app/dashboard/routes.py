@@ -25,7 +25,7 @@ _OVERVIEWS = {
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def show_dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    semester = current_semester(session)
+    semester = current_semester(session=session)
     ctx: dict[str, object] = {
         "semester": semester,
         "notifications": recent(session=session, user=user),

@@ -82,7 +82,7 @@ def wijkdocent_overview(*, session: Session, user: User, semester: Semester) -> 
 
 
 def partner_overview(*, session: Session, user: User, semester: Semester) -> dict[str, Any]:
-    partner_ids = partner_ids_of(session, user)
+    partner_ids = partner_ids_of(session=session, user=user)
     co_ids = select(OpdrachtCopartner.opdracht_id).where(
         col(OpdrachtCopartner.partner_id).in_(partner_ids)
     )

@@ -30,7 +30,7 @@ def run_demo_match(engine: Engine, *, runs: int = 1) -> list[MatchRun]:
 
 
 def _run(session: Session, engine: Engine, runs: int) -> list[MatchRun]:
-    semester = current_semester(session)
+    semester = current_semester(session=session)
     admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
     assert semester is not None, "load the demo data first"
     assert admin is not None
@@ -58,10 +58,10 @@ def publish_demo(engine: Engine, *, runs: int = 1) -> list[MatchRun]:
 
 
 def _approve_and_publish(session: Session, run: MatchRun) -> None:
-    semester = current_semester(session)
+    semester = current_semester(session=session)
     admin = session.exec(select(User).where(User.role == Role.ADMIN)).one()
     assert semester is not None
-    for group in groups(session, run, admin):
+    for group in groups(session=session, run=run, user=admin):
         approve(
             session=session,
             semester=semester,

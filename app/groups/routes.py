@@ -120,7 +120,7 @@ def share_ranking(request: Request, session: SessionDep, student: StudentUser) -
 
 def _semester(session: SessionDep, raw: str | None) -> Semester:
     chosen = parse_id(raw or "")
-    semester = session.get(Semester, chosen) if chosen else current_semester(session)
+    semester = session.get(Semester, chosen) if chosen else current_semester(session=session)
     if semester is None:
         raise NotFound(lazy("There is no semester yet."))
     return semester
@@ -138,7 +138,7 @@ def _staff_page(
 ) -> Response:
     views = services.visible_groups(session, user, queries.semester_groups(session, semester.id))
     record_access(  # staff saw students' names (AVG)
-        session,
+        session=session,
         actor=user,
         action="groups.view",
         entity="semester",

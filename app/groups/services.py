@@ -110,7 +110,7 @@ def _audit(
     session: Session, user: User | None, action: str, group: StudentGroup, **extra: object
 ) -> None:
     record(
-        session,
+        session=session,
         actor=user,
         action=action,
         entity="student_group",
@@ -280,11 +280,17 @@ def _order_to_share(
 ) -> list[int]:
     """The student's ranking (what is open to them); refused when empty or when an opdracht
     in it is closed to another member."""
-    mine = eligible_ids(session, semester, profile)
+    mine = eligible_ids(session=session, semester=semester, profile=profile)
     order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
     if not order:
         raise GroupRefused(lazy("Your ranking is empty: choose opdrachten first."), field="share")
-    closed = [i for i in order if any(i not in eligible_ids(session, semester, m) for m in members)]
+    closed = [
+        i
+        for i in order
+        if any(
+            i not in eligible_ids(session=session, semester=semester, profile=m) for m in members
+        )
+    ]
     if closed:
         raise GroupRefused(
             nlazy(
@@ -340,7 +346,7 @@ def share_ranking(*, session: Session, user: User) -> GroupView:
 def visible_groups(session: Session, user: User, views: list[GroupView]) -> list[GroupView]:
     """The groups a staff member answers for: an admin all, a wijkdocent those with a member
     of their own leerkringen (``app.memberships.staff_scope``)."""
-    scope = staff_scope(session, user)
+    scope = staff_scope(session=session, user=user)
     return [v for v in views if scope is None or any(m.leerkring_id in scope for m in v.members)]
 
 
@@ -380,7 +386,7 @@ def dissolve_group(
         )
     members = _dissolve_rows(session, group)
     record(
-        session,
+        session=session,
         actor=user,
         action="group.dissolve",
         entity="student_group",
@@ -412,7 +418,7 @@ class StudentPage:
 
 def student_page(*, session: Session, user: User) -> StudentPage:
     profile, semester = ranking.student_and_semester(session, user)
-    mine = eligible_ids(session, semester, profile)
+    mine = eligible_ids(session=session, semester=semester, profile=profile)
     order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
     return StudentPage(
         semester=semester,

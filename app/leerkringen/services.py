@@ -121,7 +121,7 @@ def create_leerkring(*, session: Session, form: LeerkringForm, admin: User) -> L
         form.errors["name"] = NAME_TAKEN
         raise InvalidInput(errors=[NAME_TAKEN]) from None
     record(
-        session,
+        session=session,
         actor=admin,
         action="leerkring.create",
         entity="leerkring",
@@ -145,7 +145,7 @@ def add_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admin: 
     except IntegrityError:
         return False
     record(
-        session,
+        session=session,
         actor=admin,
         action="leerkring.add_wijkdocent",
         entity="leerkring",
@@ -167,7 +167,7 @@ def remove_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admi
     ).rowcount  # type: ignore[attr-defined]
     if gone:
         record(
-            session,
+            session=session,
             actor=admin,
             action="leerkring.remove_wijkdocent",
             entity="leerkring",
@@ -188,7 +188,7 @@ def set_active(*, session: Session, leerkring_id: int, active: bool, admin: User
     ).rowcount  # type: ignore[attr-defined]
     if changed:
         record(
-            session,
+            session=session,
             actor=admin,
             action="leerkring.activate" if active else "leerkring.deactivate",
             entity="leerkring",
@@ -219,7 +219,7 @@ def add_effect(*, session: Session, form: EffectForm, admin: User) -> LearningEf
         form.errors["name_nl"] = EFFECT_TAKEN
         raise InvalidInput(errors=[EFFECT_TAKEN]) from None
     record(
-        session,
+        session=session,
         actor=admin,
         action="learning_effect.create",
         entity="learning_effect",
@@ -243,6 +243,12 @@ def set_effect_active(*, session: Session, effect_id: int, active: bool, admin: 
     ).rowcount  # type: ignore[attr-defined]
     if changed:
         action = "learning_effect.activate" if active else "learning_effect.deactivate"
-        record(session, actor=admin, action=action, entity="learning_effect", entity_id=effect_id)
+        record(
+            session=session,
+            actor=admin,
+            action=action,
+            entity="learning_effect",
+            entity_id=effect_id,
+        )
     session.commit()
     return effect.leerkring_id

@@ -57,7 +57,7 @@ def save_settings(
     if not claim(session, semester, version=form.version, updated_at=utcnow(), **values):
         raise Conflict()
     record(
-        session,
+        session=session,
         actor=admin,
         action="semester.match_settings",
         entity="semester",
@@ -81,7 +81,7 @@ def pick_profile(
     if not claim(session, semester, version=version, objective=objective, updated_at=utcnow()):
         raise Conflict()
     record(
-        session,
+        session=session,
         actor=admin,
         action="semester.profile",
         entity="semester",
@@ -124,7 +124,7 @@ def start_comparison(
     )
     session.add(comparison)
     record(
-        session,
+        session=session,
         actor=user,
         action="profiles.compare",
         entity="semester",

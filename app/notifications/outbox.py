@@ -45,7 +45,7 @@ def listing(
     }
     messages = list(session.exec(stmt))
     record_access(
-        session, actor=actor, action="outbox.view", entity="outbox", after={"state": state}
+        session=session, actor=actor, action="outbox.view", entity="outbox", after={"state": state}
     )
     return messages, counts
 
@@ -61,7 +61,11 @@ def read(*, session: Session, message_id: int, actor: User) -> OutboxMessage:
     """One message with its text, for the admin (audited: it holds personal data)."""
     message = get(session=session, message_id=message_id)
     record_access(
-        session, actor=actor, action="outbox.read", entity="outbox_message", entity_id=message_id
+        session=session,
+        actor=actor,
+        action="outbox.read",
+        entity="outbox_message",
+        entity_id=message_id,
     )
     return message
 
@@ -79,7 +83,7 @@ def retry(*, session: Session, message_id: int, admin: User) -> OutboxMessage:
     if reset.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(lazy("Only a failed message can be tried again."))
     record(
-        session,
+        session=session,
         actor=admin,
         action="outbox.retry",
         entity="outbox_message",

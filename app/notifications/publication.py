@@ -201,7 +201,7 @@ def preview(
     (audited: the examples show students' teams and addresses)."""
     planned = plan(session=session, semester=semester, run=run)
     record_access(
-        session,
+        session=session,
         actor=actor,
         action="publication.preview",
         entity="semester",

@@ -57,7 +57,7 @@ def ranking_opened(*, session: Session, semester: Semester) -> int:
 
 
 def _manual(session: Session, semester: Semester, staff: User, now: datetime) -> list[Planned]:
-    scope = staff_scope(session, staff)
+    scope = staff_scope(session=session, user=staff)
     users = incomplete_users(session=session, semester=semester, leerkringen=scope)
     planned = _plan(semester, users, "manual", day=now.date().isoformat())
     return [p for p in planned if not exists(session=session, planned=p)]

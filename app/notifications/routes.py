@@ -35,7 +35,7 @@ def list_outbox(
 
 @router.get("/admin/outbox/preview", response_class=HTMLResponse)
 def preview_publication(request: Request, session: SessionDep, admin: AdminUser) -> Response:
-    semester = semester_or_404(session)
+    semester = semester_or_404(session=session)
     run = current_run(session=session, semester_id=semester.id)
     kinds = (
         []

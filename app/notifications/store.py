@@ -62,7 +62,7 @@ def exists(*, session: Session, planned: Planned) -> bool:
     return found.first() is not None
 
 
-def send(session: Session, planned: Planned, *, base_url: str | None = None) -> bool:
+def send(*, session: Session, planned: Planned, base_url: str | None = None) -> bool:
     """Write the notification and queue its mail, unless the same one exists; True if new."""
     mail, text, html = planned.rendered(base_url)
     values: dict[str, Any] = {
@@ -100,7 +100,7 @@ def send(session: Session, planned: Planned, *, base_url: str | None = None) -> 
 
 
 def send_all(*, session: Session, planned: list[Planned], base_url: str | None = None) -> int:
-    return sum(send(session, p, base_url=base_url) for p in planned)
+    return sum(send(session=session, planned=p, base_url=base_url) for p in planned)
 
 
 def last_of(*, session: Session, user_ids: list[int], topic: str, scope: str) -> dict[int, Facts]:

@@ -27,16 +27,18 @@ STAFF = (Role.ADMIN, Role.WIJKDOCENT)
 DEADLINE_PASSED = lazy("The intake deadline has passed; opdrachten can no longer be changed.")
 
 
-def copartner_ids(session: Session, opdracht_id: int | None) -> set[int]:
+def copartner_ids(*, session: Session, opdracht_id: int | None) -> set[int]:
     stmt = select(OpdrachtCopartner.partner_id).where(OpdrachtCopartner.opdracht_id == opdracht_id)
     return set(session.exec(stmt))
 
 
-def can_edit(session: Session, user: User, opdracht: Opdracht) -> bool:
+def can_edit(*, session: Session, user: User, opdracht: Opdracht) -> bool:
     if user.role != Role.PARTNER:
         return False
-    mine = set(partner_ids_of(session, user))
-    return opdracht.owner_partner_id in mine or bool(mine & copartner_ids(session, opdracht.id))
+    mine = set(partner_ids_of(session=session, user=user))
+    return opdracht.owner_partner_id in mine or bool(
+        mine & copartner_ids(session=session, opdracht_id=opdracht.id)
+    )
 
 
 def catalogue_open(user: User, semester: Semester) -> bool:
@@ -45,7 +47,7 @@ def catalogue_open(user: User, semester: Semester) -> bool:
 
 
 def can_view(session: Session, user: User, opdracht: Opdracht, semester: Semester) -> bool:
-    if user.role in STAFF or can_edit(session, user, opdracht):
+    if user.role in STAFF or can_edit(session=session, user=user, opdracht=opdracht):
         return True
     return opdracht.status == OpdrachtStatus.APPROVED and catalogue_open(user, semester)
 
@@ -79,7 +81,7 @@ def intake_open(semester: Semester) -> bool:
 def get_editable(*, session: Session, user: User, opdracht_id: int) -> tuple[Opdracht, Semester]:
     """The opdracht for a change by ``user``: 403 for other partners, 409 outside intake."""
     opdracht, semester = load(session, opdracht_id)
-    if not can_edit(session, user, opdracht):
+    if not can_edit(session=session, user=user, opdracht=opdracht):
         raise Forbidden(lazy("Only the partners of this opdracht can change it."))
     require_intake_open(semester)
     return opdracht, semester
@@ -87,7 +89,7 @@ def get_editable(*, session: Session, user: User, opdracht_id: int) -> tuple[Opd
 
 def visible_ids_for_partner(*, session: Session, user: User, semester_id: int) -> list[int]:
     """Ids of the opdrachten of a semester that the user's organisations own or co-own."""
-    partner_ids = partner_ids_of(session, user)
+    partner_ids = partner_ids_of(session=session, user=user)
     co = select(OpdrachtCopartner.opdracht_id).where(
         col(OpdrachtCopartner.partner_id).in_(partner_ids)
     )

@@ -119,7 +119,7 @@ def _pick(table: dict[int, M], keys: list[int]) -> list[M]:
 
 
 def cards(
-    session: Session, opdrachten: Iterable[Opdracht], scope: Select[Any] | None = None
+    *, session: Session, opdrachten: Iterable[Opdracht], scope: Select[Any] | None = None
 ) -> list[Card]:
     """Cards of ``opdrachten``. ``scope``, the ids of the same opdrachten as a query, lets the
     tags be read with it as a subquery instead of a list of ids (which SQLAlchemy expands
@@ -165,4 +165,4 @@ def semester_cards(
     if wanted:
         where.append(col(Opdracht.status).in_(wanted))
     rows = session.exec(select(Opdracht).where(*where).order_by(Opdracht.title))
-    return cards(session, rows, scope=select(col(Opdracht.id)).where(*where))
+    return cards(session=session, opdrachten=rows, scope=select(col(Opdracht.id)).where(*where))

@@ -37,7 +37,7 @@ def duplicate_opdracht(
 ) -> Opdracht:
     """A draft copy in an intake semester; a copy into a later semester continues the source."""
     source, source_semester = access.load(session, opdracht_id)
-    if not access.can_edit(session, user, source):
+    if not access.can_edit(session=session, user=user, opdracht=source):
         raise Forbidden()
     target = session.get(Semester, semester_id)
     if target is None:
@@ -62,7 +62,7 @@ def duplicate_opdracht(
     )
     after = {**snapshot(session, copy), "source_id": source.id}
     record(
-        session,
+        session=session,
         actor=user,
         action="opdracht.duplicate",
         entity="opdracht",
@@ -107,8 +107,13 @@ def chain(
     later = session.exec(select(Opdracht).where(Opdracht.continues_id == opdracht.id)).all()
     earlier = [o for o in reversed(earlier) if _visible(session, user, o)]
     sizes = _team_sizes(session, [o.id for o in earlier if o.id is not None])
-    links = [ChainLink(c, sizes.get(c.opdracht.id or 0, [])) for c in cards(session, earlier)]
-    return links, cards(session, [o for o in later if _visible(session, user, o)])
+    links = [
+        ChainLink(c, sizes.get(c.opdracht.id or 0, []))
+        for c in cards(session=session, opdrachten=earlier)
+    ]
+    return links, cards(
+        session=session, opdrachten=[o for o in later if _visible(session, user, o)]
+    )
 
 
 def _visible(session: Session, user: User, opdracht: Opdracht) -> bool:

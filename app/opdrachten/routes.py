@@ -126,7 +126,7 @@ def show_opdracht(
 ) -> Response:
     opdracht, semester = access.get_viewable(session=session, user=user, opdracht_id=opdracht_id)
     earlier, later = continuation.chain(session=session, user=user, opdracht=opdracht)
-    can_edit = access.can_edit(session, user, opdracht)
+    can_edit = access.can_edit(session=session, user=user, opdracht=opdracht)
     staff = user.role in (Role.ADMIN, Role.WIJKDOCENT)
     # Its partners and the staff learn why an opdracht got no team; other readers need not.
     told = (

@@ -77,7 +77,7 @@ def pick_semester(*, session: Session, semester_id: int | None) -> Semester | No
             raise NotFound()
         return semester
     intake = session.exec(select(Semester).where(Semester.phase == Phase.INTAKE)).first()
-    return intake or current_semester(session)
+    return intake or current_semester(session=session)
 
 
 def focus_of(*, session: Session, semester: Semester) -> tuple[Theme | None, TargetGroup | None]:
@@ -94,18 +94,20 @@ def list_for_partner(*, session: Session, user: User, semester: Semester) -> lis
     assert semester.id is not None
     ids = access.visible_ids_for_partner(session=session, user=user, semester_id=semester.id)
     stmt = select(Opdracht).where(col(Opdracht.id).in_(ids)).order_by(Opdracht.title)
-    return cards(session, session.exec(stmt))
+    return cards(session=session, opdrachten=session.exec(stmt))
 
 
 def card_of(*, session: Session, opdracht: Opdracht) -> Card:
-    return cards(session, [opdracht])[0]
+    return cards(session=session, opdrachten=[opdracht])[0]
 
 
 def form_options(
     *, session: Session, user: User, semester: Semester, card: Card | None = None
 ) -> Options:
     """The form's choices; the history to continue is that of the opdracht's partners."""
-    owners = partner_ids_of(session, user) if card is None else sorted(card.partner_ids)
+    owners = (
+        partner_ids_of(session=session, user=user) if card is None else sorted(card.partner_ids)
+    )
     return Options(
         themes=list(session.exec(select(Theme).order_by(Theme.name_nl))),
         target_groups=list(session.exec(select(TargetGroup).order_by(TargetGroup.name_nl))),
@@ -123,7 +125,11 @@ def form_options(
             )
         ),
         owners=list(
-            session.exec(select(Partner).where(col(Partner.id).in_(partner_ids_of(session, user))))
+            session.exec(
+                select(Partner).where(
+                    col(Partner.id).in_(partner_ids_of(session=session, user=user))
+                )
+            )
         ),
         history=history_of(session=session, partner_ids=owners, semester=semester),
     )
@@ -144,7 +150,7 @@ def history_of(*, session: Session, partner_ids: list[int], semester: Semester) 
         )
         .order_by(col(Semester.code).desc(), col(Opdracht.title))
     )
-    return cards(session, session.exec(stmt))
+    return cards(session=session, opdrachten=session.exec(stmt))
 
 
 def snapshot(session: Session, opdracht: Opdracht) -> dict[str, Any]:
@@ -202,7 +208,7 @@ def create_opdracht(
     set_links(session=session, opdracht_id=opdracht.id, form=form)
     after = snapshot(session, opdracht)
     record(
-        session,
+        session=session,
         actor=user,
         action="opdracht.create",
         entity="opdracht",
@@ -241,14 +247,14 @@ def update_opdracht(
     if form.errors:
         raise InvalidInput()
     before = snapshot(session, opdracht)
-    if not bump(session, opdracht, _status(submit), version=form.version):
+    if not bump(session=session, opdracht=opdracht, status=_status(submit), version=form.version):
         current = card_of(session=session, opdracht=opdracht)
         raise StaleOpdracht(OpdrachtForm.from_card(current), _last_change(session, opdracht_id))
     for name, value in values.items():
         setattr(opdracht, name, value)
     set_links(session=session, opdracht_id=opdracht_id, form=form)
     record(
-        session,
+        session=session,
         actor=user,
         action="opdracht.update",
         entity="opdracht",
@@ -264,7 +270,7 @@ def update_opdracht(
 
 
 def bump(
-    session: Session, opdracht: Opdracht, status: OpdrachtStatus, *, version: str, **values: Any
+    *, session: Session, opdracht: Opdracht, status: OpdrachtStatus, version: str, **values: Any
 ) -> bool:
     """A change of content or status: a new version, so older forms become stale. Written
     only if the opdracht still has the ``version`` the form showed (one conditional
@@ -289,10 +295,10 @@ def change_status(
         if not form.check_complete():
             raise Incomplete(form)
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    if not bump(session, opdracht, target, version=version):
+    if not bump(session=session, opdracht=opdracht, status=target, version=version):
         raise Conflict(STALE)
     record(
-        session,
+        session=session,
         actor=user,
         action=f"opdracht.{action}",
         entity="opdracht",

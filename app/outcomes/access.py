@@ -74,7 +74,7 @@ def partner_ids(session: Session, user: User) -> set[int]:
     return set(session.exec(stmt))
 
 
-def leerkring_ids(session: Session, user: User) -> set[int]:
+def leerkring_ids(*, session: Session, user: User) -> set[int]:
     stmt = select(LeerkringWijkdocent.leerkring_id).where(LeerkringWijkdocent.user_id == user.id)
     return set(session.exec(stmt))
 
@@ -105,7 +105,8 @@ def load(session: Session, user: User, team_id: int) -> TeamAccess:
         select(TeamOutcome).where(TeamOutcome.published_team_id == team_id)
     ).first()
     is_wd = user.role == Role.WIJKDOCENT and (
-        team.supervisor_id == user.id or (team.leerkring_id in leerkring_ids(session, user))
+        team.supervisor_id == user.id
+        or (team.leerkring_id in leerkring_ids(session=session, user=user))
     )
     found = TeamAccess(
         team=team,

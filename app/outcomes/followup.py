@@ -54,7 +54,7 @@ def follow_up_draft(*, session: Session, user: User, source: Opdracht) -> Opdrac
         form=OpdrachtForm.from_card(card_of(session=session, opdracht=source)),
     )
     record(
-        session,
+        session=session,
         actor=user,
         action="opdracht.follow_up",
         entity="opdracht",

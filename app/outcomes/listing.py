@@ -37,7 +37,7 @@ def _mine(session: Session, user: User, team: PublishedTeam, cache: dict[str, se
 def my_teams(*, session: Session, user: User) -> list[SemesterTeams]:
     """Newest semester first; teams in title order."""
     cache = {
-        "leerkringen": access.leerkring_ids(session, user),
+        "leerkringen": access.leerkring_ids(session=session, user=user),
         "partners": access.partner_ids(session, user),
         "teams": access.team_ids_of_student(session=session, user=user),
     }

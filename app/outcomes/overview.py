@@ -300,7 +300,7 @@ def overview(*, session: Session, filters: Filters) -> Overview:
     )
 
 
-def choices(session: Session) -> dict[str, Any]:
+def choices(*, session: Session) -> dict[str, Any]:
     return {
         "leerkringen": list(session.exec(select(Leerkring).order_by(col(Leerkring.name)))),
         "themes": list(session.exec(select(Theme).order_by(col(Theme.name_nl)))),

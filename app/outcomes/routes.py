@@ -198,7 +198,7 @@ def _filters(request: Request) -> overview.Filters:
 def impact_overview(request: Request, session: SessionDep, user: StaffUser) -> Response:
     """Filters as a plain GET form; htmx swaps only the results."""
     view = overview.overview(session=session, filters=_filters(request))
-    ctx = {"view": view, "charts": impact.charts(view), **overview.choices(session)}
+    ctx = {"view": view, "charts": impact.charts(view), **overview.choices(session=session)}
     ctx["query"] = request.url.query
     return render(request, "outcomes/overview.html", ctx)
 

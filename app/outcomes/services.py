@@ -49,7 +49,7 @@ class TeamPage:
     follow_up: Opdracht | None = None
 
 
-def kinds(session: Session) -> list[DeliverableKind]:
+def kinds(*, session: Session) -> list[DeliverableKind]:
     stmt = select(DeliverableKind).where(col(DeliverableKind.active).is_(True))
     return list(session.exec(stmt.order_by(col(DeliverableKind.sort_order))))
 
@@ -85,7 +85,7 @@ def team_page(*, session: Session, user: User, team_id: int) -> TeamPage:
     if outcome is not None and outcome.follow_up_opdracht_id is not None:
         follow = session.get(Opdracht, outcome.follow_up_opdracht_id)
     effects = effects_of(session=session, leerkring_id=found.team.leerkring_id)
-    return TeamPage(found, outcome, rows, kinds(session), effects, chosen, follow)
+    return TeamPage(found, outcome, rows, kinds(session=session), effects, chosen, follow)
 
 
 def _ensure_outcome(session: Session, found: TeamAccess) -> TeamOutcome:
@@ -134,7 +134,7 @@ def _version(raw: str) -> int:
 
 def _audit(session: Session, user: User, found: TeamAccess, action: str, **after: Any) -> None:
     record(
-        session,
+        session=session,
         actor=user,
         action=action,
         entity="team_outcome",
@@ -158,7 +158,9 @@ def add_deliverable(
     """Record a deliverable; ``InvalidInput`` with messages in ``form.errors``."""
     found = access.load(session, user, team_id)
     _require_recordable(found)
-    kind_id = form.validate({k.id for k in kinds(session) if k.id}, has_file=file is not None)
+    kind_id = form.validate(
+        {k.id for k in kinds(session=session) if k.id}, has_file=file is not None
+    )
     stored = _store_upload(form, file, folder, max_bytes)
     if form.errors or kind_id is None:
         raise InvalidInput()

@@ -26,7 +26,7 @@ class Unreviewed:
 
 def unreviewed(*, session: Session, user: User) -> list[Unreviewed]:
     """Submitted opdrachten of semesters past the intake, in the user's leerkringen."""
-    mine = scope(session, user)
+    mine = scope(session=session, user=user)
     rows = session.exec(
         select(Opdracht, Semester, Partner)
         .join(Semester, col(Semester.id) == Opdracht.semester_id)

@@ -53,16 +53,16 @@ class Queue:
     partners: list[Partner]
 
 
-def scope(session: Session, user: User) -> set[int | None] | None:
+def scope(*, session: Session, user: User) -> set[int | None] | None:
     """The leerkringen a user reviews (None: all): app.memberships.staff_scope."""
-    return staff_scope(session, user)
+    return staff_scope(session=session, user=user)
 
 
 def queue(*, session: Session, user: User, semester_id: int | None, filters: Filters) -> Queue:
     semesters = list(session.exec(select(Semester).order_by(col(Semester.code).desc())))
     semester = next((s for s in semesters if s.id == semester_id), None)
-    semester = semester or current_semester(session)
-    mine = scope(session, user)
+    semester = semester or current_semester(session=session)
+    mine = scope(session=session, user=user)
     leerkringen = session.exec(select(Leerkring).order_by(Leerkring.name)).all()
     found: list[Card] = []
     if semester is not None and semester.id is not None:
@@ -84,7 +84,7 @@ def queue(*, session: Session, user: User, semester_id: int | None, filters: Fil
 
 def get_for_review(*, session: Session, user: User, opdracht_id: int) -> tuple[Opdracht, Semester]:
     opdracht, semester = load(session, opdracht_id)
-    mine = scope(session, user)
+    mine = scope(session=session, user=user)
     if mine is not None and opdracht.leerkring_id not in mine:
         raise Forbidden(lazy("This opdracht belongs to a leerkring you do not review."))
     if opdracht.status not in REVIEWABLE:
@@ -108,11 +108,13 @@ def decide(
     if len(comment) > COMMENT_LIMIT:
         raise InvalidInput(lazy("Use at most %(limit)s characters."), limit=COMMENT_LIMIT)
     before = {"status": str(opdracht.status), "version": opdracht.version}
-    if not bump(session, opdracht, target, version=version, review_comment=comment):
+    if not bump(
+        session=session, opdracht=opdracht, status=target, version=version, review_comment=comment
+    ):
         raise Conflict(STALE)
     after = {"status": str(target), "version": opdracht.version, "comment": comment}
     record(
-        session,
+        session=session,
         actor=user,
         action=f"opdracht.{decision}",
         entity="opdracht",

@@ -71,10 +71,10 @@ class Plan:
     student_id: int = 0
 
 
-def current_state(session: Session, run: MatchRun) -> tuple[SemesterData, RunState]:
+def current_state(*, session: Session, run: MatchRun) -> tuple[SemesterData, RunState]:
     if run.status != RunStatus.SUCCEEDED or not run.is_current:
         raise Conflict(lazy("Only the current run can be adjusted."))
-    semester = semester_or_404(session, run.semester_id)
+    semester = semester_or_404(session=session, semester_id=run.semester_id)
     require_phase(semester, *RUN_PHASES)
     return load_semester(session, semester), load_run(session, run)
 

@@ -64,7 +64,7 @@ class LeerkringGroup:
 
 
 def groups(
-    session: Session, run: MatchRun, user: User, state: RunState | None = None
+    *, session: Session, run: MatchRun, user: User, state: RunState | None = None
 ) -> list[LeerkringGroup]:
     """The current run's formed teams grouped by their opdracht's leerkring (``state``: the
     run's teams when the caller has loaded them already)."""
@@ -96,7 +96,10 @@ def approve(
     run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to approve."))
-    group = next((g for g in groups(session, run, user) if g.leerkring_id == leerkring_id), None)
+    group = next(
+        (g for g in groups(session=session, run=run, user=user) if g.leerkring_id == leerkring_id),
+        None,
+    )
     if group is None:
         raise InvalidInput(lazy("This leerkring has no teams in the current run."))
     if not group.may_approve:
@@ -118,7 +121,7 @@ def approve(
         if not approved:
             raise Conflict(CHANGED_SINCE)
     record(
-        session,
+        session=session,
         actor=user,
         action="run.approve",
         entity="leerkring",
@@ -136,7 +139,9 @@ def publish(*, session: Session, semester: Semester, user: User) -> None:
     run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to publish."))
-    pending = [g.name for g in groups(session, run, user) if g.approved < len(g.teams)]
+    pending = [
+        g.name for g in groups(session=session, run=run, user=user) if g.approved < len(g.teams)
+    ]
     if pending:
         raise Conflict(
             lazy("Not all teams are approved yet: {leerkringen}."), leerkringen=", ".join(pending)
@@ -151,7 +156,7 @@ def publish(*, session: Session, semester: Semester, user: User) -> None:
     sync_publication(session=session, semester=semester)
     mails = send_publication(session=session, semester=semester, run=run)
     record(
-        session,
+        session=session,
         actor=user,
         action="semester.publish",
         entity="semester",
@@ -172,7 +177,7 @@ def reopen(*, session: Session, semester: Semester, user: User, reason: str) -> 
     if not claim(session, semester, expect={"phase": Phase.PUBLISHED}, phase=Phase.REVIEW):
         raise Conflict(PHASE_CHANGED)
     record(
-        session,
+        session=session,
         actor=user,
         action="semester.reopen",
         entity="semester",

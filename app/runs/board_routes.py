@@ -124,7 +124,7 @@ def show_board(request: Request, session: SessionDep, user: StaffUser, run_id: i
     f = BoardFilter.parse(params)
     ctx = _context(session, run, _loaded(session, run, semester), f, parse_id(params.get("pick")))
     record_access(  # staff saw students' data (AVG), as on the run page
-        session,
+        session=session,
         actor=user,
         action="run.board",
         entity="match_run",
@@ -152,7 +152,7 @@ def _outcome_page(
 ) -> Response:
     f = BoardFilter.parse(dict(parse_qsl(back)))
     try:
-        loaded = current_state(session, run)
+        loaded = current_state(session=session, run=run)
         outcome = run_change(loaded)
     except (InvalidInput, Conflict) as exc:
         session.rollback()

@@ -78,7 +78,7 @@ def _team_for(session: Session, state: RunState, dest: Dest) -> int:
         run_id=state.run.id or 0,
         opdracht_id=opdracht_id,
         index=next_index(state, opdracht_id),
-        supervisor_id=supervisors_of(session, [opdracht_id]).get(opdracht_id),
+        supervisor_id=supervisors_of(session=session, opdracht_ids=[opdracht_id]).get(opdracht_id),
     )
     session.add(team)
     session.flush()
@@ -171,7 +171,7 @@ def require_adjust_scope(
     staff_scope), or else every team that student leaves or joins, and every opdracht they are
     banned from or let back into, must belong to a leerkring in it (docs/security.md,
     "Access"). An admin changes anything."""
-    scope = staff_scope(session, user)
+    scope = staff_scope(session=session, user=user)
     if scope is None:
         return
     students = {plan.student_id, *plan.dests, *(s for s, _o in plan.bans | plan.unbans)}
@@ -238,7 +238,7 @@ def commit_plan(
     created = _write(session, data, state, plan, form, user)
     after = _described_after(state, plan, effect, before, created)
     record(
-        session,
+        session=session,
         actor=user,
         action=f"run.{form.action}",
         entity="match_run",
@@ -262,7 +262,7 @@ def apply_change(
     loaded: tuple[SemesterData, RunState] | None = None,
 ) -> Outcome:
     """Plan a change from its form, then check it and save it (``commit_plan``)."""
-    data, state = loaded or current_state(session, run)
+    data, state = loaded or current_state(session=session, run=run)
     plan = plan_change(form, data, state)
     return commit_plan(
         session=session, data=data, state=state, plan=plan, form=form, user=user, preview=preview
@@ -273,7 +273,7 @@ def lock_team(
     *, session: Session, run: MatchRun, team_id: int, version: int, locked: bool, user: User
 ) -> None:
     """Lock (or unlock) every member of a team, so a re-run keeps it as it is."""
-    data, state = current_state(session, run)
+    data, state = current_state(session=session, run=run)
     if team_id not in state.teams:
         raise NotFound()
     members = {m.student_id: state.teams[team_id].id for m in state.members[team_id]}
@@ -284,7 +284,7 @@ def lock_team(
         m.locked = locked
         session.add(m)
     record(
-        session,
+        session=session,
         actor=user,
         action="run.lock_team" if locked else "run.unlock_team",
         entity="team",

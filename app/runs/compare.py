@@ -56,7 +56,7 @@ def _overall(data: SemesterData, state: RunState) -> GroupRow:
 def compare(*, session: Session, a: MatchRun, b: MatchRun) -> Comparison:
     """Compare run ``a`` (before) with run ``b`` (after) of one semester, loading both."""
     _comparable(a, b)
-    data = load_semester(session, semester_or_404(session, a.semester_id))
+    data = load_semester(session, semester_or_404(session=session, semester_id=a.semester_id))
     return comparison(data, load_run(session, a), load_run(session, b))
 
 

@@ -45,7 +45,7 @@ def histogram_chart(chart_id: str, keys: list[str], rows: list[tuple[str, GroupR
 def index_context(
     session: Session, semester: Semester, form: services.StartForm | None = None
 ) -> dict[str, Any]:
-    runs = services.list_runs(session, semester)
+    runs = services.list_runs(session=session, semester=semester)
     users = {u.id: u.name for u in session.exec(select(User).where(User.role != "student"))}
     return {
         "semester": semester,
@@ -62,7 +62,7 @@ def index_context(
 def run_context(session: Session, run: MatchRun) -> dict[str, Any]:
     """The run page: the semester, the run and (for a candidate) the current run are loaded
     once each and passed down."""
-    semester = services.semester_or_404(session, run.semester_id)
+    semester = services.semester_or_404(session=session, semester_id=run.semester_id)
     ctx: dict[str, Any] = {"run": run, "semester": semester, "key_label": key_label}
     ctx["active"] = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     if run.status != RunStatus.SUCCEEDED:
@@ -154,7 +154,7 @@ def student_context(
     form: ChangeForm | None = None,
     outcome: Outcome | None = None,
 ) -> dict[str, Any]:
-    semester = services.semester_or_404(session, run.semester_id)
+    semester = services.semester_or_404(session=session, semester_id=run.semester_id)
     data, state = load_semester(session, semester), load_run(session, run)
     student = data.students.get(student_id)
     if student is None:
@@ -193,7 +193,7 @@ def approvals_context(session: Session, semester: Semester, user: User) -> dict[
     """The approvals page: the semester and the current run are loaded once and passed down."""
     run = current_run(session=session, semester_id=semester.id)
     state = load_run(session, run) if run else None
-    found = groups(session, run, user, state) if run else []
+    found = groups(session=session, run=run, user=user, state=state) if run else []
     data = None
     if run is not None and run.status == RunStatus.SUCCEEDED:
         data = load_semester(session, semester)

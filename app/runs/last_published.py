@@ -35,7 +35,7 @@ class TeamRef:
     index: int
 
 
-def under_review(session: Session, semester: Semester | None) -> bool:
+def under_review(*, session: Session, semester: Semester | None) -> bool:
     """True while a semester that was published is back before publication (reopened)."""
     if semester is None or semester.phase in PUBLISHED_PHASES:
         return False
@@ -65,10 +65,10 @@ def team_of_student(
     team = session.get(PublishedTeam, mine.team_id)
     if team is None or team.deleted_at is not None:
         return None
-    return team, [m for m in members(session, team) if m.student_id != profile.id]
+    return team, [m for m in members(session=session, team=team) if m.student_id != profile.id]
 
 
-def members(session: Session, team: PublishedTeam) -> list[PublishedMember]:
+def members(*, session: Session, team: PublishedTeam) -> list[PublishedMember]:
     return list(
         session.exec(
             select(PublishedMember)
@@ -78,7 +78,7 @@ def members(session: Session, team: PublishedTeam) -> list[PublishedMember]:
     )
 
 
-def semester_of_student(session: Session, profile: StudentProfile) -> Semester | None:
+def semester_of_student(*, session: Session, profile: StudentProfile) -> Semester | None:
     """The newest semester in whose last publication the student has a team."""
     return session.exec(
         select(Semester)

@@ -38,7 +38,7 @@ def opdrachten_with_a_team(*, session: Session, semester: Semester) -> set[int] 
                 .where(Team.run_id == run.id)
             )
         )
-    if last_published.under_review(session, semester):
+    if last_published.under_review(session=session, semester=semester):
         return set(
             session.exec(
                 select(PublishedTeam.opdracht_id).where(
@@ -71,7 +71,7 @@ def without_team(
 
 
 def partner_without_team(
-    session: Session, semester: Semester, partner_ids: list[int]
+    *, session: Session, semester: Semester, partner_ids: list[int]
 ) -> list[tuple[Opdracht, str]]:
     """The partners' own or co-owned opdrachten of the semester that got no team, with why."""
     co = select(OpdrachtCopartner.opdracht_id).where(

@@ -36,7 +36,7 @@ class PublishedTeam:
 
 def visible_run(*, session: Session) -> tuple[Semester | None, MatchRun | None]:
     """The current semester and, once it is published, its current run."""
-    semester = current_semester(session)
+    semester = current_semester(session=session)
     if semester is None or semester.phase not in VISIBLE_PHASES:
         return semester, None
     return semester, current_run(session=session, semester_id=semester.id)
@@ -68,7 +68,7 @@ def partner_teams(
     """Teams on the partner's opdrachten (owned or co-owned); None before publication."""
     semester, run = visible_run(session=session)
     if run is None:
-        if semester is not None and last_published.under_review(session, semester):
+        if semester is not None and last_published.under_review(session=session, semester=semester):
             return semester, _last_published(session, semester, partner_ids)
         return semester, None
     co = select(OpdrachtCopartner.opdracht_id).where(

@@ -37,7 +37,7 @@ router = APIRouter(prefix="/runs", dependencies=[Depends(use_request_language)])
 
 @router.get("", response_class=HTMLResponse)
 def list_runs(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     return render(request, "runs/index.html", contexts.index_context(session, semester))
 
 
@@ -50,7 +50,7 @@ def start_run(
     objective: Annotated[str, Form(max_length=16)] = "",
     minimal_disruption: Annotated[bool, Form()] = False,
 ) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     form = services.StartForm(objective=objective, minimal_disruption=minimal_disruption)
     try:
         run = services.start_run(
@@ -67,14 +67,18 @@ def start_run(
 def compare_runs(
     request: Request, session: SessionDep, user: StaffUser, a: int, b: int
 ) -> Response:
-    cmp = compare(session=session, a=services.get_run(session, a), b=services.get_run(session, b))
+    cmp = compare(
+        session=session,
+        a=services.get_run(session=session, run_id=a),
+        b=services.get_run(session=session, run_id=b),
+    )
     _seen(session, user, "run.compare", "match_run", f"{a},{b}", cmp.b.semester_id)
     return render(request, "runs/compare.html", contexts.comparison_context(cmp))
 
 
 @router.get("/approvals", response_class=HTMLResponse)
 def list_approvals(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     return render(
         request, "runs/approvals.html", contexts.approvals_context(session, semester, user)
     )
@@ -97,7 +101,7 @@ def approve_leerkring(
     token: Annotated[str, Form(max_length=64)] = "",
     acknowledged: Annotated[bool, Form()] = False,
 ) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     try:
         warnings.require_acknowledged(session, semester, leerkring_id, acknowledged)
     except InvalidInput as exc:
@@ -115,7 +119,7 @@ def publish_semester(
     admin: AdminUser,
     acknowledged: Annotated[bool, Form()] = False,
 ) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     try:
         warnings.require_acknowledged(session, semester, None, acknowledged)
     except InvalidInput as exc:
@@ -131,7 +135,7 @@ def reopen_semester(
     admin: AdminUser,
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    semester = services.semester_or_404(session)
+    semester = services.semester_or_404(session=session)
     try:
         approval.reopen(session=session, semester=semester, user=admin, reason=reason)
     except InvalidInput as exc:
@@ -143,7 +147,7 @@ def reopen_semester(
 
 @router.get("/{run_id}", response_class=HTMLResponse)
 def show_run(request: Request, session: SessionDep, user: StaffUser, run_id: int) -> Response:
-    run = services.get_run(session, run_id)
+    run = services.get_run(session=session, run_id=run_id)
     polling = request.headers.get("HX-Target") == "run_progress"
     if polling and run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return Response(status_code=200, headers={"HX-Refresh": "true"})  # finished: show results
@@ -155,7 +159,9 @@ def show_run(request: Request, session: SessionDep, user: StaffUser, run_id: int
 @router.post("/{run_id}/adopt")
 def adopt_run(session: SessionDep, user: AdminUser, run_id: int) -> Response:
     # Admins only: a run covers every leerkring, a wijkdocent answers for their own.
-    services.adopt_run(session=session, run=services.get_run(session, run_id), user=user)
+    services.adopt_run(
+        session=session, run=services.get_run(session=session, run_id=run_id), user=user
+    )
     return see_other(f"/runs/{run_id}", lazy("This run now holds the teams."))
 
 
@@ -168,7 +174,7 @@ def lock_team(
     version: Annotated[int, Form()],
     locked: Annotated[bool, Form()] = False,
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run = services.get_run(session=session, run_id=run_id)
     commit.lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )
@@ -180,7 +186,7 @@ def lock_team(
 def show_student(
     request: Request, session: SessionDep, user: StaffUser, run_id: int, student_id: int
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run = services.get_run(session=session, run_id=run_id)
     ctx = contexts.student_context(session, run, student_id)
     _seen(session, user, "run.view_student", "student", student_id, run.semester_id, run=run_id)
     return render(request, "runs/student.html", ctx)
@@ -202,7 +208,7 @@ def change_student(
     reason: Annotated[str, Form(max_length=500)] = "",
     check: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    run = services.get_run(session, run_id)
+    run = services.get_run(session=session, run_id=run_id)
     form = adjust.ChangeForm(
         action, student_id, from_team, from_version, target, opdracht_id, override, reason
     )
@@ -233,7 +239,7 @@ def _seen(
 ) -> None:
     """Staff saw students' data on this page: in the audit trail."""
     record_access(
-        session,
+        session=session,
         actor=user,
         action=action,
         entity=entity,
@@ -245,8 +251,8 @@ def _seen(
 
 @router.get("/{run_id}/export.{fmt}")
 def export_run(session: SessionDep, user: StaffUser, run_id: int, fmt: str) -> Response:
-    run = services.get_run(session, run_id)
-    semester = services.semester_or_404(session, run.semester_id)
+    run = services.get_run(session=session, run_id=run_id)
+    semester = services.semester_or_404(session=session, semester_id=run.semester_id)
     _seen(session, user, "run.export", "match_run", run.id, semester.id, format=fmt)
     file = exports.export_run(session=session, run=run, semester=semester, fmt=fmt)
     disposition = f'attachment; filename="{file.filename}"'
@@ -261,8 +267,12 @@ teams_router = APIRouter(dependencies=[Depends(use_request_language)])
 
 @teams_router.get("/partner/teams", response_class=HTMLResponse)
 def partner_teams(request: Request, session: SessionDep, user: PartnerUser) -> Response:
-    partner_ids = partner_ids_of(session, user)
+    partner_ids = partner_ids_of(session=session, user=user)
     semester, teams = published.partner_teams(session=session, partner_ids=partner_ids)
-    empty = no_team.partner_without_team(session, semester, partner_ids) if semester else []
+    empty = (
+        no_team.partner_without_team(session=session, semester=semester, partner_ids=partner_ids)
+        if semester
+        else []
+    )
     ctx = {"semester": semester, "teams": teams, "without_team": empty}
     return render(request, "runs/partner_teams.html", ctx)

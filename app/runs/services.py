@@ -33,21 +33,23 @@ class StartForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def semester_or_404(session: Session, semester_id: int | None = None) -> Semester:
-    semester = session.get(Semester, semester_id) if semester_id else current_semester(session)
+def semester_or_404(*, session: Session, semester_id: int | None = None) -> Semester:
+    semester = (
+        session.get(Semester, semester_id) if semester_id else current_semester(session=session)
+    )
     if semester is None:
         raise NotFound(lazy("There is no semester yet."))
     return semester
 
 
-def get_run(session: Session, run_id: int) -> MatchRun:
+def get_run(*, session: Session, run_id: int) -> MatchRun:
     run = session.get(MatchRun, run_id)
     if run is None:
         raise NotFound()
     return run
 
 
-def list_runs(session: Session, semester: Semester) -> list[MatchRun]:
+def list_runs(*, session: Session, semester: Semester) -> list[MatchRun]:
     stmt = select(MatchRun).where(MatchRun.semester_id == semester.id)
     return list(session.exec(stmt.order_by(col(MatchRun.id).desc())))
 
@@ -102,7 +104,7 @@ def _add_queued_run(session: Session, semester: Semester, user: User, run: Match
     except IntegrityError:
         raise Conflict(lazy("A match run for this semester is already in progress.")) from None
     record(
-        session,
+        session=session,
         actor=user,
         action="run.start",
         entity="match_run",
@@ -135,7 +137,7 @@ def _instance(
 
 def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:
     """Make a finished run the semester's current one (the re-run replaces the old teams)."""
-    semester = semester_or_404(session, run.semester_id)
+    semester = semester_or_404(session=session, semester_id=run.semester_id)
     require_phase(semester, *RUN_PHASES)
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(lazy("Only a finished run with teams can become the current run."))
@@ -145,7 +147,7 @@ def adopt_run(*, session: Session, run: MatchRun, user: User) -> None:
     )
     session.exec(update(MatchRun).where(col(MatchRun.id) == run.id).values(is_current=True))
     record(
-        session,
+        session=session,
         actor=user,
         action="run.adopt",
         entity="match_run",

@@ -130,13 +130,15 @@ def _finish_without_teams(factory: SessionFactory, run_id: int, result: Result) 
     )
 
 
-def add_members(session: Session, run: MatchRun, result: Result) -> None:
+def add_members(*, session: Session, run: MatchRun, result: Result) -> None:
     """Team and Member rows for the result (split out so tests can break it halfway)."""
     assert run.id is not None
     instance = run.parameters["instance"]
     ranking = {s["id"]: s["ranking"] for s in instance["students"]}
     locks = {(lk["student"], lk["assignment"]) for lk in instance.get("locks", [])}
-    supervisors = supervisors_of(session, [key_id(t.assignment) for t in result.teams])
+    supervisors = supervisors_of(
+        session=session, opdracht_ids=[key_id(t.assignment) for t in result.teams]
+    )
     for t in result.teams:
         opdracht_id = key_id(t.assignment)
         team = Team(
@@ -172,7 +174,7 @@ def write_result(
     """Store the result in one transaction; a re-run waits as a candidate beside the current."""
     run = session.get(MatchRun, run_id)
     assert run is not None
-    add_members(session, run, result)
+    add_members(session=session, run=run, result=result)
     has_current = current_run(session=session, semester_id=run.semester_id)
     stats = result.to_dict(timings=True)["stats"]
     run.status = RunStatus.SUCCEEDED

@@ -106,7 +106,7 @@ def create_semester(*, session: Session, admin: User, form: SemesterForm) -> Sem
     semester = Semester(**_validated(session, form, None))
     _write(session, form, semester, {})
     record(
-        session,
+        session=session,
         actor=admin,
         action="semester.create",
         entity="semester",
@@ -130,7 +130,7 @@ def update_semester(
         raise Conflict()
     _write(session, form, semester, values)
     record(
-        session,
+        session=session,
         actor=admin,
         action="semester.update",
         entity="semester",
@@ -206,7 +206,7 @@ def _move(
     ):
         raise Conflict(PHASE_CHANGED)
     record(
-        session,
+        session=session,
         actor=admin,
         action=action,
         entity="semester",

@@ -158,7 +158,7 @@ def import_students(
         # with one of these addresses by hand at this moment: nothing is written.
         raise InvalidInput(lazy("Two students in the file swap e-mail addresses.")) from exc
     record(
-        session,
+        session=session,
         actor=actor,
         action="student.import",
         entity="student_profile",

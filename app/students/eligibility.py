@@ -65,13 +65,13 @@ _APPROVED_IDS = select(Opdracht.id, Opdracht.eligible_years, Opdracht.leerkring_
 
 
 def eligible_opdrachten(
-    session: Session, semester: Semester, profile: StudentProfile
+    *, session: Session, semester: Semester, profile: StudentProfile
 ) -> list[Opdracht]:
     rows = session.exec(_APPROVED_ROWS, params={"semester_id": semester.id})
     return [o for o in rows if is_eligible(o, semester, profile)]
 
 
-def eligible_ids(session: Session, semester: Semester, profile: StudentProfile) -> set[int]:
+def eligible_ids(*, session: Session, semester: Semester, profile: StudentProfile) -> set[int]:
     """The ids of ``eligible_opdrachten``, read as three plain columns (no full rows): what a
     ranking save checks against."""
     rows = session.exec(_APPROVED_IDS, params={"semester_id": semester.id})

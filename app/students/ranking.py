@@ -48,7 +48,7 @@ def ranking_semester(session: Session) -> Semester:
     """
     stmt = select(Semester).where(Semester.phase == Phase.RANKING)
     semester = session.exec(stmt.order_by(col(Semester.code).desc())).first()
-    semester = semester or current_semester(session)
+    semester = semester or current_semester(session=session)
     if semester is None:
         raise NotFound(lazy("There is no semester yet."))
     return semester
@@ -136,7 +136,9 @@ class RankingView:
 
 def ranking_view(*, session: Session, user: User, filters: Filters) -> RankingView:
     profile, semester = student_and_semester(session, user)
-    offers = describe(session, eligible_opdrachten(session, semester, profile))
+    offers = describe(
+        session, eligible_opdrachten(session=session, semester=semester, profile=profile)
+    )
     by_id = {offer.id: offer for offer in offers}
     order = stored_order(session, semester, profile)
     choices = [by_id[i] for i in order if i in by_id]
@@ -200,7 +202,7 @@ def put_ranking(
     rows (the unique student-and-rank rows), and the audit event of the change (``note``
     goes beside the new order)."""
     record_now(
-        session,
+        session=session,
         actor=actor,
         action=action,
         entity="student_profile",
@@ -239,7 +241,9 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
     minimum, required = semester.ranking_length()
     require_phase(semester, Phase.RANKING)
     require_before(semester.ranking_deadline, lazy("The ranking deadline has passed."))
-    problems = _check(order, eligible_ids(session, semester, profile), required)
+    problems = _check(
+        order, eligible_ids(session=session, semester=semester, profile=profile), required
+    )
     if problems:
         raise InvalidInput(problems[0], errors=problems, n=required)
     assert semester.id is not None
@@ -256,7 +260,9 @@ def save_ranking(*, session: Session, user: User, order: list[int]) -> Saved:
 def _current(session: Session, user: User) -> list[int]:
     """The stored order without choices that are no longer open (they cannot be kept)."""
     profile, semester = student_and_semester(session, user)
-    eligible = {o.id for o in eligible_opdrachten(session, semester, profile)}
+    eligible = {
+        o.id for o in eligible_opdrachten(session=session, semester=semester, profile=profile)
+    }
     return [i for i in stored_order(session, semester, profile) if i in eligible]
 
 

@@ -193,7 +193,7 @@ def my_team(request: Request, session: SessionDep, student: StudentUser) -> Resp
     profile = ranking.own_profile(session, student)
     semester = team_semester(session, profile) or ranking.ranking_semester(session)
     team = published_team(session, semester, profile)
-    reviewing = under_review(session, semester)
+    reviewing = under_review(session=session, semester=semester)
     ctx = {
         "semester": semester,
         "team": team,

@@ -22,10 +22,10 @@ router = APIRouter(prefix="/students")
 def incomplete(request: Request, session: SessionDep, staff: StaffUser) -> Response:
     semester = ranking_semester(session)
     # Least privilege: a wijkdocent sees the students of their own leerkringen only.
-    mine = staff_scope(session, staff)
+    mine = staff_scope(session=session, user=staff)
     groups = incomplete_rankings(session=session, semester=semester, leerkringen=mine)
     record_access(
-        session,
+        session=session,
         actor=staff,
         action="students.view_incomplete",
         entity="semester",

@@ -71,7 +71,7 @@ def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
         )
         .order_by(col(Semester.code).desc())
     ).first()
-    reopened = last_published.semester_of_student(session, profile)
+    reopened = last_published.semester_of_student(session=session, profile=profile)
     candidates = [s for s in (live, reopened) if s is not None]
     return max(candidates, key=lambda s: s.code) if candidates else None
 
@@ -169,7 +169,7 @@ def _last_published_team(
     session: Session, semester: Semester, profile: StudentProfile
 ) -> TeamView | None:
     """The team as last published, while the semester is reopened for review; else None."""
-    if not last_published.under_review(session, semester):
+    if not last_published.under_review(session=session, semester=semester):
         return None
     found = last_published.team_of_student(session, semester, profile)
     if found is None:

@@ -44,7 +44,7 @@ def _list_page(
 ) -> Response:
     users = services.list_users(session=session, role=role, q=q[:100])
     after = {"role": role[:16], "q": q[:100], "shown": len(users)}
-    record_access(session, actor=admin, action="user.list", entity="user", after=after)
+    record_access(session=session, actor=admin, action="user.list", entity="user", after=after)
     ctx = {"users": users, "roles": list(Role), "role": role, "q": q, "error": error}
     return render(request, "users/list.html", ctx, status=status)
 

@@ -76,7 +76,7 @@ def invite_user(
     if form.role == Role.PARTNER and form.partner_id and user.id:
         session.add(PartnerUser(partner_id=form.partner_id, user_id=user.id))
     record(
-        session,
+        session=session,
         actor=admin,
         action="user.invite",
         entity="user",
@@ -114,7 +114,7 @@ def keep_an_admin(*, session: Session, user: User, active: bool, role: Role, adm
     if any(other != user.id for other in admins):
         return
     record(
-        session,
+        session=session,
         actor=admin,
         action="user.last_admin_refused",
         entity="user",
@@ -136,7 +136,7 @@ def set_active(*, session: Session, user_id: int, active: bool, admin: User) -> 
     user.version += 1
     session.add(user)
     record(
-        session,
+        session=session,
         actor=admin,
         action="user.activate" if active else "user.deactivate",
         entity="user",

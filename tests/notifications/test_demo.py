@@ -103,7 +103,7 @@ def test_publishing_the_demo_mails_everyone_once_and_a_move_only_the_two_teams(d
         everyone = {u.role for u in session.exec(select(User)) if u.email in per_address}
         assert everyone == {Role.STUDENT, Role.PARTNER}
 
-        semester = current_semester(session)
+        semester = current_semester(session=session)
         assert semester is not None
         admin = session.exec(select(User).where(User.role == Role.ADMIN)).one()
         reopen(session=session, semester=semester, user=admin, reason="Een student wisselt")
@@ -123,7 +123,7 @@ def test_publishing_the_demo_mails_everyone_once_and_a_move_only_the_two_teams(d
             reason="Wisselt van team",
         )
         apply_change(session=session, run=run, form=form, user=admin)
-        for group in groups(session, run, admin):
+        for group in groups(session=session, run=run, user=admin):
             if group.approved < len(group.teams):
                 approve(
                     session=session,

@@ -57,8 +57,9 @@ def test_a_crash_halfway_through_writing_leaves_nothing_partial(
     teams_before, members_before = _count(session, Team), _count(session, Member)
     original = worker.add_members
 
-    def crash_after_some_rows(s: Session, run: MatchRun, result) -> None:
-        original(s, run, result)  # the rows are flushed into the transaction ...
+    def crash_after_some_rows(*, session: Session, run: MatchRun, result) -> None:
+        s = session
+        original(session=s, run=run, result=result)  # the rows are flushed into the transaction ...
         assert (
             s.exec(select(func.count()).select_from(Member).where(Member.run_id == run.id)).one()
             > 0

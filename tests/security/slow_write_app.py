@@ -20,8 +20,8 @@ log = logging.getLogger("app.runs.worker")
 _write_members = worker.add_members
 
 
-def _write_members_and_hold(session: Session, run: MatchRun, result: Result) -> None:
-    _write_members(session, run, result)
+def _write_members_and_hold(*, session: Session, run: MatchRun, result: Result) -> None:
+    _write_members(session=session, run=run, result=result)
     log.warning("run %s: %d teams written, %s", run.id, len(result.teams), HOLDING)
     time.sleep(float(os.environ.get("OM_CRASH_HOLD", "120")))
 

@@ -65,7 +65,7 @@ def _size_rules(a: Assignment, team: int, n: int) -> list[V]:
 
 def _programme_rules(a: Assignment, team: int, progs: Counter[str]) -> list[V]:
     """The programme rules a team with these programme counts breaks."""
-    out = []
+    out: list[V] = []
     if a.max_per_programme is not None:
         out.extend(
             V(

@@ -282,6 +282,7 @@ def _team_checks(
     assignments = {a.id: a for a in problem.assignments}
     numbers: Counter[tuple[str, int]] = Counter()
     team_of: dict[str, tuple[str, int]] = {}
+    locks, bans = dict(problem.locks), set(problem.bans)
     for t in data.get("teams", []):
         a = assignments.get(t.get("assignment"))
         members = [m for m in t.get("members", []) if m in students]
@@ -291,7 +292,7 @@ def _team_checks(
         numbers[(a.id, number)] += 1
         team_of.update((m, (a.id, number)) for m in members)
         out.extend(team_rules(a, number, [students[m].programme for m in members]))
-        out.extend(_member_rules(problem, a, [students[m] for m in members]))
+        out.extend(_member_rules(problem, a, [students[m] for m in members], locks, bans))
     out.extend(
         V("team_repeated", assignment=a, team=n, value=c)
         for (a, n), c in sorted(numbers.items())
@@ -300,9 +301,14 @@ def _team_checks(
     return team_of
 
 
-def _member_rules(problem: Problem, a: Assignment, members: Sequence[Student]) -> list[V]:
+def _member_rules(
+    problem: Problem,
+    a: Assignment,
+    members: Sequence[Student],
+    locks: Mapping[str, str],
+    bans: set[tuple[str, str]],
+) -> list[V]:
     """The pair rules each of these members of a team on ``a`` breaks, member by member."""
-    locks, bans = dict(problem.locks), set(problem.bans)
     out = []
     for m in members:
         out.extend(

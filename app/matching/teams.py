@@ -121,7 +121,7 @@ def _pack_exact(
     depth first with identical teams merged; None if none meets the rules (or the search
     exceeds its budget)."""
     search = _ExactSearch(a, y, units)
-    if not search.go(0):
+    if not search.place_from(0):
         return None
     return [sorted(sid for i in t for sid, _ in search.order[i]) for t in search.teams]
 
@@ -160,7 +160,7 @@ class _ExactSearch:
         self.seen.add(key)
         return False
 
-    def go(self, i: int) -> bool:
+    def place_from(self, i: int) -> bool:
         """Place units ``i`` onwards; True when all are placed and every team meets the rules
         (the teams then hold the packing)."""
         if self._pruned(i):
@@ -181,7 +181,7 @@ class _ExactSearch:
             before = state[t]
             state[t], sizes[t] = merged, sizes[t] + size
             self.teams[t].append(i)
-            if self.go(i + 1):
+            if self.place_from(i + 1):
                 return True
             self.teams[t].pop()
             state[t], sizes[t] = before, sizes[t] - size

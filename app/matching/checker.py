@@ -45,7 +45,14 @@ def team_rules(assignment: Assignment, team: int, programmes: Sequence[str]) -> 
     ['programme_too_many assignment=a1 team=1 programme=FT value=2 limit=1', \
 'programme_missing assignment=a1 team=1 programme=VP']
     """
-    a, n, progs = assignment, len(programmes), Counter(programmes)
+    progs = Counter(programmes)
+    return _size_rules(assignment, team, len(programmes)) + _programme_rules(
+        assignment, team, progs
+    )
+
+
+def _size_rules(a: Assignment, team: int, n: int) -> list[V]:
+    """The team number and size rules a team of ``n`` members breaks."""
     out = []
     if not 1 <= team <= a.teams:
         out.append(V("team_number", assignment=a.id, team=team, value=team, limit=a.teams))
@@ -53,6 +60,12 @@ def team_rules(assignment: Assignment, team: int, programmes: Sequence[str]) -> 
         out.append(V("team_too_small", assignment=a.id, team=team, value=n, limit=a.min_size))
     if a.max_size is not None and n > a.max_size:
         out.append(V("team_too_large", assignment=a.id, team=team, value=n, limit=a.max_size))
+    return out
+
+
+def _programme_rules(a: Assignment, team: int, progs: Counter[str]) -> list[V]:
+    """The programme rules a team with these programme counts breaks."""
+    out: list[V] = []
     if a.max_per_programme is not None:
         out.extend(
             V(
@@ -120,9 +133,15 @@ def pair_rules(
     >>> pair_rules(s, a, banned=True, locked=True)
     []
     """
-    s, a = student, assignment
     if locked:
         return []
+    return _unlocked_pair_rules(student, assignment, banned, unranked_allowed)
+
+
+def _unlocked_pair_rules(
+    s: Student, a: Assignment, banned: bool, unranked_allowed: bool
+) -> list[V]:
+    """The ban, year and ranking rules placing ``s`` on ``a`` breaks (no lock to override)."""
     out = []
     if banned:
         out.append(V("banned", student=s.id, assignment=a.id))
@@ -235,13 +254,30 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[Violatio
 'unranked_not_allowed student=s1 assignment=a1', 'objective_mismatch value=5 limit=0']
     """
     data = result.to_dict() if isinstance(result, Result) else result
-    out: list[V] = []
     status = data.get("status")
     if status not in STATUSES:
         return [V("unknown_status", detail=repr(status))]
     if status in ("infeasible", "unknown"):
         return [] if not data.get("teams") else [V("teams_without_solution", detail=status)]
+    return _solution_rules(problem, data)
+
+
+def _solution_rules(problem: Problem, data: Mapping[str, Any]) -> list[V]:
+    """Every rule a result with a solution (status ``optimal`` or ``feasible``) breaks."""
+    out: list[V] = []
     placed = _placement(problem, data, out)
+    team_of = _team_checks(problem, data, out)
+    out.extend(_groups(problem, team_of))
+    out.extend(_placed_rules(problem, placed))
+    out.extend(_totals(problem, data, placed))
+    return out
+
+
+def _team_checks(
+    problem: Problem, data: Mapping[str, Any], out: list[V]
+) -> dict[str, tuple[str, int]]:
+    """Add the team and pair rules of every listed team, then the repeated team numbers, to
+    ``out``; return each member's (assignment, team number)."""
     students = {s.id: s for s in problem.students}
     assignments = {a.id: a for a in problem.assignments}
     numbers: Counter[tuple[str, int]] = Counter()
@@ -256,32 +292,47 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[Violatio
         numbers[(a.id, number)] += 1
         team_of.update((m, (a.id, number)) for m in members)
         out.extend(team_rules(a, number, [students[m].programme for m in members]))
-        for m in members:
-            out.extend(
-                pair_rules(
-                    students[m],
-                    a,
-                    banned=(m, a.id) in bans,
-                    locked=locks.get(m) == a.id,
-                    unranked_allowed=problem.costs.unranked is not None,
-                )
-            )
+        out.extend(_member_rules(problem, a, [students[m] for m in members], locks, bans))
     out.extend(
         V("team_repeated", assignment=a, team=n, value=c)
         for (a, n), c in sorted(numbers.items())
         if c > 1
     )
-    out.extend(_groups(problem, team_of))
-    out.extend(
-        V("lock_broken", student=sid, assignment=aid)
-        for sid, aid in sorted(locks.items())
-        if placed.get(sid) != aid
-    )
-    if problem.costs.unplaced is None:
+    return team_of
+
+
+def _member_rules(
+    problem: Problem,
+    a: Assignment,
+    members: Sequence[Student],
+    locks: Mapping[str, str],
+    bans: set[tuple[str, str]],
+) -> list[V]:
+    """The pair rules each of these members of a team on ``a`` breaks, member by member."""
+    out = []
+    for m in members:
         out.extend(
-            V("unplaced_not_allowed", student=sid) for sid in sorted(set(students) - set(placed))
+            pair_rules(
+                m,
+                a,
+                banned=(m.id, a.id) in bans,
+                locked=locks.get(m.id) == a.id,
+                unranked_allowed=problem.costs.unranked is not None,
+            )
         )
-    out.extend(_totals(problem, data, placed))
+    return out
+
+
+def _placed_rules(problem: Problem, placed: Mapping[str, str]) -> list[V]:
+    """Broken locks, then students left unplaced when the costs forbid it."""
+    out = [
+        V("lock_broken", student=sid, assignment=aid)
+        for sid, aid in sorted(dict(problem.locks).items())
+        if placed.get(sid) != aid
+    ]
+    if problem.costs.unplaced is None:
+        students = {s.id for s in problem.students}
+        out.extend(V("unplaced_not_allowed", student=sid) for sid in sorted(students - set(placed)))
     return out
 
 

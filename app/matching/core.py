@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.cuts import separate
-from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram, solve_mip
+from app.matching.highs import INFEASIBLE, OPTIMAL, LinearProgram, MixedIntegerResult, solve_mip
 from app.matching.model import BoolArray, FloatArray, IntArray, Model
 
 _INT_TOL = 1e-6
@@ -421,6 +421,14 @@ def _milp_on(
         time_limit=_MILP_TIME_SHARE * remaining,
         start=None if start is None else start[free],
     )
+    return _lift(model, c, free, fixed_z, res)
+
+
+def _lift(
+    model: Model, c: FloatArray, free: BoolArray, fixed_z: FloatArray, res: MixedIntegerResult
+) -> Outcome:
+    """The outcome of the restricted MILP ``res`` over the full model: its solution put
+    back among the fixed columns, its bound raised by their cost."""
     if res.status == INFEASIBLE:
         return Outcome("infeasible")
     fixed_cost = float(c @ fixed_z)

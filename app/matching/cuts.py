@@ -76,21 +76,13 @@ def _residual(
     q = np.floor(y + 1e-9)
     f = y - q
     cap = model.prog_max if by_programme else model.team_max
-    # Only a y strictly between two integers >= 1 can be cut (q = 0 is x <= y's job).
-    open_ = (model.y_col >= 0) & (q >= 1) & (f > 1e-6) & (f < 1 - 1e-6)
-    pa = model.pa
-    cand = np.nonzero(open_[pa] & (x > f[pa] + 1e-9))[0].astype(np.int64)
     empty = sp.csr_matrix((0, model.n)), np.zeros(0)
+    cand = _candidates(model, x, q, f)
     if len(cand) == 0:
         return empty
-    n_p = max(len(model.index.progs), 1)
-    key = pa[cand] * n_p + model.index.prog[model.ps[cand]] if by_programme else pa[cand]
-    order = np.lexsort((cand, -x[cand], key))  # by group, largest x first, then column
-    cand, key = cand[order], key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    group = np.cumsum(np.r_[False, key[1:] != key[:-1]])
+    cand, starts, group = _grouped(model, x, cand, by_programme=by_programme)
     size = np.arange(len(cand)) - starts[group] + 1  # |S| when S is the group's top `size`
-    a = pa[cand]
+    a = model.pa[cand]
     gain = np.cumsum(x[cand] - f[a])
     gain -= np.r_[0.0, gain][starts[group]]
     c, qa, fa = cap[a], q[a], f[a]
@@ -104,18 +96,50 @@ def _residual(
     best = _group_argmax(score, group, len(starts))
     best = best[np.isfinite(score[best])]
     members = [cand[starts[group[b]] : b + 1] for b in best.tolist()]
+    return _cut_rows(model, members, a[best], r[best], (c[best] - r[best]) * qa[best])
+
+
+def _candidates(model: Model, x: FloatArray, q: FloatArray, f: FloatArray) -> IntArray:
+    """The x columns that can be in a cut: their y lies strictly between two integers >= 1
+    and x exceeds the fraction of that y."""
+    # Only a y strictly between two integers >= 1 can be cut (q = 0 is x <= y's job).
+    open_ = (model.y_col >= 0) & (q >= 1) & (f > 1e-6) & (f < 1 - 1e-6)
+    pa = model.pa
+    return np.nonzero(open_[pa] & (x > f[pa] + 1e-9))[0].astype(np.int64)
+
+
+def _grouped(
+    model: Model, x: FloatArray, cand: IntArray, *, by_programme: bool
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The candidates sorted by group (assignment, or assignment and programme), largest x
+    first, then column; with each group's first position and each candidate's group."""
+    pa = model.pa
+    n_p = max(len(model.index.progs), 1)
+    key = pa[cand] * n_p + model.index.prog[model.ps[cand]] if by_programme else pa[cand]
+    order = np.lexsort((cand, -x[cand], key))  # by group, largest x first, then column
+    cand, key = cand[order], key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    group = np.cumsum(np.r_[False, key[1:] != key[:-1]])
+    return cand, starts, group
+
+
+def _cut_rows(
+    model: Model,
+    members: list[IntArray],
+    aids: IntArray,
+    r: IntArray | FloatArray,
+    rhs: FloatArray,
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """One cut row per member set: sum of its x minus ``r`` times its y, at most ``rhs``."""
     lens = np.array([len(m) for m in members], dtype=np.int64)
-    ycols = model.y_col[a[best]]
-    rows = np.repeat(np.arange(len(best), dtype=np.int64), lens + 1)
+    ycols = model.y_col[aids]
+    rows = np.repeat(np.arange(len(members), dtype=np.int64), lens + 1)
     cols = np.concatenate([np.r_[m, y] for m, y in zip(members, ycols.tolist(), strict=True)])
     vals = np.concatenate(
-        [
-            np.r_[np.ones(len(m)), -float(rr)]
-            for m, rr in zip(members, r[best].tolist(), strict=True)
-        ]
+        [np.r_[np.ones(len(m)), -float(rr)] for m, rr in zip(members, r.tolist(), strict=True)]
     )
-    rhs = ((c[best] - r[best]) * qa[best]).astype(np.float64)
-    return sp.csr_matrix((vals, (rows, cols)), shape=(len(best), model.n)), rhs
+    shape = (len(members), model.n)
+    return sp.csr_matrix((vals, (rows, cols)), shape=shape), rhs.astype(np.float64)
 
 
 def _group_argmax(score: FloatArray, group: IntArray, n_groups: int) -> IntArray:

@@ -51,10 +51,20 @@ def _candidates(model: Model, problem: Problem) -> dict[str, Counter[str]]:
 def _assignment_conflicts(
     a: Assignment, forced: list[str], cand: Counter[str], prog: dict[str, str]
 ) -> list[Explanation]:
-    msgs = []
+    """What makes ``a`` impossible on its own: the students ``forced`` onto it (locked
+    there, or with nowhere else to go) against its capacity, and its candidates (programme
+    counts ``cand``) against its team rules."""
     at: dict[str, Param] = {"assignment": a.id, "students": forced}
     if a.teams <= 0:
         return [explanation("forced_on_closed", **at)]
+    return _forced_conflicts(a, forced, prog, at) + _candidate_conflicts(a, cand, at)
+
+
+def _forced_conflicts(
+    a: Assignment, forced: list[str], prog: dict[str, str], at: dict[str, Param]
+) -> list[Explanation]:
+    """More forced students than ``a`` has places, in all or per programme."""
+    msgs = []
     fp = Counter(prog[s] for s in forced)
     if a.max_size is not None and len(forced) > a.max_size * a.teams:
         msgs.append(
@@ -75,6 +85,14 @@ def _assignment_conflicts(
                         teams=a.teams,
                     )
                 )
+    return msgs
+
+
+def _candidate_conflicts(
+    a: Assignment, cand: Counter[str], at: dict[str, Param]
+) -> list[Explanation]:
+    """Too few candidates for ``a``'s team rules: a required programme, size or spread."""
+    msgs = []
     for p in a.required_programmes:
         if cand.get(p, 0) == 0:
             msgs.append(explanation("required_without_candidate", **at, programme=p))

@@ -148,8 +148,14 @@ def _reason(
     blocked = state.join(b.id, (s.programme,))
     if blocked:
         return blocked
+    return _stay_reason(current, (s.programme,), state)
+
+
+def _stay_reason(current: str | None, progs: tuple[str, ...], state: _Teams) -> Explanation:
+    """``needed`` when a rule of ``current`` keeps students of these programmes there, else
+    ``no_gain`` (the move is open but would not lower the cost)."""
     if current is not None:
-        kept = state.leave(current, (s.programme,))
+        kept = state.leave(current, progs)
         if kept:
             return explanation("needed", current=current, **_rule(state.by_id[current], kept))
     return explanation("no_gain")
@@ -165,6 +171,25 @@ def _group_reason(
     banned: set[tuple[str, str]],
 ) -> Explanation:
     """Why the group of ``s`` is not on ``b`` together (``b`` is open to ``s`` alone)."""
+    closed = _member_closed(problem, s, group, b, banned)
+    if closed is not None:
+        return closed
+    programme = {t.id: t.programme for t in problem.students}
+    progs = tuple(sorted(programme[m] for m in group.members))
+    too_big = _group_too_big(b, progs)
+    if too_big is not None:
+        return too_big
+    blocked = state.join(b.id, progs)
+    if blocked:
+        return _group_room(b, progs, blocked, state)
+    return _stay_reason(current, progs, state)
+
+
+def _member_closed(
+    problem: Problem, s: Student, group: Group, b: Assignment, banned: set[tuple[str, str]]
+) -> Explanation | None:
+    """``group_closed`` for the first other member of the group ``b`` is closed to (banned,
+    closed, years, locked elsewhere or unranked where that is forbidden); None if none is."""
     students = {t.id: t for t in problem.students}
     locks = dict(problem.locks)
     for m in group.members:
@@ -176,7 +201,11 @@ def _group_reason(
             closed = explanation("unranked")
         if closed is not None and m != s.id:
             return explanation("group_closed", member=m, closed=closed.code)
-    progs = tuple(sorted(students[m].programme for m in group.members))
+    return None
+
+
+def _group_too_big(b: Assignment, progs: tuple[str, ...]) -> Explanation | None:
+    """``group_too_big`` when a group of these programmes cannot fit in one team of ``b``."""
     top = max(Counter(progs).values())
     if (b.max_size is not None and len(progs) > b.max_size) or (
         b.max_per_programme is not None and top > b.max_per_programme
@@ -187,25 +216,26 @@ def _group_reason(
             max_size=b.max_size,
             max_per_programme=b.max_per_programme,
         )
-    blocked = state.join(b.id, progs)
-    if blocked:
-        room = next(
-            (
-                k
-                for k in range(len(progs) - 1, 0, -1)
-                if any(state.join(b.id, c) is None for c in set(combinations(progs, k)))
-            ),
-            0,
-        )
-        return Explanation(
-            "group_room",
-            {"room": room, "size": len(progs), "blocked": blocked.code, **blocked.params},
-        )
-    if current is not None:
-        kept = state.leave(current, progs)
-        if kept:
-            return explanation("needed", current=current, **_rule(state.by_id[current], kept))
-    return explanation("no_gain")
+    return None
+
+
+def _group_room(
+    b: Assignment, progs: tuple[str, ...], blocked: Explanation, state: _Teams
+) -> Explanation:
+    """``group_room``: how many of the group ``b`` could still take (the largest part of it
+    that could join), beside the reason the whole group is ``blocked``."""
+    room = next(
+        (
+            k
+            for k in range(len(progs) - 1, 0, -1)
+            if any(state.join(b.id, c) is None for c in set(combinations(progs, k)))
+        ),
+        0,
+    )
+    return Explanation(
+        "group_room",
+        {"room": room, "size": len(progs), "blocked": blocked.code, **blocked.params},
+    )
 
 
 def _at(choice: int, assignment: str, why: Explanation) -> Explanation:
@@ -246,23 +276,42 @@ def explain(
         if s.id in locks:
             out[s.id] = explanation("locked", assignment=locks[s.id])
             continue
-        params: dict[str, Param]
-        if current is None:
-            code, params = "unplaced", {}
-        elif current in s.ranking:
-            params = {"choice": s.ranking.index(current) + 1, "assignment": current}
-            code = "choice"
-        else:
-            code, params = "unranked", {"assignment": current}
-        higher = s.ranking if current not in s.ranking else s.ranking[: s.ranking.index(current)]
         group = group_of.get(s.id)
-        if group is not None:
-            params.update(group=group.id, size=len(group.members))
-        reasons = []
-        for i, b in enumerate(higher):
-            why = _reason(s, state.by_id[b], current, state, banned, group is not None)
-            if group is not None and why.code == "alone":
-                why = _group_reason(problem, s, group, state.by_id[b], current, state, banned)
-            reasons.append(_at(i + 1, b, why))
-        out[s.id] = Explanation(code, params, tuple(reasons))
+        code, params = _where(s, current, group)
+        out[s.id] = Explanation(code, params, _reasons(problem, s, group, current, state, banned))
     return out
+
+
+def _where(s: Student, current: str | None, group: Group | None) -> tuple[str, dict[str, Param]]:
+    """The code and parameters of where ``s`` ended up: ``unplaced``, ``choice`` or
+    ``unranked``, with the group's id and size when ``s`` is in one."""
+    params: dict[str, Param]
+    if current is None:
+        code, params = "unplaced", {}
+    elif current in s.ranking:
+        params = {"choice": s.ranking.index(current) + 1, "assignment": current}
+        code = "choice"
+    else:
+        code, params = "unranked", {"assignment": current}
+    if group is not None:
+        params.update(group=group.id, size=len(group.members))
+    return code, params
+
+
+def _reasons(
+    problem: Problem,
+    s: Student,
+    group: Group | None,
+    current: str | None,
+    state: _Teams,
+    banned: set[tuple[str, str]],
+) -> tuple[Explanation, ...]:
+    """One reason per choice ``s`` ranked above ``current``, each with its choice number."""
+    higher = s.ranking if current not in s.ranking else s.ranking[: s.ranking.index(current)]
+    reasons = []
+    for i, b in enumerate(higher):
+        why = _reason(s, state.by_id[b], current, state, banned, group is not None)
+        if group is not None and why.code == "alone":
+            why = _group_reason(problem, s, group, state.by_id[b], current, state, banned)
+        reasons.append(_at(i + 1, b, why))
+    return tuple(reasons)

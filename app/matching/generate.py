@@ -97,20 +97,7 @@ def generate(students: int, seed: int, groups: float = 0.0) -> dict[str, Any]:
     """
     rng = np.random.default_rng(seed)
     assignments = _assignments(rng, students)
-    programme = rng.choice(len(PROGRAMMES), size=students, p=_SHARE)
-    years = rng.choice([1, 2, 3, 4], size=students, p=[0.1, 0.35, 0.3, 0.25])
-    ranks = _rankings(rng, students, len(assignments), programme)
-    width = len(str(students))
-    aids = [a["id"] for a in assignments]
-    out_students = [
-        {
-            "id": f"s{i + 1:0{width}d}",
-            "programme": PROGRAMMES[int(programme[i])],
-            "year": int(years[i]),
-            "ranking": [aids[j] for j in ranks[i]],
-        }
-        for i in range(students)
-    ]
+    out_students = _students(rng, students, [a["id"] for a in assignments])
     out: dict[str, Any] = {
         "students": out_students,
         "assignments": assignments,
@@ -121,3 +108,21 @@ def generate(students: int, seed: int, groups: float = 0.0) -> dict[str, Any]:
     if groups > 0:
         out["groups"] = _groups(np.random.default_rng([seed, 1]), out_students, groups)
     return out
+
+
+def _students(rng: np.random.Generator, students: int, aids: list[str]) -> list[dict[str, Any]]:
+    """``students`` random students (programme, year, ranking of assignments ``aids``), with
+    ids padded to one width so they sort in number order."""
+    programme = rng.choice(len(PROGRAMMES), size=students, p=_SHARE)
+    years = rng.choice([1, 2, 3, 4], size=students, p=[0.1, 0.35, 0.3, 0.25])
+    ranks = _rankings(rng, students, len(aids), programme)
+    width = len(str(students))
+    return [
+        {
+            "id": f"s{i + 1:0{width}d}",
+            "programme": PROGRAMMES[int(programme[i])],
+            "year": int(years[i]),
+            "ranking": [aids[j] for j in ranks[i]],
+        }
+        for i in range(students)
+    ]

@@ -319,6 +319,22 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     """
     errors = _Errors()
     d = _obj(data, "instance", errors)
+    students, assignments, costs = _records(d, errors)
+    sids, aids = {s.id for s in students}, {a.id for a in assignments}
+    locks, bans = _locks_and_bans(d, sids, aids, errors)
+    objective = _objective(d.get("objective", "sum"), errors)
+    previous = _previous(d.get("previous"), errors)
+    groups = tuple(sorted(_groups(d.get("groups"), sids, errors), key=lambda g: g.id))
+    if errors.messages:
+        raise ProblemError(errors.messages)
+    return Problem(students, assignments, locks, bans, costs, objective, previous, groups)
+
+
+def _records(
+    d: Mapping[str, Any], errors: _Errors
+) -> tuple[tuple[Student, ...], tuple[Assignment, ...], Costs]:
+    """The students and assignments (each checked for repeated ids, sorted by id) and the
+    costs, with the students' rankings checked against both."""
     students = [
         _student(s, i, errors) for i, s in enumerate(_list(d.get("students"), "students", errors))
     ]
@@ -328,28 +344,31 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     ]
     longest = max((len(s.ranking) for s in students), default=0)
     costs = _costs(d.get("costs"), longest, errors)
-    sids, aids = [s.id for s in students], [a.id for a in assignments]
-    _duplicates(sids, "student", errors)
+    aids = [a.id for a in assignments]
+    _duplicates([s.id for s in students], "student", errors)
     _duplicates(aids, "assignment", errors)
     _check_rankings(students, set(aids), costs, errors)
+    return (
+        tuple(sorted(students, key=lambda s: s.id)),
+        tuple(sorted(assignments, key=lambda a: a.id)),
+        costs,
+    )
+
+
+def _locks_and_bans(
+    d: Mapping[str, Any], sids: set[str], aids: set[str], errors: _Errors
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The locks and bans, each checked against the known ids and each other, as sorted
+    pairs without repeats."""
     locks, bans = _pairs(d.get("locks"), "lock", errors), _pairs(d.get("bans"), "ban", errors)
-    _check_pairs(locks, "lock", set(sids), set(aids), errors)
-    _check_pairs(bans, "ban", set(sids), set(aids), errors)
+    _check_pairs(locks, "lock", sids, aids, errors)
+    _check_pairs(bans, "ban", sids, aids, errors)
     _check_locks(locks, bans, errors)
-    objective = d.get("objective", "sum")
+    return tuple(sorted(set(locks))), tuple(sorted(set(bans)))
+
+
+def _objective(objective: Any, errors: _Errors) -> str:
+    """The objective's name, with an error when it is not one of ``OBJECTIVES``."""
     if objective not in OBJECTIVES:
         errors.add(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    previous = _previous(d.get("previous"), errors)
-    groups = _groups(d.get("groups"), set(sids), errors)
-    if errors.messages:
-        raise ProblemError(errors.messages)
-    return Problem(
-        students=tuple(sorted(students, key=lambda s: s.id)),
-        assignments=tuple(sorted(assignments, key=lambda a: a.id)),
-        locks=tuple(sorted(set(locks))),
-        bans=tuple(sorted(set(bans))),
-        costs=costs,
-        objective=str(objective),
-        previous=previous,
-        groups=tuple(sorted(groups, key=lambda g: g.id)),
-    )
+    return str(objective)

@@ -36,12 +36,7 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
     k = len(problem.costs.rank)
     cat = _categories(model, k)
     accept = _formable(problem, model)
-    if problem.objective == "greedy":
-        # Most first choices, then most second choices, ..., then most unranked placements.
-        stages = [(c, -1.0) for c in range(1, k + 2)]
-    else:
-        # Fewest unplaced, then fewest unranked, then fewest at rank K, K-1, ..., 2.
-        stages = [(c, 1.0) for c in range(k + 2, 1, -1)]
+    stages = _stages(problem.objective, k)
     relaxation = Relaxation(model) if model.n else None
     timings: dict[str, float] = {}
     cost = model.base_cost()
@@ -59,17 +54,35 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
             outcome.timings, outcome.bound = timings, None
             return outcome
         if relaxation is not None:
-            # Keep the count reached: at least it (greedy) or at most it (generous).
-            reached = np.array([float(round(mask @ outcome.z))])
-            inf = np.array([np.inf])
-            lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
-            relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
-            # Columns that every solution keeping that count has at their LP value.
-            relaxation.fix(*settled(model, outcome))
+            _keep_count(model, relaxation, mask, sign, outcome)
     outcome = minimise(model, cost, relaxation, deadline, accept)
     _merge(timings, outcome.timings)
     outcome.timings = timings
     return outcome
+
+
+def _stages(objective: str, k: int) -> list[tuple[int, float]]:
+    """The profile's stages in order, as (category, sign of its count in the objective)."""
+    if objective == "greedy":
+        # Most first choices, then most second choices, ..., then most unranked placements.
+        return [(c, -1.0) for c in range(1, k + 2)]
+    # Fewest unplaced, then fewest unranked, then fewest at rank K, K-1, ..., 2.
+    return [(c, 1.0) for c in range(k + 2, 1, -1)]
+
+
+def _keep_count(
+    model: Model, relaxation: Relaxation, mask: FloatArray, sign: float, outcome: Outcome
+) -> None:
+    """Add the row that keeps the count a stage reached to ``relaxation``, and fix what
+    that settles."""
+    assert outcome.z is not None
+    # Keep the count reached: at least it (greedy) or at most it (generous).
+    reached = np.array([float(round(float(mask @ outcome.z)))])
+    inf = np.array([np.inf])
+    lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
+    relaxation.add_rows(sp.csr_matrix(mask), lo, hi)
+    # Columns that every solution keeping that count has at their LP value.
+    relaxation.fix(*settled(model, outcome))
 
 
 def _tie_weight(model: Model, cost: FloatArray) -> float:
@@ -102,23 +115,13 @@ def _formable(problem: Problem, model: Model) -> Accept:
         out = z.copy()
         head = model.n_x + model.n_u
         out[:head] = np.round(out[:head])
-        teams = np.zeros(len(arr), dtype=np.int64)
         chosen = np.nonzero(out[: model.n_x] > 0.5)[0]
         pa = model.pa[chosen]
         prog = model.index.prog[model.ps[chosen]]
         counts = np.bincount(pa * n_p + prog, minlength=len(arr) * n_p).reshape(len(arr), n_p)
-        progs = model.index.progs
-        for a in np.unique(pa).tolist():
-            tally = {progs[k]: int(v) for k, v in enumerate(counts[a].tolist()) if v}
-            y = team_count(arr[a], sum(tally.values()), tally)
-            if y is None:
-                return None
-            if arr[a].teams > 1 and in_group[model.ps[chosen[pa == a]]].any():
-                dealt = _deal_one(problem, model, a, model.ps[chosen[pa == a]], group_of)
-                if dealt is None:
-                    return None
-                y = len(dealt)
-            teams[a] = y
+        teams = _team_numbers(problem, model, chosen, counts, in_group, group_of)
+        if teams is None:
+            return None
         out[model.y_col[y_of]] = teams[y_of]
         # Programmes counted towards min_programmes: min(members, teams) each.
         wa = model.w_key // n_p
@@ -126,6 +129,34 @@ def _formable(problem: Problem, model: Model) -> Accept:
         return out
 
     return accept
+
+
+def _team_numbers(
+    problem: Problem,
+    model: Model,
+    chosen: IntArray,
+    counts: IntArray,
+    in_group: np.ndarray,
+    group_of: dict[str, str],
+) -> IntArray | None:
+    """Teams per assignment for the chosen x columns (programme counts per assignment in
+    ``counts``); None when some assignment cannot deal its members into teams."""
+    arr = problem.assignments
+    progs = model.index.progs
+    pa = model.pa[chosen]
+    teams = np.zeros(len(arr), dtype=np.int64)
+    for a in np.unique(pa).tolist():
+        tally = {progs[k]: int(v) for k, v in enumerate(counts[a].tolist()) if v}
+        y = team_count(arr[a], sum(tally.values()), tally)
+        if y is None:
+            return None
+        if arr[a].teams > 1 and in_group[model.ps[chosen[pa == a]]].any():
+            dealt = _deal_one(problem, model, a, model.ps[chosen[pa == a]], group_of)
+            if dealt is None:
+                return None
+            y = len(dealt)
+        teams[a] = y
+    return teams
 
 
 def _deal_one(

@@ -120,51 +120,72 @@ def _pack_exact(
     """Every way of putting the units (a group, or one student) into ``y`` teams, searched
     depth first with identical teams merged; None if none meets the rules (or the search
     exceeds its budget)."""
-    order = sorted(units, key=lambda u: (-len(u), sorted(p for _, p in u), u[0][0]))
-    tallies = [Counter(p for _, p in u) for u in order]
-    left = [0] * (len(order) + 1)
-    for i in range(len(order) - 1, -1, -1):
-        left[i] = left[i + 1] + len(order[i])
-    teams: list[list[int]] = [[] for _ in range(y)]
-    state: list[Counter[str]] = [Counter() for _ in range(y)]
-    sizes = [0] * y
-    seen: set[tuple[int, tuple[tuple[int, tuple[tuple[str, int], ...]], ...]]] = set()
-    budget = [_PACK_NODES]
+    search = _ExactSearch(a, y, units)
+    if not search.place_from(0):
+        return None
+    return [sorted(sid for i in t for sid, _ in search.order[i]) for t in search.teams]
 
-    def go(i: int) -> bool:
-        budget[0] -= 1
-        if budget[0] < 0:
+
+class _ExactSearch:
+    """The state of :func:`_pack_exact`'s depth-first search: the units in search order, the
+    teams built so far (unit indexes, sizes and programme counts) and the states seen."""
+
+    def __init__(self, a: Assignment, y: int, units: Sequence[Sequence[tuple[str, str]]]) -> None:
+        self.a, self.y = a, y
+        self.order = sorted(units, key=lambda u: (-len(u), sorted(p for _, p in u), u[0][0]))
+        self.tallies = [Counter(p for _, p in u) for u in self.order]
+        self.left = [0] * (len(self.order) + 1)  # members in the units from i on
+        for i in range(len(self.order) - 1, -1, -1):
+            self.left[i] = self.left[i + 1] + len(self.order[i])
+        self.teams: list[list[int]] = [[] for _ in range(y)]
+        self.state: list[Counter[str]] = [Counter() for _ in range(y)]
+        self.sizes = [0] * y
+        self.seen: set[tuple[int, tuple[tuple[int, tuple[tuple[str, int], ...]], ...]]] = set()
+        self.budget = _PACK_NODES
+
+    def _pruned(self, i: int) -> bool:
+        """Whether the search stops before unit ``i``: budget spent, too few members left to
+        fill the teams, or these teams (in any order) were reached before."""
+        self.budget -= 1
+        if self.budget < 0:
+            return True
+        if sum(max(0, self.a.min_size - n) for n in self.sizes) > self.left[i]:
+            return True
+        if i == len(self.order):
             return False
-        if sum(max(0, a.min_size - n) for n in sizes) > left[i]:
-            return False
-        if i == len(order):
-            return all(aggregate_ok(a, 1, n, c) for n, c in zip(sizes, state, strict=True))
-        pairs = zip(sizes, state, strict=True)
+        pairs = zip(self.sizes, self.state, strict=True)
         key = (i, tuple(sorted((n, tuple(sorted(c.items()))) for n, c in pairs)))
-        if key in seen:
+        if key in self.seen:
+            return True
+        self.seen.add(key)
+        return False
+
+    def place_from(self, i: int) -> bool:
+        """Place units ``i`` onwards; True when all are placed and every team meets the rules
+        (the teams then hold the packing)."""
+        if self._pruned(i):
             return False
-        seen.add(key)
+        if i == len(self.order):
+            pairs = zip(self.sizes, self.state, strict=True)
+            return all(aggregate_ok(self.a, 1, n, c) for n, c in pairs)
+        state, sizes, size = self.state, self.sizes, len(self.order[i])
         tried: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
-        for t in range(y):
+        for t in range(self.y):
             here = (sizes[t], tuple(sorted(state[t].items())))
             if here in tried:
                 continue  # an identical team was tried already
             tried.add(here)
-            merged = state[t] + tallies[i]
-            if not _fits(a, sizes[t] + len(order[i]), merged):
+            merged = state[t] + self.tallies[i]
+            if not _fits(self.a, sizes[t] + size, merged):
                 continue
             before = state[t]
-            state[t], sizes[t] = merged, sizes[t] + len(order[i])
-            teams[t].append(i)
-            if go(i + 1):
+            state[t], sizes[t] = merged, sizes[t] + size
+            self.teams[t].append(i)
+            if self.place_from(i + 1):
                 return True
-            teams[t].pop()
-            state[t], sizes[t] = before, sizes[t] - len(order[i])
+            self.teams[t].pop()
+            state[t], sizes[t] = before, sizes[t] - size
         return False
-
-    if not go(0):
-        return None
-    return [sorted(sid for i in t for sid, _ in order[i]) for t in teams]
 
 
 def deal_together(

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.audit import record_access
 from app.auth.deps import StaffUser, StudentUser
 from app.db import SessionDep
 from app.errors import NotFound
+from app.forms import see_other
 from app.groups import queries, services
 from app.groups.errors import GroupRefused
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import Semester
 from app.parsing import parse_id
 from app.semesters import current_semester
@@ -53,9 +53,7 @@ def my_group(request: Request, session: SessionDep, student: StudentUser) -> Res
 
 
 def _done(message: str, to: str = GROUP) -> Response:
-    response = RedirectResponse(to, status_code=303)
-    flash(response, message)
-    return response
+    return see_other(to, message)
 
 
 def _attempt(

@@ -10,16 +10,16 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from app.audit import record_access
 from app.auth.deps import StaffUser
 from app.db import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import see_other
 from app.i18n import gettext as _
 from app.i18n import lazy, use_request_language
-from app.middleware import flash
 from app.models import MatchRun, RunStatus, Semester, Team
 from app.parsing import parse_id
 from app.runs import commit, services
@@ -160,9 +160,7 @@ def _outcome_page(
         ctx["refusal"] = exc.translated()
         return render(request, "runs/board.html", ctx, status=exc.status_code)
     if outcome.saved:
-        response = RedirectResponse(_back(run.id or 0, back) + "#board_top", status_code=303)
-        flash(response, lazy("The change is saved."))
-        return response
+        return see_other(_back(run.id or 0, back) + "#board_top", lazy("The change is saved."))
     touched = set(outcome.plan.versions) if outcome.plan else set()
     ctx = _context(
         session, run, loaded, f, only=touched, preview=outcome, form=form, event_id=event_id
@@ -246,6 +244,5 @@ def lock_team_on_board(
     commit.lock_team(
         session=session, run=run, team_id=team_id, version=version, locked=locked, user=user
     )
-    response = RedirectResponse(_back(run_id, back) + f"#team-{team_id}", status_code=303)
-    flash(response, lazy("The team is locked.") if locked else lazy("The team is unlocked."))
-    return response
+    done = lazy("The team is locked.") if locked else lazy("The team is unlocked.")
+    return see_other(_back(run_id, back) + f"#team-{team_id}", done)

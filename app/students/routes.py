@@ -7,14 +7,14 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.auth.deps import SettingsDep, StudentUser
 from app.db import SessionDep
 from app.errors import AppError, InvalidInput
+from app.forms import see_other
 from app.i18n import gettext as _
 from app.i18n import lazy
-from app.middleware import flash
 from app.models import utcnow
 from app.parsing import load_json, parse_id
 from app.runs.last_published import under_review
@@ -88,9 +88,8 @@ def _after_change(
         saved = _("Saved at %(time)s.") % {"time": local_time(utcnow(), "%H:%M:%S")}
         return _ranking_page(request, session, user, filters, message=saved)
     query = filters.query()
-    response = RedirectResponse(f"{RANKING}{'?' + query if query else ''}#choices", 303)
-    flash(response, lazy("Your ranking has been saved."))
-    return response
+    to = f"{RANKING}{'?' + query if query else ''}#choices"
+    return see_other(to, lazy("Your ranking has been saved."))
 
 
 FiltersField = Annotated[str, Form(max_length=500)]

@@ -15,7 +15,8 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, create_engine
 
 from app.config import Settings
 from app.errors import InvalidInput
@@ -88,3 +89,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def add_unique(*, session: Session, row: SQLModel) -> bool:
+    """Insert ``row`` in a savepoint; False when a unique key already holds it (the same
+    click twice, or two requests at once), with nothing left pending in the session."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit import record
+from app.db import add_unique
 from app.errors import Conflict, Forbidden, NotFound
 from app.groups import fit, notify
 from app.groups.errors import GroupRefused
@@ -91,19 +91,12 @@ def _not_in_a_group(session: Session, semester: Semester, profile: StudentProfil
 
 
 def _add_member(session: Session, group: StudentGroup, profile: StudentProfile) -> None:
-    try:
-        with session.begin_nested():
-            session.add(
-                GroupMember(
-                    group_id=group.id or 0,
-                    student_id=profile.id or 0,
-                    semester_id=group.semester_id,
-                )
-            )
-    except IntegrityError:  # the same student, in another request, got into a group first
-        raise _refuse(
-            session, GroupRefused(lazy("You are already in a group."), field="leave")
-        ) from None
+    member = GroupMember(
+        group_id=group.id or 0, student_id=profile.id or 0, semester_id=group.semester_id
+    )
+    if not add_unique(session=session, row=member):
+        # the same student, in another request, got into a group first
+        raise _refuse(session, GroupRefused(lazy("You are already in a group."), field="leave"))
 
 
 def _audit(

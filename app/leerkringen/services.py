@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select, update
 
 from app.audit import record
+from app.db import add_unique
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
 from app.models import LearningEffect, Leerkring, LeerkringWijkdocent, Role, User
@@ -113,13 +113,9 @@ def create_leerkring(*, session: Session, form: LeerkringForm, admin: User) -> L
     if form.errors:
         raise InvalidInput(errors=list(form.errors.values()))
     lk = Leerkring(name=form.name, region=form.region)
-    try:
-        with session.begin_nested():  # two admins adding the same name at once
-            session.add(lk)
-            session.flush()
-    except IntegrityError:
+    if not add_unique(session=session, row=lk):  # two admins adding the same name at once
         form.errors["name"] = NAME_TAKEN
-        raise InvalidInput(errors=[NAME_TAKEN]) from None
+        raise InvalidInput(errors=[NAME_TAKEN])
     record(
         session=session,
         actor=admin,
@@ -138,12 +134,10 @@ def add_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admin: 
     user = session.get(User, user_id)
     if user is None or user.role != Role.WIJKDOCENT or not user.active:
         raise InvalidInput(NOT_A_WIJKDOCENT)
-    try:
-        with session.begin_nested():  # the same click twice, or two admins at once
-            session.add(LeerkringWijkdocent(leerkring_id=leerkring_id, user_id=user_id))
-            session.flush()
-    except IntegrityError:
-        return False
+    if not add_unique(
+        session=session, row=LeerkringWijkdocent(leerkring_id=leerkring_id, user_id=user_id)
+    ):
+        return False  # the same click twice, or two admins at once
     record(
         session=session,
         actor=admin,
@@ -211,13 +205,9 @@ def add_effect(*, session: Session, form: EffectForm, admin: User) -> LearningEf
         name_en=form.name_en,
         sort_order=(session.exec(last).one() or 0) + 1,
     )
-    try:
-        with session.begin_nested():  # (leerkring, code) is unique
-            session.add(effect)
-            session.flush()
-    except IntegrityError:
+    if not add_unique(session=session, row=effect):  # (leerkring, code) is unique
         form.errors["name_nl"] = EFFECT_TAKEN
-        raise InvalidInput(errors=[EFFECT_TAKEN]) from None
+        raise InvalidInput(errors=[EFFECT_TAKEN])
     record(
         session=session,
         actor=admin,

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import semesters
 from app.audit import record
+from app.db import add_unique
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
 from app.match_settings.rules import lock_semester, settings_used
@@ -98,11 +98,8 @@ def start_run(
 
 def _add_queued_run(session: Session, semester: Semester, user: User, run: MatchRun) -> None:
     """Add the run (a second active run for the semester is a conflict) and log the start."""
-    try:
-        with session.begin_nested():
-            session.add(run)
-    except IntegrityError:
-        raise Conflict(lazy("A match run for this semester is already in progress.")) from None
+    if not add_unique(session=session, row=run):
+        raise Conflict(lazy("A match run for this semester is already in progress."))
     record(
         session=session,
         actor=user,

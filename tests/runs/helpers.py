@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from app.models import MatchRun
@@ -21,3 +23,14 @@ def run_now(session: Session, world: World, **form: object) -> MatchRun:
     session.expire_all()
     fresh = session.exec(select(MatchRun).where(MatchRun.id == run.id)).one()
     return fresh
+
+
+def form_with(page_text: str, button: str) -> dict[str, str]:
+    """The hidden fields of the first POST form on the page whose text has ``button``."""
+    for match in re.finditer(r"<form method=\"post\"[^>]*>(.*?)</form>", page_text, re.S):
+        if button in match.group(1):
+            fields = re.findall(
+                r'<input type="hidden" name="([^"]+)" value="([^"]*)"', match.group(1)
+            )
+            return {k: v.replace("&amp;", "&") for k, v in fields}
+    raise AssertionError(f"no form with {button!r}")

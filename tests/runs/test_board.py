@@ -16,7 +16,7 @@ from app.runs.results import run_students, team_views
 from app.runs.rules import unplaced_violation
 from tests import factories as f
 from tests.runs.conftest import World, ident
-from tests.runs.helpers import run_now
+from tests.runs.helpers import form_with, run_now
 
 
 def _team(session: Session, run: MatchRun, world: World, i: int) -> Team:
@@ -88,18 +88,8 @@ def test_filters_are_plain_gets_and_pick_teams_and_members(
 
 def _preview_then_confirm(anon: TestClient, run: MatchRun, page_text: str, button: str):
     """Submit the form holding ``button`` (by its text) as a keyboard user would."""
-    form = _form_with(page_text, button)
+    form = form_with(page_text, button)
     return anon.post(f"/runs/{run.id}/board/change", data=form)
-
-
-def _form_with(page_text: str, button: str) -> dict[str, str]:
-    for match in re.finditer(r"<form method=\"post\"[^>]*>(.*?)</form>", page_text, re.S):
-        if button in match.group(1):
-            fields = re.findall(
-                r'<input type="hidden" name="([^"]+)" value="([^"]*)"', match.group(1)
-            )
-            return {k: v.replace("&amp;", "&") for k, v in fields}
-    raise AssertionError(f"no form with {button!r}")
 
 
 def test_moving_by_keyboard_is_pick_target_preview_confirm_and_undo(
@@ -120,7 +110,7 @@ def test_moving_by_keyboard_is_pick_target_preview_confirm_and_undo(
     assert "<strong>+1</strong> (0 → 1)" in preview.text
     assert _team_of(session, run, sw.id) == team2.id  # a preview saves nothing
     assert "1 lid, minstens 2" in preview.text  # Kletsbot keeps one member
-    form = _form_with(preview.text, "Bevestigen")
+    form = form_with(preview.text, "Bevestigen")
     assert anon.post(f"/runs/{run.id}/board/change", data=form).status_code == 422  # no reason
     form.update(override="true", reason="op verzoek van de student")
     saved = anon.post(f"/runs/{run.id}/board/change", data=form)
@@ -199,7 +189,7 @@ def test_a_suggestion_places_an_unplaced_student_in_one_click(
     costs = [int(c) for _t, c in buttons]
     assert costs == sorted(costs)
     assert buttons[0][0].startswith("Leefstijlspreekuur · team 1")  # back to the first choice
-    form = _form_with(tray, "Plaats in Leefstijlspreekuur")
+    form = form_with(tray, "Plaats in Leefstijlspreekuur")
     assert anon.post(f"/runs/{run.id}/board/change", data=form).status_code == 303
     assert _team_of(session, run, sw.id) == team1.id
 

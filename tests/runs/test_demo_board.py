@@ -19,22 +19,12 @@ from app.main import create_app
 from app.models import Leerkring, Role
 from tests.conftest import migrate
 from tests.db_urls import fresh_database
+from tests.runs.helpers import form_with
 from tests.test_demo import NOW
-
-FORM = re.compile(r'<form method="post" action="/runs/\d+/board/change"[^>]*>(.*?)</form>', re.S)
-HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def _tray(page: str) -> str:
     return page.split('id="board_tray"', 1)[1].split("</section>", 1)[0]
-
-
-def _form(page: str, words: str) -> dict[str, str] | None:
-    """The hidden fields of the first board form whose text has ``words``."""
-    for body in FORM.findall(page):
-        if words in body:
-            return {k: v.replace("&amp;", "&") for k, v in HIDDEN.findall(body)}
-    return None
 
 
 def test_the_demo_wijkdocent_places_the_unplaced_students_in_a_few_clicks(
@@ -74,14 +64,11 @@ def _place_from_the_board(settings: Settings, run_id: int, kring: int | None) ->
             # Pick the student, move them into a team of the wijkdocent's leerkring: a preview
             # of the change first, then the reason for the rule it breaks, then save.
             pick = client.get(f"{board}?leerkring={kring}&pick={sid}").text
-            move = _form(pick, "hierheen verplaatsen")
-            if move is None:
-                continue
+            move = form_with(pick, "hierheen verplaatsen")
             preview = client.post(f"{board}/change", data=move)
             assert preview.status_code == 200
             assert 'id="board_preview"' in preview.text  # nothing is saved yet
-            confirm = _form(preview.text, "Bevestigen en opslaan")
-            assert confirm is not None
+            confirm = form_with(preview.text, "Bevestigen en opslaan")
             confirm |= {"override": "true", "reason": "Keuzes vol; past bij de wijk"}
             assert client.post(f"{board}/change", data=confirm).status_code == 303
             placed += 1

@@ -81,6 +81,7 @@ class LinearProgram:
         self._h.setOptionValue("simplex_strategy", 4 if self._primal_next else 1)
         self._primal_next = False
         self._h.run()
+        self._h.setOptionValue("presolve", "off")  # a warm solve never presolves
         status = self._h.getModelStatus()
         if status == _hc.HighsModelStatus.kOptimal:
             self._solved = True
@@ -102,17 +103,20 @@ class LinearProgram:
             np.asarray(hi, dtype=np.float64),
         )
 
-    def set_objective(self, c: FloatArray, *, warm: bool = True) -> None:
+    def set_objective(self, c: FloatArray, *, warm: bool = True, presolve: bool = False) -> None:
         """Replace the objective.
 
         ``warm``: the last basis stays primal feasible, so the next solve runs primal
         simplex from it; worth it when the optimum hardly moves (the same order of
         solutions). Otherwise (``warm=False``) the basis is dropped and the next solve is
         a cold dual simplex, which on these models beats a long primal one by far.
+        ``presolve``: run HiGHS presolve before that cold solve (only then), which pays
+        once many columns are fixed (``docs/benchmarks.md``).
         """
         self._h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), c)
         if not warm:
             self._h.clearSolver()
+            self._h.setOptionValue("presolve", "on" if presolve else "off")
         self._primal_next = warm and self._solved
         self._solved = self._solved and warm
 

@@ -32,6 +32,10 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
 
     One LP relaxation serves every stage: each stage adds the row that keeps the count it
     reached, and the next objective starts from the last basis with the cuts found so far.
+    Each stage starts from the last one's optimum (it keeps every stage row so far), the
+    first from the total-cost optimum of the generous profile: with the unplaced cost above
+    the rank costs that usually places as many students as possible already, and it is
+    proven much faster than a bare count (at 5,000 students 1 s against 4.5 s).
     """
     k = len(problem.costs.rank)
     cat = _categories(model, k)
@@ -41,6 +45,11 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
     timings: dict[str, float] = {}
     cost = model.base_cost()
     weight = _tie_weight(model, cost)
+    start: FloatArray | None = None  # the last stage's optimum: keeps every stage row
+    if problem.objective == "generous" and relaxation is not None:
+        first = minimise(model, cost, relaxation, deadline, accept)
+        _merge(timings, first.timings)
+        start = first.z
     for c, sign in stages:
         mask = (cat == c).astype(np.float64)
         if not mask.any():
@@ -48,17 +57,37 @@ def _profile(model: Model, problem: Problem, deadline: float | None) -> Outcome:
         # Guide: the same order of counts, ties broken by the total cost (the LP of a bare
         # count is highly degenerate). Only steers the simplex; ``minimise`` proves on c.
         guide = weight * sign * mask + cost
-        outcome = minimise(model, sign * mask, relaxation, deadline, accept, guide)
+        outcome = minimise(model, sign * mask, relaxation, deadline, accept, guide, start)
         _merge(timings, outcome.timings)
         if outcome.status != "optimal" or outcome.z is None:
             outcome.timings, outcome.bound = timings, None
             return outcome
+        start = outcome.z
         if relaxation is not None:
             _keep_count(model, relaxation, mask, sign, outcome)
-    outcome = minimise(model, cost, relaxation, deadline, accept)
+    if start is not None and _cost_by_category(cost, cat, model):
+        # Every stage pinned its category's count (the last one follows: each student is
+        # placed once or unplaced), so with one cost per category every solution left costs
+        # the same as the last stage's optimum.
+        value = round(float(cost @ start))
+        return Outcome("optimal", start, value, value, timings)
+    outcome = minimise(model, cost, relaxation, deadline, accept, start=start)
     _merge(timings, outcome.timings)
     outcome.timings = timings
     return outcome
+
+
+def _cost_by_category(cost: FloatArray, cat: IntArray, model: Model) -> bool:
+    """Whether all placement columns (``x`` and ``u``) of one profile category cost the same
+    (no cost for moving away from a previous assignment, one cost for unranked)."""
+    head = model.n_x + model.n_u
+    c, k = cost[:head], cat[:head]
+    n_cat = int(k.max(initial=0)) + 1
+    low = np.full(n_cat, np.inf)
+    high = np.full(n_cat, -np.inf)
+    np.minimum.at(low, k, c)
+    np.maximum.at(high, k, c)
+    return bool(np.all(low[np.isfinite(low)] == high[np.isfinite(high)]))
 
 
 def _stages(objective: str, k: int) -> list[tuple[int, float]]:
@@ -78,6 +107,11 @@ def _keep_count(
     assert outcome.z is not None
     # Keep the count reached: at least it (greedy) or at most it (generous).
     reached = np.array([float(round(float(mask @ outcome.z)))])
+    if sign > 0 and reached[0] == 0:
+        # None at all in this category: its columns are 0 (as a row, a degenerate one).
+        cols = np.nonzero(mask)[0].astype(np.int64)
+        relaxation.fix(cols, np.zeros(len(cols)))
+        return
     inf = np.array([np.inf])
     lo, hi = (reached, inf) if sign < 0 else (-inf, reached)
     relaxation.add_rows(sp.csr_matrix(mask), lo, hi)

@@ -19,6 +19,7 @@ from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, ProfileComparison, RunStatus, Semester, User, utcnow
 from app.runs.instance import build_instance
 from app.runs.load import load_run, load_semester
+from app.runs.recovery import fail_orphaned_comparisons, this_process
 from app.runs.worker import SessionFactory, Worker
 from app.semester_admin.services import get_semester
 from app.semesters import current_run
@@ -98,7 +99,9 @@ def pick_profile(
 
 
 def latest_comparison(*, session: Session, semester: Semester) -> ProfileComparison | None:
-    """The newest comparison, read afresh: the worker writes its progress in other sessions."""
+    """The newest comparison, read afresh: the worker writes its progress in other sessions.
+    One whose worker died is marked failed first."""
+    fail_orphaned_comparisons(session=session, semester_id=semester.id)
     stmt = select(ProfileComparison).where(ProfileComparison.semester_id == semester.id)
     stmt = stmt.order_by(col(ProfileComparison.id).desc())
     return session.exec(stmt.execution_options(populate_existing=True)).first()
@@ -117,9 +120,12 @@ def start_comparison(
         session=session, semester_id=semester.id
     )  # its locks hold in a fresh run too
     instance = build_instance(data, current=load_run(session, current) if current else None)
+    time_limit = float(semester.time_limit_seconds)
+    fail_orphaned_comparisons(session=session, semester_id=semester.id)
     comparison = ProfileComparison(
         semester_id=semester.id or 0,
         message=lazy("Waiting to start"),
+        parameters={"owner": this_process(), "time_limit": len(OBJECTIVES) * time_limit},
         created_by_id=user.id,
     )
     session.add(comparison)
@@ -133,7 +139,6 @@ def start_comparison(
     )
     session.commit()
     assert comparison.id is not None
-    time_limit = float(semester.time_limit_seconds)
     worker.runner(
         partial(execute_comparison, comparison.id, instance, time_limit, worker.session_factory)
     )

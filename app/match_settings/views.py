@@ -17,6 +17,7 @@ from app.models import ProfileComparison, RunStatus, Semester
 from app.runs.charts import Series, bar_chart
 from app.runs.contexts import key_label
 from app.runs.load import SemesterData, load_semester
+from app.runs.recovery import COMPARISON_INTERRUPTED
 from app.runs.wording import explain, readable
 
 OBJECTIVE_KEY = "objective:{}"  # the catalogue's key-style ids of the profiles
@@ -82,7 +83,12 @@ def _diagnosis(data: SemesterData, explanations: dict[str, Any]) -> list[str]:
 
 def comparison_context(session: Session, semester: Semester) -> dict[str, Any]:
     comparison = services.latest_comparison(session=session, semester=semester)
-    ctx: dict[str, Any] = {"semester": semester, "comparison": comparison, "objectives": OBJECTIVES}
+    ctx: dict[str, Any] = {
+        "semester": semester,
+        "comparison": comparison,
+        "objectives": OBJECTIVES,
+        "interrupted": COMPARISON_INTERRUPTED,  # in words; other failures are technical
+    }
     ctx["active"] = comparison is not None and comparison.status in (
         RunStatus.QUEUED,
         RunStatus.RUNNING,

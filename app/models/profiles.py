@@ -20,6 +20,9 @@ class ProfileComparison(SQLModel, table=True):
     # Per profile: the solver status and the rank histograms (overall and per programme).
     results: dict[str, Any] = json_field()
     message: str = ""
+    # Who solves it (``owner``: see app/runs/recovery.py) and its time limit in seconds for
+    # all three profiles together.
+    parameters: dict[str, Any] = json_field()
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_at_field()
     finished_at: datetime | None = None

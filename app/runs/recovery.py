@@ -1,10 +1,12 @@
-"""Runs whose worker died: found at start-up and before every new run, and marked failed.
+"""Runs and profile comparisons whose worker died: found at start-up, before every new run
+or comparison and when a comparison is shown, and marked failed.
 
-The worker is a thread of the process that started the run, so a run records that process
-(host, pid and a random id of this process's life). A queued or running run is orphaned when
-its process is gone from this host, or when it is still active well past its time limit
-(the only sign left when it ran on another host). The worker writes teams in one
-transaction, so an orphaned run has no teams: marking it failed is all that is left to do.
+The worker is a thread of the process that started the job, so a job records that process
+(host, pid and a random id of this process's life) in its ``parameters``. A queued or running
+job is orphaned when its process is gone from this host, or when it is still active well
+past its time limit (the only sign left when it ran on another host). The worker writes
+teams in one transaction, so an orphaned run has no teams, and a comparison writes no
+teams at all: marking the job failed is all that is left to do.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
 from app.i18n import lazy
-from app.models import MatchRun, RunStatus, Semester, utcnow
+from app.models import MatchRun, ProfileComparison, RunStatus, Semester, utcnow
 from app.models.matching import ACTIVE_RUN_STATUSES
 
 # A run still active this long after its time limit lost its worker (a restart, a crash).
 STALE_MARGIN = timedelta(minutes=5)
 INTERRUPTED = lazy("The run was interrupted; the previous teams are unchanged.")
+COMPARISON_INTERRUPTED = lazy("The comparison was interrupted; compare again.")
 _LIVES: dict[int, str] = {}
 
 
@@ -59,30 +62,47 @@ def owner_gone(owner: object) -> bool:
     return not _pid_alive(pid)
 
 
-def _orphaned(run: MatchRun, semester_limit: int, now: datetime) -> bool:
-    """The time limit the run was started with counts (the semester's may have changed
-    since); the semester's is the fallback for a run that stored none."""
-    stored = run.parameters.get("time_limit")
+Job = MatchRun | ProfileComparison
+
+
+def _orphaned(job: Job, semester_limit: int, now: datetime) -> bool:
+    """The time limit the job was started with counts (the semester's may have changed
+    since); the semester's is the fallback for a job that stored none."""
+    stored = job.parameters.get("time_limit")
     limit = stored if isinstance(stored, int | float) and stored > 0 else semester_limit
     deadline = now - timedelta(seconds=limit) - STALE_MARGIN
-    return (run.started_at or run.created_at) < deadline or owner_gone(run.parameters.get("owner"))
+    started = getattr(job, "started_at", None) or job.created_at
+    return started < deadline or owner_gone(job.parameters.get("owner"))
+
+
+def _fail_orphaned(
+    session: Session, kind: type[Job], message: str, semester_id: int | None
+) -> list[int]:
+    """Mark orphaned active jobs of one kind (of one semester, or all) failed and commit."""
+    stmt = (
+        select(kind, Semester.time_limit_seconds)
+        .join(Semester, col(Semester.id) == kind.semester_id)
+        .where(col(kind.status).in_(ACTIVE_RUN_STATUSES))
+    )
+    if semester_id is not None:
+        stmt = stmt.where(kind.semester_id == semester_id)
+    now, failed = utcnow(), []
+    rows = cast(list[tuple[Job, int]], session.exec(stmt).all())  # select() of a union
+    for job, time_limit in rows:
+        if _orphaned(job, time_limit, now):
+            job.status, job.finished_at, job.progress = RunStatus.FAILED, now, 100
+            job.message = message
+            session.add(job)
+            failed.append(job.id or 0)
+    session.commit()
+    return failed
 
 
 def fail_orphaned_runs(*, session: Session, semester_id: int | None = None) -> list[int]:
     """Mark orphaned active runs (of one semester, or all) failed and commit; their ids."""
-    stmt = (
-        select(MatchRun, Semester.time_limit_seconds)
-        .join(Semester, col(Semester.id) == MatchRun.semester_id)
-        .where(col(MatchRun.status).in_(ACTIVE_RUN_STATUSES))
-    )
-    if semester_id is not None:
-        stmt = stmt.where(MatchRun.semester_id == semester_id)
-    now, failed = utcnow(), []
-    for run, time_limit in session.exec(stmt).all():
-        if _orphaned(run, time_limit, now):
-            run.status, run.finished_at, run.progress = RunStatus.FAILED, now, 100
-            run.message = INTERRUPTED
-            session.add(run)
-            failed.append(run.id or 0)
-    session.commit()
-    return failed
+    return _fail_orphaned(session, MatchRun, INTERRUPTED, semester_id)
+
+
+def fail_orphaned_comparisons(*, session: Session, semester_id: int | None = None) -> list[int]:
+    """Mark orphaned profile comparisons (of one semester, or all) failed and commit."""
+    return _fail_orphaned(session, ProfileComparison, COMPARISON_INTERRUPTED, semester_id)

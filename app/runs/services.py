@@ -19,7 +19,7 @@ from app.matching.problem import OBJECTIVES
 from app.models import MatchRun, Phase, RunStatus, Semester, User
 from app.runs.instance import build_instance
 from app.runs.load import load_run, load_semester
-from app.runs.recovery import fail_orphaned_runs, this_process
+from app.runs.recovery import fail_orphaned_comparisons, fail_orphaned_runs, this_process
 from app.runs.worker import Worker
 from app.semesters import current_semester, require_phase
 
@@ -60,8 +60,10 @@ def fail_stale_runs(*, session: Session, semester: Semester) -> None:
 
 
 def recover_interrupted_runs(engine: Engine) -> list[int]:
-    """At start-up: runs left active by a process that is gone end as failed."""
+    """At start-up: runs (and profile comparisons) left active by a process that is gone
+    end as failed; returns the runs' ids."""
     with Session(engine) as session:
+        fail_orphaned_comparisons(session=session)
         return fail_orphaned_runs(session=session)
 
 

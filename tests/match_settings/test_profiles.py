@@ -16,10 +16,11 @@ from app.models import (
     RunStatus,
     Semester,
 )
+from app.runs.recovery import fail_orphaned_comparisons, this_process
 from app.runs.worker import Worker
 from tests import factories as f
-from tests.runs.conftest import World
-from tests.runs.helpers import run_now
+from tests.runs.conftest import World, ident
+from tests.runs.helpers import dead_pid, run_now
 
 
 def _url(semester: Semester) -> str:
@@ -29,7 +30,9 @@ def _url(semester: Semester) -> str:
 def _latest(session: Session, semester: Semester) -> ProfileComparison:
     session.expire_all()
     stmt = select(ProfileComparison).where(ProfileComparison.semester_id == semester.id)
-    return session.exec(stmt.order_by(col(ProfileComparison.id).desc())).one()
+    latest = session.exec(stmt.order_by(col(ProfileComparison.id).desc())).first()
+    assert latest is not None
+    return latest
 
 
 def _row(outcome: Outcome) -> str:
@@ -199,3 +202,43 @@ def test_an_older_run_shows_the_costs_of_its_instance(
     assert "Kosten per keuze (2 keuzes, van eerste tot laatste): 0, 2." in page
     assert "voor 7 kostenpunten" in page
     assert "Elke student moest geplaatst worden." in page
+
+
+def test_a_comparison_whose_worker_died_ends_as_failed_and_can_be_started_again(
+    anon: TestClient, session: Session, world: World, deferred: Worker
+):
+    """The comparison's thread went with its process (a restart): the page must not wait
+    for it for ever, and the button to compare again must work."""
+    client = f.login(anon, session, world.admin)
+    client.post(_url(world.semester))
+    comparison = _latest(session, world.semester)
+    assert comparison.status == RunStatus.QUEUED
+    world.jobs.clear()  # the worker is gone with its process
+    owner = {**comparison.parameters["owner"], "pid": dead_pid()}
+    comparison.parameters = {**comparison.parameters, "owner": owner}
+    session.add(comparison)
+    session.flush()
+    page = client.get(_url(world.semester)).text
+    assert 'id="comparison_progress"' not in page
+    assert "De vergelijking is onderbroken" in page
+    assert _latest(session, world.semester).status == RunStatus.FAILED
+    assert client.post(_url(world.semester)).status_code == 303
+    assert _latest(session, world.semester).status == RunStatus.QUEUED
+
+
+def test_comparisons_left_active_at_start_up_end_as_failed(session: Session, world: World):
+    gone = ProfileComparison(
+        semester_id=ident(world.semester),
+        status=RunStatus.RUNNING,
+        parameters={"owner": {**this_process(), "pid": dead_pid()}, "time_limit": 60},
+    )
+    alive = ProfileComparison(
+        semester_id=ident(world.semester),
+        status=RunStatus.RUNNING,
+        parameters={"owner": this_process(), "time_limit": 60},
+    )
+    session.add_all([gone, alive])
+    session.commit()
+    assert fail_orphaned_comparisons(session=session) == [ident(gone)]
+    session.refresh(alive)
+    assert alive.status == RunStatus.RUNNING

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 from sqlmodel import Session, select
 
@@ -34,3 +35,10 @@ def form_with(page_text: str, button: str) -> dict[str, str]:
             )
             return {k: v.replace("&amp;", "&") for k, v in fields}
     raise AssertionError(f"no form with {button!r}")
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (a worker's process after a restart)."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid

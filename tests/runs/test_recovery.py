@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -11,21 +10,16 @@ from app.models import MatchRun, Phase, RunStatus, Semester, utcnow
 from app.runs.recovery import fail_orphaned_runs, owner_gone, this_process
 from tests import factories as f
 from tests.runs.conftest import ident
-
-
-def _dead_pid() -> int:
-    proc = subprocess.Popen(["true"])
-    proc.wait()
-    return proc.pid
+from tests.runs.helpers import dead_pid
 
 
 def test_only_a_process_that_is_certainly_gone_counts_as_gone():
     me = this_process()
     assert not owner_gone(me)  # this very process
     assert owner_gone({**me, "life": "an earlier process with the same pid"})
-    assert owner_gone({**me, "pid": _dead_pid()})
+    assert owner_gone({**me, "pid": dead_pid()})
     assert not owner_gone({**me, "pid": 1})  # alive (init), even if not ours
-    assert not owner_gone({**me, "host": "another-machine", "pid": _dead_pid()})
+    assert not owner_gone({**me, "host": "another-machine", "pid": dead_pid()})
     assert not owner_gone(None)  # unknown: only the time limit can tell
     assert not owner_gone({"host": me["host"], "pid": "x"})
 
@@ -40,7 +34,7 @@ def _active_run(session: Session, **kw: object) -> MatchRun:
 
 
 def test_orphaned_runs_fail_and_live_ones_are_left_alone(session: Session):
-    gone = _active_run(session, parameters={"owner": {**this_process(), "pid": _dead_pid()}})
+    gone = _active_run(session, parameters={"owner": {**this_process(), "pid": dead_pid()}})
     other = _active_run(session, parameters={"owner": this_process()})
     old = _active_run(session, created_at=utcnow() - timedelta(hours=2))
     assert sorted(fail_orphaned_runs(session=session)) == sorted([ident(gone), ident(old)])

@@ -174,18 +174,24 @@ def _unit_covers(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray
     hot = np.intersect1d(model.pa[unit & (x < 1 - 1e-6)], model.pa[unit & (size >= 2)])
     cuts: list[tuple[IntArray, IntArray, int, float, float]] = []
     for a in hot.tolist():
-        cols = np.nonzero(unit & (model.pa == a))[0]
-        cols = cols[np.lexsort((cols, -x[cols]))]
+        by_x = np.nonzero(unit & (model.pa == a))[0]
+        by_x = by_x[np.lexsort((by_x, -x[by_x]))]
         ycol = int(model.y_col[a])
-        families = [(size[cols], int(model.team_max[a]))]
-        for p in np.nonzero(prog[cols].sum(axis=0) > model.prog_max[a])[0].tolist():
-            families.append((prog[cols, p], int(model.prog_max[a])))
-        for weights, cap in families:
-            on = weights > 0
-            cut = cover_cut(weights[on], x[cols[on]], float(z[ycol]), cap, int(model.ub[ycol]))
-            if cut is not None:
-                m, slope, bound = cut
-                cuts.append((cols[on][m > 0], m[m > 0], ycol, slope, bound))
+        # Prefixes of the units by LP value, and of each fractional group first: a cover of
+        # a group with the units that are surely in (x = 1) need not be a prefix by value.
+        firsts = by_x[(size[by_x] >= 2) & (x[by_x] < 1 - 1e-6)]
+        orders = [by_x, *(np.r_[g, by_x[by_x != g]] for g in firsts.tolist())]
+        for cols in orders:
+            families = [(size[cols], int(model.team_max[a]))]
+            for p in np.nonzero(prog[cols].sum(axis=0) > model.prog_max[a])[0].tolist():
+                families.append((prog[cols, p], int(model.prog_max[a])))
+            for weights, cap in families:
+                on = weights > 0
+                ub = int(model.ub[ycol])
+                cut = cover_cut(weights[on], x[cols[on]], float(z[ycol]), cap, ub)
+                if cut is not None:
+                    m, slope, bound = cut
+                    cuts.append((cols[on][m > 0], m[m > 0], ycol, slope, bound))
     if not cuts:
         return empty
     lens = np.array([len(c[0]) + 1 for c in cuts], dtype=np.int64)

@@ -345,3 +345,31 @@ def test_group_cover_cut_for_a_group_filling_the_last_places() -> None:
         dense,
         rhs,
     )
+
+
+def test_group_cover_cut_that_skips_a_unit_of_higher_value() -> None:
+    """One team of at most 6: four students alone sure in (x = 1), a fifth at 0.6 and a
+    group of 3 at 0.2 fill it (4 + 0.6 + 3 * 0.2 + 0.8 of a sixth = 6). The group and the
+    four sure ones weigh 7 > 6, so at most 4 of them fit: X_g + x1 + ... + x4 <= 4 y. Every
+    prefix by LP value holds the fifth student, whose 0.6 hides that cover; trying the group
+    first finds it (the pattern of a full single-team assignment at 5,000 students)."""
+    progs = ["FT", "SW", "VP", "ET", "LO", "TP", "FT", "SW", "VP"]
+    inst: dict[str, Any] = {
+        "students": [
+            {"id": f"s{i}", "programme": p, "ranking": ["a1"]} for i, p in enumerate(progs, start=1)
+        ],
+        "assignments": [{"id": "a1", "teams": 1, "min_size": 3, "max_size": 6}],
+        "costs": {"rank": [0], "unplaced": 10},
+        "groups": [{"id": "g1", "members": ["s7", "s8", "s9"]}],
+    }
+    model = build_model(parse_problem(inst))
+    z = np.zeros(model.n)
+    z[: model.n_x] = [1.0, 1.0, 1.0, 1.0, 0.6, 0.8, 0.2, 0.2, 0.2]
+    z[model.y_col[0]] = 1.0
+    rows, rhs = separate(model, z)
+    want = np.zeros(model.n)
+    want[[0, 1, 2, 3, 6]] = 1.0
+    want[model.y_col[0]] = -4.0
+    dense = rows.toarray()
+    found = [b for r, b in zip(dense, rhs, strict=True) if np.array_equal(r, want)]
+    assert found == [0.0], (dense, rhs)

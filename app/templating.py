@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -45,7 +46,13 @@ def signed_points(value: float) -> str:
     return f"{points:+d}" if points else "0"
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """A number with ``places`` decimals as the page's language writes it ("1,5" in Dutch)."""
+    return format_decimal(value, format="#,##0." + "0" * places, locale=i18n.get_language())
+
+
 env.filters["local_time"] = local_time
+env.filters["decimal"] = decimal
 env.filters["signed_points"] = signed_points
 env.filters["lname"] = localized_name
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, func, select
 
 from app.errors import AppError
@@ -45,20 +46,56 @@ def current_run(*, session: Session, semester_id: int | None) -> MatchRun | None
     return session.exec(select(MatchRun).where(is_current_run(semester_id))).first()
 
 
+def newest_first() -> tuple[Any, Any]:
+    """The order of semesters in lists, newest first: by start date (none: after those with
+    one), then newest row first. Never by how codes sort ("Voorjaar 2027" before "Najaar
+    2026", "X13" before "2026-S2")."""
+    return col(Semester.starts_on).desc().nulls_last(), col(Semester.id).desc()
+
+
+def oldest_first() -> tuple[Any, Any]:
+    """The order of :func:`newest_first` reversed, except that semesters without a start
+    date still come after those with one."""
+    return col(Semester.starts_on).asc().nulls_last(), col(Semester.id).asc()
+
+
+def later_than(semester: Semester) -> ColumnElement[bool]:
+    """Semesters after ``semester`` in time: a later start date; without one, after every
+    semester that has one; on the same date, or both without, a newer row."""
+    starts, ident = col(Semester.starts_on), col(Semester.id)
+    if semester.starts_on is None:
+        return and_(starts.is_(None), ident > semester.id)
+    return or_(
+        starts > semester.starts_on,
+        and_(starts == semester.starts_on, ident > semester.id),
+        starts.is_(None),
+    )
+
+
+def earlier_than(semester: Semester) -> ColumnElement[bool]:
+    """Semesters before ``semester`` in time (the others of :func:`later_than`)."""
+    starts, ident = col(Semester.starts_on), col(Semester.id)
+    if semester.starts_on is None:
+        return or_(starts.is_not(None), ident < semester.id)
+    return or_(
+        starts < semester.starts_on,
+        and_(starts == semester.starts_on, ident < semester.id),
+    )
+
+
 def current_semester(*, session: Session) -> Semester | None:
     """The semester people are working on, chosen by phase and dates, never by how its code
     sorts (a semester named ``X13`` hid 2026-S2): of those between intake and review, the
     one that starts first; else the published one that started last; else the newest.
     Semesters without a start date come after those with one."""
-    starts, newest = col(Semester.starts_on), col(Semester.id).desc()
     phase = col(Semester.phase)
     working = select(Semester).where(phase.in_([p.value for p in AT_WORK]))
-    found = session.exec(working.order_by(starts.asc().nulls_last(), col(Semester.id))).first()
+    found = session.exec(working.order_by(*oldest_first())).first()
     if found is None:
         published = select(Semester).where(phase == Phase.PUBLISHED)
-        found = session.exec(published.order_by(starts.desc().nulls_last(), newest)).first()
+        found = session.exec(published.order_by(*newest_first())).first()
     if found is None:
-        found = session.exec(select(Semester).order_by(starts.desc().nulls_last(), newest)).first()
+        found = session.exec(select(Semester).order_by(*newest_first())).first()
     return found
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, select
 
-from app.models import Phase, Role
-from app.semesters import current_semester
+from app.models import Phase, Role, Semester
+from app.outcomes.followup import next_semester
+from app.semesters import current_semester, earlier_than, later_than, newest_first, oldest_first
 from tests import factories as f
 
 
@@ -41,3 +43,45 @@ def test_the_runs_and_approvals_pages_follow_the_semester_at_work(
         text = anon.get(page).text
         assert "2026-S2" in text
         assert "X13" not in text
+
+
+def _day(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def _seasons(session: Session) -> dict[str, Semester]:
+    """Codes that sort against time: "Najaar 2026" (autumn) comes after "Voorjaar 2026"."""
+    return {
+        "v26": f.semester(session, Phase.PUBLISHED, code="Voorjaar 2026", starts_on=_day(2026, 2)),
+        "n26": f.semester(session, Phase.INTAKE, code="Najaar 2026", starts_on=_day(2026, 9)),
+        "n25": f.semester(session, Phase.CLOSED, code="Najaar 2025", starts_on=_day(2025, 9)),
+        "plan": f.semester(session, Phase.CONCEPT, code="Ideeën"),  # no start date yet
+    }
+
+
+def test_semesters_are_ordered_and_compared_by_start_date_not_by_code(session: Session):
+    s = _seasons(session)
+    newest = list(session.exec(select(Semester).order_by(*newest_first())))
+    assert [x.code for x in newest] == ["Najaar 2026", "Voorjaar 2026", "Najaar 2025", "Ideeën"]
+    oldest = list(session.exec(select(Semester).order_by(*oldest_first())))
+    assert [x.code for x in oldest] == ["Najaar 2025", "Voorjaar 2026", "Najaar 2026", "Ideeën"]
+
+    def codes(condition: ColumnElement[bool]) -> set[str]:
+        return {x.code for x in session.exec(select(Semester).where(condition))}
+
+    assert codes(later_than(s["v26"])) == {"Najaar 2026", "Ideeën"}
+    assert codes(earlier_than(s["v26"])) == {"Najaar 2025"}
+    assert codes(later_than(s["plan"])) == set()
+    assert codes(earlier_than(s["plan"])) == {"Najaar 2025", "Voorjaar 2026", "Najaar 2026"}
+
+
+def test_vervolg_goes_to_the_next_semester_in_time(session: Session):
+    s = _seasons(session)
+    assert next_semester(session=session, semester=s["v26"]) is s["n26"]
+
+
+def test_the_semester_list_shows_the_newest_first(anon: TestClient, session: Session):
+    _seasons(session)
+    f.login(anon, session, f.user(session, Role.ADMIN))
+    page = anon.get("/admin/semesters").text
+    assert page.index("Najaar 2026") < page.index("Voorjaar 2026") < page.index("Najaar 2025")

@@ -22,6 +22,7 @@ from app.models import (
     Semester,
 )
 from app.runs.snapshot import partners_by_opdracht
+from app.semesters import oldest_first
 
 
 def _not_found(what: str) -> NotFound:
@@ -48,7 +49,7 @@ def list_semesters(*, session: Session) -> schemas.SemesterList:
         sid: (latest, live_count) for sid, latest, live_count in stats
     }
     items = []
-    for s in session.exec(select(Semester).order_by(col(Semester.code))):
+    for s in session.exec(select(Semester).order_by(*oldest_first())):
         latest, live_count = by_semester.get(s.id, (None, 0))
         items.append(
             schemas.SemesterPublic(

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.models import Leerkring, OpdrachtStatus, Phase, Semester, TargetGroup, Theme, User
 from app.opdrachten.access import catalogue_open
 from app.opdrachten.cards import Card, Filters, semester_cards
-from app.semesters import current_semester
+from app.semesters import current_semester, newest_first
 
 YEARS = (1, 2, 3, 4)
 
@@ -33,7 +33,7 @@ class Catalogue:
 def open_semesters(*, session: Session, user: User) -> list[Semester]:
     """Semesters whose catalogue this user may browse, newest first."""
     stmt = select(Semester).where(Semester.phase != Phase.CONCEPT)
-    rows = session.exec(stmt.order_by(col(Semester.code).desc()))
+    rows = session.exec(stmt.order_by(*newest_first()))
     return [s for s in rows if catalogue_open(user, s)]
 
 

@@ -19,7 +19,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.semesters import status_counts
+from app.semesters import newest_first, status_counts
 from app.students.team import published_team
 
 
@@ -58,7 +58,7 @@ def admin_overview(*, session: Session, semester: Semester) -> dict[str, Any]:
             Preference.semester_id == semester.id
         )
     ).one()
-    semesters = session.exec(select(Semester).order_by(col(Semester.code).desc())).all()
+    semesters = session.exec(select(Semester).order_by(*newest_first())).all()
     return {
         "counts": status_counts(session=session, semester=semester),
         "students": students,

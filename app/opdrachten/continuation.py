@@ -14,6 +14,7 @@ from app.opdrachten import access
 from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import TEXT, OpdrachtForm
 from app.opdrachten.services import card_of, set_links, snapshot
+from app.semesters import oldest_first
 
 MAX_CHAIN = 20  # a guard: continues_id is user data and could loop
 COPIED: tuple[str, ...] = ("leerkring_id", "eligible_years", "teams", "min_size", "max_size")
@@ -28,7 +29,7 @@ class ChainLink:
 
 def duplicate_targets(*, session: Session) -> list[Semester]:
     """Semesters a copy can go to: those open for intake."""
-    stmt = select(Semester).where(Semester.phase == Phase.INTAKE).order_by(Semester.code)
+    stmt = select(Semester).where(Semester.phase == Phase.INTAKE).order_by(*oldest_first())
     return [s for s in session.exec(stmt) if access.intake_open(s)]
 
 

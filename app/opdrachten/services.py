@@ -33,7 +33,7 @@ from app.opdrachten import access
 from app.opdrachten.cards import Card, cards
 from app.opdrachten.forms import OpdrachtForm, Options
 from app.parsing import parse_id
-from app.semesters import current_semester
+from app.semesters import current_semester, earlier_than, newest_first
 from app.versioning import claim
 
 # Link table, its column, and the form field that holds the ids.
@@ -66,7 +66,7 @@ class Incomplete(InvalidInput):
 def partner_semesters(*, session: Session) -> list[Semester]:
     """The semesters partners work in: all but those the admin is still preparing."""
     stmt = select(Semester).where(Semester.phase != Phase.CONCEPT)
-    return list(session.exec(stmt.order_by(col(Semester.code).desc())))
+    return list(session.exec(stmt.order_by(*newest_first())))
 
 
 def pick_semester(*, session: Session, semester_id: int | None) -> Semester | None:
@@ -144,11 +144,11 @@ def history_of(*, session: Session, partner_ids: list[int], semester: Semester) 
         select(Opdracht)
         .join(Semester, col(Semester.id) == Opdracht.semester_id)
         .where(
-            col(Semester.code) < semester.code,
+            earlier_than(semester),
             Opdracht.status == OpdrachtStatus.APPROVED,
             col(Opdracht.owner_partner_id).in_(partner_ids) | col(Opdracht.id).in_(co),
         )
-        .order_by(col(Semester.code).desc(), col(Opdracht.title))
+        .order_by(*newest_first(), col(Opdracht.title))
     )
     return cards(session=session, opdrachten=session.exec(stmt))
 

@@ -9,6 +9,7 @@ from app.models import Opdracht, OpdrachtStatus, Phase, Semester, User
 from app.opdrachten.continuation import COPIED
 from app.opdrachten.forms import TEXT, OpdrachtForm
 from app.opdrachten.services import card_of, set_links
+from app.semesters import later_than, oldest_first
 
 PLANNING = (Phase.CONCEPT, Phase.INTAKE)
 
@@ -17,8 +18,8 @@ def next_semester(*, session: Session, semester: Semester) -> Semester | None:
     """The first later semester that still takes opdrachten (concept or intake)."""
     stmt = (
         select(Semester)
-        .where(Semester.code > semester.code, col(Semester.phase).in_(PLANNING))
-        .order_by(col(Semester.code))
+        .where(later_than(semester), col(Semester.phase).in_(PLANNING))
+        .order_by(*oldest_first())
     )
     return session.exec(stmt).first()
 

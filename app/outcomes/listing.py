@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Phase, PublishedTeam, Role, Semester, TeamOutcome, User
 from app.outcomes import access
+from app.semesters import newest_first
 
 LISTED = (Phase.CLOSING, Phase.CLOSED)
 
@@ -47,7 +48,7 @@ def my_teams(*, session: Session, user: User) -> list[SemesterTeams]:
         .outerjoin(TeamOutcome, col(TeamOutcome.published_team_id) == PublishedTeam.id)
         .where(col(Semester.phase).in_(LISTED), col(PublishedTeam.deleted_at).is_(None))
         .order_by(
-            col(Semester.code).desc(),
+            *newest_first(),
             col(PublishedTeam.opdracht_title),
             col(PublishedTeam.team_number),
         )

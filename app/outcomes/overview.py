@@ -28,6 +28,7 @@ from app.models import (
     Theme,
 )
 from app.opdrachten.continuation import MAX_CHAIN
+from app.semesters import oldest_first
 
 Tag = Theme | TargetGroup
 SINCE_PUBLICATION = (Phase.PUBLISHED, Phase.CLOSING, Phase.CLOSED)
@@ -110,7 +111,7 @@ def _teams(session: Session, filters: Filters) -> list[tuple[PublishedTeam, Seme
         .join(Semester, col(Semester.id) == PublishedTeam.semester_id)
         .where(col(Semester.phase).in_(SINCE_PUBLICATION), col(PublishedTeam.deleted_at).is_(None))
         .order_by(
-            col(Semester.code), col(PublishedTeam.opdracht_title), col(PublishedTeam.team_number)
+            *oldest_first(), col(PublishedTeam.opdracht_title), col(PublishedTeam.team_number)
         )
     )
     if filters.leerkring_id is not None:

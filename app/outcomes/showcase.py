@@ -24,6 +24,7 @@ from app.models import (
     Theme,
 )
 from app.outcomes import uploads
+from app.semesters import newest_first
 
 SHOWN_PHASES = (Phase.CLOSING, Phase.CLOSED)
 
@@ -61,7 +62,7 @@ def _query() -> Select[Deliverable, DeliverableKind, PublishedTeam, Semester]:
 
 def showcase(*, session: Session, theme_id: int | None = None) -> list[ThemeGroup]:
     """Results by theme, newest semester first; an opdracht with two themes shows under both."""
-    rows = [Shown(*row) for row in session.exec(_query().order_by(col(Semester.code).desc()))]
+    rows = [Shown(*row) for row in session.exec(_query().order_by(*newest_first()))]
     themes: dict[int, list[Theme]] = defaultdict(list)
     ids = {r.team.opdracht_id for r in rows}
     for oid, theme in session.exec(

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Leerkring, Opdracht, OpdrachtStatus, Partner, Phase, Semester, User
 from app.review.services import scope
+from app.semesters import newest_first
 
 BEFORE_INTAKE_ENDS = (Phase.CONCEPT, Phase.INTAKE)
 
@@ -35,7 +36,7 @@ def unreviewed(*, session: Session, user: User) -> list[Unreviewed]:
             Opdracht.status == OpdrachtStatus.SUBMITTED,
             col(Semester.phase).not_in(BEFORE_INTAKE_ENDS),
         )
-        .order_by(col(Semester.code).desc(), col(Opdracht.title))
+        .order_by(*newest_first(), col(Opdracht.title))
     ).all()
     names = {lk.id: lk.name for lk in session.exec(select(Leerkring))}
     return [

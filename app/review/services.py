@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.audit import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -29,7 +29,7 @@ from app.notifications.events import opdracht_decided
 from app.opdrachten.access import load
 from app.opdrachten.cards import Card, Filters, semester_cards
 from app.opdrachten.services import STALE, bump
-from app.semesters import current_semester, require_phase
+from app.semesters import current_semester, newest_first, require_phase
 
 S = OpdrachtStatus
 # decision -> (statuses it may start from, resulting status, comment required)
@@ -59,7 +59,7 @@ def scope(*, session: Session, user: User) -> set[int | None] | None:
 
 
 def queue(*, session: Session, user: User, semester_id: int | None, filters: Filters) -> Queue:
-    semesters = list(session.exec(select(Semester).order_by(col(Semester.code).desc())))
+    semesters = list(session.exec(select(Semester).order_by(*newest_first())))
     semester = next((s for s in semesters if s.id == semester_id), None)
     semester = semester or current_semester(session=session)
     mine = scope(session=session, user=user)

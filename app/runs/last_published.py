@@ -23,6 +23,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.semesters import newest_first
 
 PUBLISHED_PHASES = (Phase.PUBLISHED, Phase.CLOSED)
 
@@ -84,7 +85,7 @@ def semester_of_student(*, session: Session, profile: StudentProfile) -> Semeste
         select(Semester)
         .join(PublishedMember, col(PublishedMember.semester_id) == Semester.id)
         .where(PublishedMember.student_id == profile.id, col(PublishedMember.deleted_at).is_(None))
-        .order_by(col(Semester.code).desc())
+        .order_by(*newest_first())
     ).first()
 
 

@@ -24,7 +24,7 @@ from app.models import (
 from app.notifications.reminders import ranking_opened
 from app.semester_admin import warnings
 from app.semester_admin.forms import SemesterForm
-from app.semesters import PhaseClosed, deadline_passed, status_counts
+from app.semesters import PhaseClosed, deadline_passed, newest_first, status_counts
 from app.versioning import claim
 
 PHASE_CHANGED = lazy("The phase of this semester was changed in the meantime. Look again.")
@@ -42,7 +42,7 @@ AUDITED += ("focus_target_group_id", "restrict_to_leerkring", "max_group_size", 
 
 
 def list_semesters(*, session: Session) -> list[Semester]:
-    return list(session.exec(select(Semester).order_by(col(Semester.code).desc())))
+    return list(session.exec(select(Semester).order_by(*newest_first())))
 
 
 def get_semester(*, session: Session, semester_id: int) -> Semester:

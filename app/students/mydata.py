@@ -16,6 +16,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.semesters import oldest_first
 from app.students.team import TeamView, published_team
 
 
@@ -68,7 +69,7 @@ def export(*, session: Session, user: User) -> dict[str, Any]:
             .order_by(col(Preference.semester_id), col(Preference.rank))
         ).all()
         ids = {p.semester_id for p, _ in prefs}
-        stmt = select(Semester).order_by(col(Semester.code))
+        stmt = select(Semester).order_by(*oldest_first())
         for semester in session.exec(stmt):
             team = published_team(session, semester, profile)
             if semester.id not in ids and team is None:

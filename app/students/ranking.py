@@ -20,7 +20,13 @@ from app.errors import InvalidInput, NotFound
 from app.groups.queries import GroupView, group_of
 from app.i18n import lazy
 from app.models import Phase, Preference, Semester, StudentProfile, User, utcnow
-from app.semesters import current_semester, deadline_passed, require_before, require_phase
+from app.semesters import (
+    current_semester,
+    deadline_passed,
+    newest_first,
+    require_before,
+    require_phase,
+)
 from app.students.eligibility import (
     FilterOptions,
     Filters,
@@ -47,7 +53,7 @@ def ranking_semester(session: Session) -> Semester:
     The next semester's intake may already be open while this one is being ranked.
     """
     stmt = select(Semester).where(Semester.phase == Phase.RANKING)
-    semester = session.exec(stmt.order_by(col(Semester.code).desc())).first()
+    semester = session.exec(stmt.order_by(*newest_first())).first()
     semester = semester or current_semester(session=session)
     if semester is None:
         raise NotFound(lazy("There is no semester yet."))
@@ -64,7 +70,7 @@ _PROFILE_AND_RANKED_SEMESTER = (
     select(StudentProfile, Semester)
     .join(Semester, true())  # one profile beside the newest semester being ranked
     .where(col(StudentProfile.user_id) == bindparam("user_id"), Semester.phase == Phase.RANKING)
-    .order_by(col(Semester.code).desc())
+    .order_by(*newest_first())
     .limit(1)
     # Saves of one student wait for each other (two tabs, a double click): each then sees
     # the rows the other wrote, instead of both inserting beside them (a unique violation).

@@ -27,7 +27,7 @@ from app.models import (
 from app.runs import last_published
 from app.runs.load import load_titles
 from app.runs.wording import explain
-from app.semesters import VISIBLE_PHASES, is_current_run
+from app.semesters import VISIBLE_PHASES, is_current_run, newest_first
 
 
 @dataclass
@@ -69,7 +69,7 @@ def team_semester(session: Session, profile: StudentProfile) -> Semester | None:
             col(MatchRun.is_current).is_(True),
             col(Semester.phase).in_(VISIBLE_PHASES),
         )
-        .order_by(col(Semester.code).desc())
+        .order_by(*newest_first())
     ).first()
     reopened = last_published.semester_of_student(session=session, profile=profile)
     candidates = [s for s in (live, reopened) if s is not None]

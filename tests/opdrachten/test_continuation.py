@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -31,7 +33,7 @@ def w(session: Session) -> World:
 
 def _earlier(session: Session, w: World, **kw: object) -> Opdracht:
     """An approved opdracht of the owner in a closed earlier semester."""
-    past = f.semester(session, Phase.CLOSED, code="2000-S1")
+    past = f.semester(session, Phase.CLOSED, code="2000-S1", starts_on=date(2000, 2, 1))
     return f.opdracht(session, past, kw.pop("owner", w.owner), **kw)  # type: ignore[arg-type]
 
 

@@ -41,20 +41,27 @@ def _room_needed(o: Opdracht, required: set[int], counts: Counter[int]) -> int:
     return sum(counts.values()) + len(missing) + max(0, o.min_programmes - distinct)
 
 
+def approved_opdrachten(session: Session, semester: Semester) -> list[Opdracht]:
+    """The semester's approved opdrachten: what a group must fit in."""
+    stmt = select(Opdracht).where(
+        Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
+    )
+    return list(session.exec(stmt))
+
+
 def refusal(
-    session: Session, semester: Semester, members: Sequence[StudentProfile]
+    session: Session,
+    semester: Semester,
+    members: Sequence[StudentProfile],
+    opdrachten: list[Opdracht] | None = None,
 ) -> GroupRefused | None:
     """Why ``members`` could never be one team's members in ``semester``, or None.
 
+    ``opdrachten``: the semester's approved opdrachten when the caller has them already.
     A semester without approved opdrachten gives no reason (there is nothing to judge by).
     """
-    opdrachten = list(
-        session.exec(
-            select(Opdracht).where(
-                Opdracht.semester_id == semester.id, Opdracht.status == OpdrachtStatus.APPROVED
-            )
-        )
-    )
+    if opdrachten is None:
+        opdrachten = approved_opdrachten(session, semester)
     if not opdrachten:
         return None
     n = len(members)
@@ -135,3 +142,36 @@ def _room_for_programmes_needed(
     ):
         required.setdefault(link.opdracht_id, set()).add(link.programme_id)
     return any(_room_needed(o, required.get(o.id or 0, set()), counts) <= o.max_size for o in per)
+
+
+def misfits(
+    session: Session, semester: Semester, groups: Sequence[tuple[int, Sequence[int]]]
+) -> dict[int, GroupRefused]:
+    """Groups (id, member profile ids) of two or more that no longer fit, with the reason:
+    opdrachten, their rules or the semester's largest group size changed after they formed.
+    """
+    confirmed = [(g, m) for g, m in groups if len(m) >= 2]
+    if not confirmed:
+        return {}
+    opdrachten = approved_opdrachten(session, semester)
+    ids = {i for _, m in confirmed for i in m}
+    profiles = {
+        p.id: p for p in session.exec(select(StudentProfile).where(col(StudentProfile.id).in_(ids)))
+    }
+    out: dict[int, GroupRefused] = {}
+    for group_id, member_ids in confirmed:
+        if len(member_ids) > semester.max_group_size:
+            out[group_id] = GroupRefused(
+                nlazy(
+                    "The group has {n} members, more than the {limit} a group may have now.",
+                    "The group has {n} members, more than the {limit} a group may have now.",
+                ),
+                n=len(member_ids),
+                limit=semester.max_group_size,
+            )
+            continue
+        members = [profiles[i] for i in member_ids if i in profiles]
+        why = refusal(session, semester, members, opdrachten)
+        if why is not None:
+            out[group_id] = why
+    return out

@@ -16,6 +16,7 @@ from app.errors import NotFound
 from app.forms import see_other
 from app.groups import queries, services
 from app.groups.errors import GroupRefused
+from app.groups.fit import misfits
 from app.i18n import lazy
 from app.models import Semester
 from app.parsing import parse_id
@@ -144,9 +145,11 @@ def _staff_page(
         semester_id=semester.id,
         after={"groups": [v.group.code for v in views]},
     )
+    members = [(v.group.id or 0, [m.student_id for m in v.members]) for v in views]
     ctx = {
         "semester": semester,
         "groups": views,
+        "misfits": {g: why.translated() for g, why in misfits(session, semester, members).items()},
         "errors": errors or {},
         "reasons": reasons or {},
     }

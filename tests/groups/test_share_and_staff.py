@@ -187,3 +187,37 @@ def test_a_placed_student_sees_the_group_on_the_team_page(anon: TestClient, sess
     assert f"Groep {g.code}" in page
     assert "Je zit in dit team met je groep:" in page
     assert sb.student_user(session, mate).name in page.split("met je groep:")[1]
+
+
+def _card(page: str, code: str) -> str:
+    """The staff page's card of one group: from its code to the next group's heading."""
+    return page.split(code, 1)[1].split("<h2>", 1)[0]
+
+
+def test_staff_are_told_which_groups_no_longer_fit_and_why(anon: TestClient, session: Session):
+    """Opdrachten and their rules may change after a group formed: the staff page names each
+    group that can no longer be one team's members, with the reason."""
+    s = build(session)
+    two_ft = group(session, s.semester, [s.students[0], s.students[1]], code="TWFT2345")
+    fine = group(session, s.semester, [s.students[2], s.students[3]], code="FINE2345")
+    admin = f.login(anon, session, f.user(session, Role.ADMIN))
+    assert "past in geen team meer" not in admin.get(f"/groups?semester={s.semester.id}").text
+    for o in s.opdrachten:  # at most one FT student per team from now on
+        o.max_per_programme = 1
+        session.add(o)
+    session.flush()
+    page = admin.get(f"/groups?semester={s.semester.id}").text
+    assert "Groep TWFT2345 past in geen team meer." in _card(page, two_ft.code)
+    assert "2 studenten van FT" in _card(page, two_ft.code)
+    assert "past in geen team meer" not in _card(page, fine.code)
+
+
+def test_a_group_larger_than_the_semester_now_allows_is_named(anon: TestClient, session: Session):
+    s = build(session)
+    trio = group(session, s.semester, [s.students[2], s.students[3], s.students[4]])
+    s.semester.max_group_size = 2
+    session.add(s.semester)
+    session.flush()
+    admin = f.login(anon, session, f.user(session, Role.ADMIN))
+    card = _card(admin.get(f"/groups?semester={s.semester.id}").text, trio.code)
+    assert "De groep heeft 3 leden, meer dan de 2 die een groep nu mag hebben." in card

@@ -8,8 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from app.matching.core import Outcome
 from app.matching.model import Model
+from app.matching.relaxation import Outcome
 
 # Expanding the slot graph beyond this many edges costs more than the LP it replaces.
 _MAX_MATCHING_EDGES = 20_000_000

@@ -10,11 +10,12 @@ import scipy.sparse as sp
 
 from app.matching.bipartite import match_bipartite
 from app.matching.build import build_model
-from app.matching.core import Accept, Outcome, Relaxation, minimise, settled
+from app.matching.core import minimise, settled
 from app.matching.diagnose import diagnose
 from app.matching.explain import explain
 from app.matching.model import FloatArray, IntArray, Model
 from app.matching.problem import Problem
+from app.matching.relaxation import Accept, Outcome, Relaxation
 from app.matching.result import Result, Team, histograms
 from app.matching.teams import deal_together, team_count
 

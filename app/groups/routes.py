@@ -14,7 +14,8 @@ from app.auth.deps import StaffUser, StudentUser
 from app.db import SessionDep
 from app.errors import NotFound
 from app.forms import see_other
-from app.groups import queries, services
+from app.groups import queries, services, sharing
+from app.groups import staff as staff_side
 from app.groups.errors import GroupRefused
 from app.groups.fit import misfits
 from app.i18n import lazy
@@ -36,7 +37,7 @@ def _student_page(
     code: str = "",
     status: int = 200,
 ) -> Response:
-    page = services.student_page(session=session, user=user)
+    page = sharing.student_page(session=session, user=user)
     ctx = {"page": page, "errors": errors or {}, "code": code}
     return render(request, "groups/student.html", ctx, status=status)
 
@@ -111,7 +112,7 @@ def leave_group(request: Request, session: SessionDep, student: StudentUser) -> 
 @router.post(f"{GROUP}/share", response_class=HTMLResponse)
 def share_ranking(request: Request, session: SessionDep, student: StudentUser) -> Response:
     def change() -> str:
-        services.share_ranking(session=session, user=student)
+        sharing.share_ranking(session=session, user=student)
         return lazy("Your ranking has been saved for every member of your group.")
 
     return _attempt(request, session, student, change, to="/student/ranking")
@@ -135,7 +136,7 @@ def _staff_page(
     reasons: dict[int, str] | None = None,
     status: int = 200,
 ) -> Response:
-    views = services.visible_groups(session, user, queries.semester_groups(session, semester.id))
+    views = staff_side.visible_groups(session, user, queries.semester_groups(session, semester.id))
     record_access(  # staff saw students' names (AVG)
         session=session,
         actor=user,
@@ -172,7 +173,7 @@ def dissolve_group(
     reason: Annotated[str, Form(max_length=600)] = "",
 ) -> Response:
     try:
-        group = services.dissolve_group(
+        group = staff_side.dissolve_group(
             session=session, user=staff, group_id=group_id, version=version, reason=reason
         )
     except GroupRefused as exc:

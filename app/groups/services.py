@@ -1,5 +1,5 @@
-"""Forming groups: create one (and get its code), join with the code, leave, share one
-ranking; staff dissolve a group with a reason.
+"""Forming groups: create one (and get its code), join with the code, leave. Sharing one
+ranking and the student's page are in ``sharing.py``, the staff's side in ``staff.py``.
 
 Every member confirmed: the creator by creating the group, every other member by entering
 its code themselves (joining is the confirmation; nobody is added by someone else). A
@@ -22,15 +22,12 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.db import add_unique
-from app.errors import Conflict, Forbidden, NotFound
 from app.groups import fit, notify
 from app.groups.errors import GroupRefused
-from app.groups.queries import GroupView, group_of, members_of
+from app.groups.queries import group_of
 from app.i18n import lazy, nlazy
-from app.memberships import staff_scope
 from app.models import (
     GroupMember,
-    Opdracht,
     Phase,
     Semester,
     StudentGroup,
@@ -40,8 +37,6 @@ from app.models import (
 )
 from app.semesters import deadline_passed
 from app.students import ranking
-from app.students.eligibility import eligible_ids
-from app.versioning import claim
 
 # No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 31**8 is about 10**12.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -59,7 +54,7 @@ def normalise(code: str) -> str:
     return "".join(c for c in code.upper() if c not in " -\t")[:40]
 
 
-def _open(semester: Semester) -> None:
+def open_for_changes(semester: Semester) -> None:
     """Groups change only in the ranking phase, before the ranking deadline (refused at the
     page's notice ``phase``: the forms are gone once the page is shown again)."""
     if semester.phase != Phase.RANKING:
@@ -116,7 +111,7 @@ def _audit(
 def create_group(*, session: Session, user: User) -> StudentGroup:
     """A new group with the student as its first member, and a fresh code to share."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester)
+    open_for_changes(semester)
     _not_in_a_group(session, semester, profile)
     refused = fit.refusal(session, semester, [profile])
     if refused is not None:
@@ -140,7 +135,7 @@ def create_group(*, session: Session, user: User) -> StudentGroup:
 def join_group(*, session: Session, user: User, code: str) -> StudentGroup:
     """Join the group with ``code``: the student's own confirmation."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester)
+    open_for_changes(semester)
     wanted = normalise(code)
     if not wanted:
         raise GroupRefused(lazy("Enter the code of the group."), field="code")
@@ -208,7 +203,7 @@ def _take_a_place(session: Session, semester: Semester, group: StudentGroup) -> 
         )
 
 
-def _dissolve_rows(session: Session, group: StudentGroup) -> list[int]:
+def dissolve_rows(session: Session, group: StudentGroup) -> list[int]:
     """Remove every member of ``group``; answers who they were."""
     gone = session.execute(
         delete(GroupMember)
@@ -227,7 +222,7 @@ class Left:
 def leave_group(*, session: Session, user: User) -> Left:
     """Leave the student's group; a group left with one member is dissolved."""
     profile, semester = ranking.student_and_semester(session, user)
-    _open(semester)
+    open_for_changes(semester)
     own = group_of(session, semester.id, profile.id)
     if own is None:
         raise GroupRefused(lazy("You are not in a group."), field="leave")
@@ -248,7 +243,7 @@ def leave_group(*, session: Session, user: User) -> Left:
     size = session.exec(select(StudentGroup.size).where(StudentGroup.id == group.id)).one()
     dissolved = size <= 1
     if dissolved:
-        rest = _dissolve_rows(session, group)
+        rest = dissolve_rows(session, group)
         session.execute(
             update(StudentGroup)
             .where(col(StudentGroup.id) == group.id)
@@ -259,164 +254,3 @@ def leave_group(*, session: Session, user: User) -> Left:
     _audit(session, user, "group.leave", group, student=profile.id, dissolved=dissolved)
     session.commit()
     return Left(group.code, dissolved)
-
-
-def _titles(session: Session, ids: list[int]) -> list[str]:
-    """The titles of these opdrachten, in this order."""
-    rows = session.exec(select(Opdracht.id, Opdracht.title).where(col(Opdracht.id).in_(ids)))
-    titles = dict(rows.all())
-    return [titles.get(i, "") for i in ids]
-
-
-def _order_to_share(
-    session: Session, semester: Semester, profile: StudentProfile, members: list[StudentProfile]
-) -> list[int]:
-    """The student's ranking (what is open to them); refused when empty or when an opdracht
-    in it is closed to another member."""
-    mine = eligible_ids(session=session, semester=semester, profile=profile)
-    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
-    if not order:
-        raise GroupRefused(lazy("Your ranking is empty: choose opdrachten first."), field="share")
-    closed = [
-        i
-        for i in order
-        if any(
-            i not in eligible_ids(session=session, semester=semester, profile=m) for m in members
-        )
-    ]
-    if closed:
-        raise GroupRefused(
-            nlazy(
-                "Not open to every member of your group: {titles}. Remove it first.",
-                "Not open to every member of your group: {titles}. Remove them first.",
-            ),
-            field="share",
-            n=len(closed),
-            titles=", ".join(_titles(session, closed)),
-        )
-    return order
-
-
-def share_ranking(*, session: Session, user: User) -> GroupView:
-    """Save the student's ranking, as it is, for every member of their group: each member's
-    saved ranking becomes this order. Only opdrachten every member may rank can be shared."""
-    profile, semester = ranking.student_and_semester(session, user)
-    _open(semester)
-    own = group_of(session, semester.id, profile.id)
-    if own is None or not own.confirmed:
-        raise GroupRefused(
-            lazy("Only a group of two or more students can share a ranking."), field="share"
-        )
-    assert semester.id is not None
-    ids = sorted(m.student_id for m in own.members)
-    # The same lock each member's own save takes, in one order: no deadlock, no lost save.
-    members = list(
-        session.exec(
-            select(StudentProfile)
-            .where(col(StudentProfile.id).in_(ids))
-            .order_by(col(StudentProfile.id))
-            .with_for_update()
-        )
-    )
-    order = _order_to_share(session, semester, profile, members)
-    for m in members:
-        assert m.id is not None
-        before = ranking.take_ranking(session, semester.id, m.id)
-        ranking.put_ranking(
-            session,
-            semester.id,
-            m.id,
-            order,
-            actor=user,
-            before=before,
-            action="ranking.share",
-            group=own.group.code,
-        )
-    session.commit()
-    return own
-
-
-def visible_groups(session: Session, user: User, views: list[GroupView]) -> list[GroupView]:
-    """The groups a staff member answers for: an admin all, a wijkdocent those with a member
-    of their own leerkringen (``app.memberships.staff_scope``)."""
-    scope = staff_scope(session=session, user=user)
-    return [v for v in views if scope is None or any(m.leerkring_id in scope for m in v.members)]
-
-
-def _dissolve_reason(reason: str) -> str:
-    """The reason, stripped; refused when empty or over 500 characters."""
-    reason = reason.strip()
-    if not reason:
-        raise GroupRefused(lazy("Give a reason: the members read it."), field="reason")
-    if len(reason) > 500:
-        raise GroupRefused(lazy("Use at most 500 characters."), field="reason")
-    return reason
-
-
-def dissolve_group(
-    *, session: Session, user: User, group_id: int, version: str, reason: str
-) -> StudentGroup:
-    """Dissolve a group with a reason the members read: audited, members notified."""
-    group = session.get(StudentGroup, group_id)
-    if group is None or group.dissolved_at is not None:
-        raise NotFound(lazy("This group does not exist (any more)."))
-    view = GroupView(group, members_of(session, [group_id])[group_id])
-    if not visible_groups(session, user, [view]):
-        raise Forbidden(lazy("This group has no students of your leerkringen."))
-    reason = _dissolve_reason(reason)
-    if not claim(
-        session,
-        group,
-        version=version,
-        expect={"dissolved_at": None},
-        size=0,
-        dissolved_at=utcnow(),
-        dissolved_reason=reason,
-        dissolved_by_id=user.id,
-    ):
-        raise Conflict(
-            lazy("Someone joined, left or dissolved this group in the meantime. Look again.")
-        )
-    members = _dissolve_rows(session, group)
-    record(
-        session=session,
-        actor=user,
-        action="group.dissolve",
-        entity="student_group",
-        entity_id=group.id,
-        semester_id=group.semester_id,
-        before={"code": group.code, "members": members},
-        after={"members": []},
-        reason=reason,
-    )
-    notify.dissolved(session=session, group=group, student_ids=members, reason=reason)
-    session.commit()
-    return group
-
-
-@dataclass
-class StudentPage:
-    """What the student's group page shows."""
-
-    semester: Semester
-    profile: StudentProfile
-    group: GroupView | None
-    editable: bool  # the ranking phase, before the deadline
-    order: list[str]  # the titles of the student's ranking, which sharing would save
-
-    @property
-    def max_size(self) -> int:
-        return self.semester.max_group_size
-
-
-def student_page(*, session: Session, user: User) -> StudentPage:
-    profile, semester = ranking.student_and_semester(session, user)
-    mine = eligible_ids(session=session, semester=semester, profile=profile)
-    order = [i for i in ranking.stored_order(session, semester, profile) if i in mine]
-    return StudentPage(
-        semester=semester,
-        profile=profile,
-        group=group_of(session, semester.id, profile.id),
-        editable=ranking.editable(semester),
-        order=_titles(session, order),
-    )

@@ -11,13 +11,13 @@ Strategy (see ``docs/matching.md``, "How optimality is proven"):
 3. Dive for an incumbent: fix the fractional team counts at their floor (then ceiling) and
    solve again; with integral team counts the rest is a network, so the placement usually
    comes out integral. Its cost ``U`` is an upper bound.
-4. Restricted MILP rounds (``rounds.py``) on the LP reduced costs ``d``: any solution costing ``C`` satisfies
-   ``sum_j |d_j| * |z_j - z*_j| <= C - LP``. So integer columns with ``|d_j| > delta``
-   keep their LP value in every solution costing at most ``LP + delta``. Solve the MILP
-   over the remaining columns only (starting from the incumbent), with ``delta = U - 1 -
-   LP``: a restricted optimum below ``U`` is optimal, none means ``U`` is. Without an
-   incumbent, ``delta`` starts at the rounded-up LP bound and widens; a restricted optimum
-   ``V`` with ``V - 1 <= LP + delta`` is optimal (costs are integers).
+4. Restricted MILP rounds (``rounds.py``) on the LP reduced costs ``d``: any solution
+   costing ``C`` satisfies ``sum_j |d_j| * |z_j - z*_j| <= C - LP``. So integer columns
+   with ``|d_j| > delta`` keep their LP value in every solution costing at most ``LP +
+   delta``. Solve the MILP over the remaining columns only (starting from the incumbent),
+   with ``delta = U - 1 - LP``: a restricted optimum below ``U`` is optimal, none means
+   ``U`` is. Without an incumbent, ``delta`` starts at the rounded-up LP bound and widens;
+   a restricted optimum ``V`` with ``V - 1 <= LP + delta`` is optimal (costs are integers).
 5. Pure assignment models (no team rules) go to the sparse bipartite matcher (``bipartite.py``).
 
 The LP with every row added so far lives in a ``Relaxation`` (``relaxation.py``), which the
@@ -107,16 +107,31 @@ def minimise(
         return finish(out, given, float(given.objective))  # no solution can cost less
     t = time.perf_counter()
     status = _solve_lp(rel, c, guide, deadline)
-    t = out.tick("lp", t)
+    out.tick("lp", t)
     if status == INFEASIBLE:
         out.status = "infeasible"
         return out
     if status != OPTIMAL:
         return restricted_rounds(model, c, rel, None, given, deadline, out)
+    return _from_lp(model, c, rel, accept, deadline, out, given)
+
+
+def _from_lp(
+    model: Model,
+    c: FloatArray,
+    rel: Relaxation,
+    accept: Accept | None,
+    deadline: float | None,
+    out: Outcome,
+    given: Outcome | None,
+) -> Outcome:
+    """The rest of :func:`minimise` once the LP is solved: the start against the LP bound,
+    cuts, the dive and the restricted MILP rounds."""
     relaxed: Relaxed = (rel.lp.x, rel.lp.objective, rel.lp.reduced_costs)
     if given is not None and covers(given, relaxed[1], 0.0, 1e-6 * (1.0 + abs(relaxed[1]))):
         out.relaxed = relaxed
         return finish(out, given, relaxed[1])  # the start meets the LP bound
+    t = time.perf_counter()
     status, relaxed = _cut_rounds(model, c, rel, accept, deadline, out)
     t = out.tick("cuts", t)
     if out.status != "unknown":

@@ -96,16 +96,7 @@ def approve(
     run = current_run(session=session, semester_id=semester.id)
     if run is None:
         raise Conflict(lazy("There is no current run to approve."))
-    group = next(
-        (g for g in groups(session=session, run=run, user=user) if g.leerkring_id == leerkring_id),
-        None,
-    )
-    if group is None:
-        raise InvalidInput(lazy("This leerkring has no teams in the current run."))
-    if not group.may_approve:
-        raise Forbidden(lazy("You can only approve the teams of your own leerkring."))
-    if token != group.token:
-        raise Conflict(CHANGED_SINCE)
+    group = _group_to_approve(session, run, user, leerkring_id, token)
     now = utcnow()
     for team in group.teams:
         # Conditional on the version the page showed (the token): a team changed or
@@ -131,6 +122,24 @@ def approve(
     )
     session.commit()
     return len(group.teams)
+
+
+def _group_to_approve(
+    session: Session, run: MatchRun, user: User, leerkring_id: int, token: str
+) -> LeerkringGroup:
+    """The leerkring's teams in ``run``, as the page showed them (``token``) and which
+    ``user`` may approve; refused otherwise."""
+    group = next(
+        (g for g in groups(session=session, run=run, user=user) if g.leerkring_id == leerkring_id),
+        None,
+    )
+    if group is None:
+        raise InvalidInput(lazy("This leerkring has no teams in the current run."))
+    if not group.may_approve:
+        raise Forbidden(lazy("You can only approve the teams of your own leerkring."))
+    if token != group.token:
+        raise Conflict(CHANGED_SINCE)
+    return group
 
 
 def publish(*, session: Session, semester: Semester, user: User) -> None:

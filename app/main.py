@@ -24,6 +24,7 @@ from app.concurrency import AdmissionLimit
 from app.config import ROOT, Settings, get_settings
 from app.dashboard.routes import router as dashboard_router
 from app.db import make_engine
+from app.deliverable_kinds.routes import router as deliverable_kinds_router
 from app.groups.routes import router as groups_router
 from app.leerkringen.routes import router as leerkringen_router
 from app.match_settings.routes import router as match_settings_router
@@ -57,6 +58,7 @@ ROUTERS = (
     dashboard_router,
     users_router,
     leerkringen_router,
+    deliverable_kinds_router,
     pages_router,
     semester_admin_router,
     opdrachten_router,

@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "app.api_tokens",
             "app.catalogue",
             "app.dashboard",
+            "app.deliverable_kinds",
             "app.match_settings",
             "app.groups",
             "app.leerkringen",

@@ -77,6 +77,8 @@ PAGES = [
     Visit("/admin/users/new", (ADMIN,), RANKING, submit=SUBMIT, status=422),
     Visit("/admin/semesters", (ADMIN,), INTAKE),
     Visit("/admin/leerkringen", (ADMIN,), RANKING),
+    Visit("/admin/deliverable-kinds", (ADMIN,), RANKING),
+    Visit("/admin/deliverable-kinds", (ADMIN,), RANKING, submit=SUBMIT, status=422),
     Visit("/admin/semesters/new", (ADMIN,), INTAKE, submit=SUBMIT, status=422),
     Visit("/admin/semesters/{semester_id}", (ADMIN,), INTAKE, url="/admin/semesters/{semester}"),
     Visit("/admin/semesters/{semester_id}/matching", (ADMIN,), INTAKE, url=MATCH_SETTINGS),

@@ -103,6 +103,7 @@ FORMS = [
     ("beheerder", Phase.INTAKE, "/admin/semesters/{semester}"),
     ("beheerder", Phase.RANKING, "/admin/users/new"),
     ("beheerder", Phase.RANKING, "/admin/api-tokens/new"),
+    ("beheerder", Phase.RANKING, "/admin/deliverable-kinds"),
     ("wijkdocent", Phase.INTAKE, "/review/{submitted}"),
     ("wijkdocent", Phase.REVIEW, "/runs"),
     ("wijkdocent", Phase.REVIEW, "/runs/{run}/students/{student}"),

@@ -97,6 +97,7 @@ def matrix(app, session: Session, world: World, settings: Settings) -> Matrix:
     session.add(effect)
     session.flush()
     params["effect_id"] = ident(effect)
+    params["kind_id"] = 1  # the deliverable's kind, seeded by the migrations
     private = [s.student_number for s in world.students] + [o.title for o in world.opdrachten]
     actors = {
         Role.STUDENT: student_user,

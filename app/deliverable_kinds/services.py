@@ -1,4 +1,4 @@
-"""The kinds of deliverable a team records its results as (*soorten opbrengst*).
+"""The kinds of deliverable a team records its results as (*soorten resultaat* in the Dutch UI).
 
 The admin adds a kind, renames it, moves it up or down and stops offering it (or offers it
 again); every change is audited. A kind's code is made once, from its Dutch name, and stays

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import insert, update
+from sqlmodel import Session, SQLModel, col
 
 from app.models import AuditEvent, User, utcnow
 
@@ -35,6 +35,25 @@ def record(
     )
     session.add(event)
     return event
+
+
+def switch_active(
+    *, session: Session, actor: User, model: type[SQLModel], row_id: int, active: bool
+) -> bool:
+    """Set the ``active`` flag of one row in one conditional UPDATE (only where it differs,
+    so a second click changes nothing) and audit a change as ``<table>.activate`` or
+    ``<table>.deactivate``; returns whether it changed. The caller commits."""
+    table = str(model.__tablename__)
+    id_column, active_column = getattr(model, "id"), getattr(model, "active")  # noqa: B009
+    changed = session.execute(
+        update(model)
+        .where(col(id_column) == row_id, col(active_column).is_(not active))
+        .values(active=active)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed:
+        action = f"{table}.activate" if active else f"{table}.deactivate"
+        record(session=session, actor=actor, action=action, entity=table, entity_id=row_id)
+    return bool(changed)
 
 
 _INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]  # the table: no ORM path

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select, update
 
-from app.audit import record
+from app.audit import record, switch_active
 from app.db import add_unique
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import lazy
@@ -200,17 +200,7 @@ def _place(session: Session, kind_id: int, seen: int, position: int) -> bool:
 def set_active(*, session: Session, kind_id: int, active: bool, admin: User) -> None:
     """Offer a kind again, or no longer (the deliverables of that kind keep it)."""
     _kind(session, kind_id)
-    changed = session.execute(
-        update(DeliverableKind)
-        .where(col(DeliverableKind.id) == kind_id, col(DeliverableKind.active).is_(not active))
-        .values(active=active)
-    ).rowcount  # type: ignore[attr-defined]
-    if changed:
-        record(
-            session=session,
-            actor=admin,
-            action="deliverable_kind.activate" if active else "deliverable_kind.deactivate",
-            entity="deliverable_kind",
-            entity_id=kind_id,
-        )
+    switch_active(
+        session=session, actor=admin, model=DeliverableKind, row_id=kind_id, active=active
+    )
     session.commit()

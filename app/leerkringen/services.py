@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel import Session, col, delete, func, select
 
-from app.audit import record
+from app.audit import record, switch_active
 from app.db import add_unique
 from app.errors import InvalidInput, NotFound
 from app.i18n import lazy
@@ -175,19 +175,7 @@ def remove_wijkdocent(*, session: Session, leerkring_id: int, user_id: int, admi
 def set_active(*, session: Session, leerkring_id: int, active: bool, admin: User) -> None:
     """Open or close a leerkring for new opdrachten and students (nothing is deleted)."""
     _leerkring(session, leerkring_id)
-    changed = session.execute(
-        update(Leerkring)
-        .where(col(Leerkring.id) == leerkring_id, col(Leerkring.active).is_(not active))
-        .values(active=active)
-    ).rowcount  # type: ignore[attr-defined]
-    if changed:
-        record(
-            session=session,
-            actor=admin,
-            action="leerkring.activate" if active else "leerkring.deactivate",
-            entity="leerkring",
-            entity_id=leerkring_id,
-        )
+    switch_active(session=session, actor=admin, model=Leerkring, row_id=leerkring_id, active=active)
     session.commit()
 
 
@@ -226,19 +214,8 @@ def set_effect_active(*, session: Session, effect_id: int, active: bool, admin: 
     effect = session.get(LearningEffect, effect_id)
     if effect is None:
         raise NotFound(lazy("This learning effect does not exist."))
-    changed = session.execute(
-        update(LearningEffect)
-        .where(col(LearningEffect.id) == effect_id, col(LearningEffect.active).is_(not active))
-        .values(active=active)
-    ).rowcount  # type: ignore[attr-defined]
-    if changed:
-        action = "learning_effect.activate" if active else "learning_effect.deactivate"
-        record(
-            session=session,
-            actor=admin,
-            action=action,
-            entity="learning_effect",
-            entity_id=effect_id,
-        )
+    switch_active(
+        session=session, actor=admin, model=LearningEffect, row_id=effect_id, active=active
+    )
     session.commit()
     return effect.leerkring_id

@@ -181,10 +181,11 @@ def _unit_covers(model: Model, z: FloatArray) -> tuple[sp.csr_matrix, FloatArray
         # a group with the units that are surely in (x = 1) need not be a prefix by value.
         firsts = by_x[(size[by_x] >= 2) & (x[by_x] < 1 - 1e-6)]
         orders = [by_x, *(np.r_[g, by_x[by_x != g]] for g in firsts.tolist())]
+        # Programmes with more candidates than a team allows (the same units in every order).
+        over = np.nonzero(prog[by_x].sum(axis=0) > model.prog_max[a])[0].tolist()
         for cols in orders:
             families = [(size[cols], int(model.team_max[a]))]
-            for p in np.nonzero(prog[cols].sum(axis=0) > model.prog_max[a])[0].tolist():
-                families.append((prog[cols, p], int(model.prog_max[a])))
+            families += [(prog[cols, p], int(model.prog_max[a])) for p in over]
             for weights, cap in families:
                 on = weights > 0
                 ub = int(model.ub[ycol])
